@@ -1,0 +1,1 @@
+"""Shared foundation: settings, the Document model, the catalog and the archive."""

@@ -1,0 +1,82 @@
+"""Settings, read once from the environment, a `.env` file or a TOML file.
+
+Every variable is prefixed with ``FALDONE_``; for example ``FALDONE_DATA_DIR``.
+All data lives under ``data_dir`` unless a path is given explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(BaseSettings):
+    """Typed configuration passed to every component (never read from globals)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FALDONE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    data_dir: Path = Field(default=Path("data"), description="Folder that holds all local data.")
+    catalog_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the catalog; SQLite under data_dir by default."
+    )
+    search_backend: Literal["embedded", "cluster"] = Field(
+        default="embedded", description="'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch)."
+    )
+    cluster_url: str = Field(default="http://127.0.0.1:9200", description="Elasticsearch/OpenSearch URL.")
+    cluster_index: str = Field(default="faldone", description="Index alias used on the cluster.")
+    host: str = Field(default="127.0.0.1", description="Address the API listens on.")
+    port: int = Field(default=8000, description="Port the API listens on.")
+    worker_concurrency: int = Field(
+        default_factory=lambda: max(1, os.cpu_count() or 1),
+        description="Extraction child processes per worker (one per core).",
+    )
+    job_timeout_seconds: int = Field(default=600, description="Wall-clock limit for one job.")
+    job_memory_mb: int = Field(default=2048, description="Address-space limit of an extraction child.")
+    job_lease_seconds: int = Field(default=120, description="A job whose lease expires is retried.")
+    max_attempts: int = Field(default=3, description="Attempts before a job is quarantined.")
+    max_depth: int = Field(default=5, description="Nesting limit for attachments and archive members.")
+    max_children: int = Field(default=10_000, description="Members/attachments per container.")
+    max_expanded_mb: int = Field(default=2048, description="Total bytes a container may expand to.")
+    max_upload_mb: int = Field(default=512, description="Largest accepted upload.")
+    ocr_languages: str = Field(default="ita+eng", description="Tesseract languages.")
+    ocr_enabled: bool = Field(default=True, description="Run OCR on pages without a usable text layer.")
+    watch_dir: Path | None = Field(default=None, description="Inbox folder watched for new files.")
+    company_domains: str = Field(default="", description="Comma-separated e-mail domains of the company.")
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archive"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.watch_dir or self.data_dir / "inbox"
+
+    @property
+    def resolved_catalog_url(self) -> str:
+        return self.catalog_url or f"sqlite:///{self.data_dir / 'catalog.sqlite3'}"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.archive_dir, self.index_dir, self.inbox_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; keyword arguments win (tests pass their own)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Search: the query language, the `SearchBackend` interface and its backends."""

@@ -1,0 +1,1 @@
+"""Faldone query language: grammar, parser, AST."""

@@ -1,0 +1,1 @@
+"""Ingestion: sources, type detection, extractors per format, the worker."""

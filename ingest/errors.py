@@ -1,0 +1,59 @@
+"""Errors raised while reading a file.
+
+    IngestError
+    ├── UnsupportedFormat   no extractor reads this type
+    ├── EncryptedDocument   a password protects the content
+    ├── CorruptDocument     the bytes do not parse as the type they claim
+    ├── EmptyDocument       nothing to read
+    ├── LimitExceeded       depth, member count, expanded size or page limits
+    └── ExtractionTimeout   the job ran past its time limit (raised by the worker)
+
+Each carries a readable `reason` that ends up in the quarantine record.
+Extractors translate library exceptions into these with ``raise ... from err``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CorruptDocument",
+    "EmptyDocument",
+    "EncryptedDocument",
+    "ExtractionTimeout",
+    "IngestError",
+    "LimitExceeded",
+    "UnsupportedFormat",
+]
+
+
+class IngestError(Exception):
+    """Base of every ingestion error; `str(err)` is the reason shown to users."""
+
+    code = "ingest_error"
+
+    @property
+    def reason(self) -> str:
+        return str(self) or self.code
+
+
+class UnsupportedFormat(IngestError):
+    code = "unsupported_format"
+
+
+class EncryptedDocument(IngestError):
+    code = "encrypted"
+
+
+class CorruptDocument(IngestError):
+    code = "corrupt"
+
+
+class EmptyDocument(IngestError):
+    code = "empty"
+
+
+class LimitExceeded(IngestError):
+    code = "limit_exceeded"
+
+
+class ExtractionTimeout(IngestError):
+    code = "timeout"

@@ -1,0 +1,1 @@
+"""One extractor per file format; see base.py."""

@@ -1,0 +1,1 @@
+"""NLP: language, entities, complaint, sentiment, category."""

@@ -1,0 +1,40 @@
+"""Shared fixtures: a scrubbed environment, fresh settings per test, the real corpus."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.settings import Settings
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+if not CORPUS.exists():  # a clone in another folder: shared/ sits beside the project
+    CORPUS = Path(os.environ.get("FALDONE_CORPUS", Path.cwd().parent / "shared" / "corpus"))
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    for key in list(os.environ):
+        if key.startswith("FALDONE_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    yield
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    s = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    s.ensure_dirs()
+    return s
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.exists():
+        pytest.fail(f"real corpus not found at {CORPUS}")
+    return CORPUS
