@@ -1,0 +1,241 @@
+"""The `faldone` command: serve, worker, ingest, status, jobs, reindex, search."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from threading import Event
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from core.catalog import Catalog
+from core.settings import Settings, load_settings
+from index.backend import BackendUnavailable, SearchRequest
+from index.backends import open_backend
+
+__all__ = ["main"]
+
+console = Console()
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings.ensure_dirs()
+    worker: subprocess.Popen[bytes] | None = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=dict(os.environ))
+    console.print(f"Faldone on http://{settings.host}:{settings.port}  ·  data in {settings.data_dir}")
+    console.print(f"Inbox (drop files here / metti qui i file): {settings.inbox_dir}")
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.worker import Worker
+
+    settings.ensure_dirs()
+    catalog = Catalog(settings.resolved_catalog_url)
+    stop = Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        backend = open_backend(settings, writer=True)
+    except BackendUnavailable as err:
+        console.print(f"[red]Cannot open the index for writing: {err}[/red]")
+        console.print("With the embedded backend only one worker may run at a time.")
+        return 2
+    worker = Worker(settings, catalog, backend)
+    console.print(f"worker {worker.id} started · concurrency {worker.pool.size}")
+    try:
+        worker.run(stop, until_empty=args.until_empty)
+    finally:
+        backend.close()
+    return 0
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.sources import enqueue_paths, iter_files
+    from ingest.worker import Worker
+
+    settings.ensure_dirs()
+    catalog = Catalog(settings.resolved_catalog_url)
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]Not found / non trovato: {', '.join(missing)}[/red]")
+        return 2
+    files = list(iter_files(paths))
+    with _progress() as progress:
+        task = progress.add_task("Archiving / archiviazione", total=len(files))
+        report = enqueue_paths(paths, settings, catalog, progress=lambda _: progress.advance(task))
+    console.print(f"{report.queued} queued, {report.duplicates} already known (duplicates)")
+    for path, reason in report.unreadable:
+        console.print(f"[yellow]unreadable: {path}: {reason}[/yellow]")
+    if args.no_wait:
+        return 0
+    job_ids = report.job_ids
+    with _progress() as progress:
+        task = progress.add_task("Processing / elaborazione", total=len(job_ids))
+
+        def update(*_: object) -> None:
+            progress.update(task, completed=len(job_ids) - catalog.pending(job_ids))
+
+        try:
+            backend = open_backend(settings, writer=True)
+        except BackendUnavailable:
+            backend = None  # a running worker holds the index: wait for it
+        if backend is not None:
+            worker = Worker(settings, catalog, backend)
+            try:
+                worker.run(until_empty=True, on_batch=update)
+            finally:
+                backend.close()
+        while catalog.pending(job_ids):
+            update()
+            time.sleep(1)
+        update()
+    _print_outcome(catalog, job_ids)
+    return 0
+
+
+def _print_outcome(catalog: Catalog, job_ids: list[int]) -> None:
+    wanted = set(job_ids)
+    failed = [j for j in catalog.jobs("failed", limit=100_000) if j.id in wanted]
+    done = [j for j in catalog.jobs("done", limit=100_000) if j.id in wanted]
+    documents = sum(j.documents for j in done)
+    console.print(f"[green]{len(done)} files indexed ({documents} documents with attachments)[/green]")
+    if failed:
+        table = Table("file", "reason / motivo", title=f"{len(failed)} files in quarantine")
+        for job in failed:
+            table.add_row(job.filename, job.error)
+        console.print(table)
+
+
+def cmd_status(settings: Settings, _: argparse.Namespace) -> int:
+    catalog = Catalog(settings.resolved_catalog_url)
+    status = catalog.status()
+    for key, value in status.__dict__.items():
+        console.print(f"{key:>16}: {value}")
+    return 0
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    catalog = Catalog(settings.resolved_catalog_url)
+    if args.action == "retry":
+        count = catalog.retry(job_ids=args.ids or None, mime_prefix=args.type)
+        console.print(f"{count} jobs queued again")
+    elif args.action == "reprocess":
+        console.print(f"{catalog.reprocess_all()} jobs queued for reprocessing")
+    else:
+        table = Table("id", "state", "file", "type", "docs", "error")
+        for job in catalog.jobs(args.state, limit=args.limit):
+            table.add_row(str(job.id), job.state, job.filename, job.mime_type, str(job.documents), job.error)
+        console.print(table)
+    return 0
+
+
+def cmd_reindex(settings: Settings, _: argparse.Namespace) -> int:
+    catalog = Catalog(settings.resolved_catalog_url)
+    backend = open_backend(settings, writer=True)
+    try:
+        backend.clear()
+        with _progress() as progress:
+            task = progress.add_task("Reindexing / reindicizzazione", total=catalog.count_documents())
+            for batch in catalog.iter_documents():
+                backend.index(batch)
+                progress.advance(task, len(batch))
+        backend.commit()
+    finally:
+        backend.close()
+    return 0
+
+
+def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    backend = open_backend(settings, writer=False)
+    result = backend.search(SearchRequest(query=args.query, limit=args.limit))
+    console.print(f"{result.total} results in {result.took_ms:.1f} ms")
+    for hit in result.hits:
+        console.print(f"[bold]{hit.fields.get('title') or hit.fields.get('filename')}[/bold]  {hit.id}")
+        for highlight in hit.highlights[:1]:
+            console.print(f"   p.{highlight.page}: {highlight.fragment}", markup=False)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="faldone", description="Faldone: the back office archive.")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API, the web pages and a worker")
+    serve.add_argument("--no-worker", action="store_true")
+    worker = sub.add_parser("worker", help="process ingest jobs")
+    worker.add_argument("--until-empty", action="store_true", help="stop when the queue is empty")
+    ingest = sub.add_parser("ingest", help="archive and index files and folders")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--no-wait", action="store_true", help="only queue; a running worker processes them")
+    sub.add_parser("status", help="queue and index counts")
+    jobs = sub.add_parser("jobs", help="list, retry or reprocess jobs")
+    jobs.add_argument("action", nargs="?", choices=["list", "retry", "reprocess"], default="list")
+    jobs.add_argument("ids", nargs="*", type=int)
+    jobs.add_argument("--state", choices=["queued", "running", "done", "failed"])
+    jobs.add_argument("--type", help="MIME type prefix, e.g. application/pdf")
+    jobs.add_argument("--limit", type=int, default=50)
+    sub.add_parser("reindex", help="rebuild the search index from the catalog")
+    search = sub.add_parser("search", help="search from the terminal")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=10)
+    return parser
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "worker": cmd_worker,
+    "ingest": cmd_ingest,
+    "status": cmd_status,
+    "jobs": cmd_jobs,
+    "reindex": cmd_reindex,
+    "search": cmd_search,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    return COMMANDS[args.command](load_settings(), args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""HTTP errors: each carries its status; one handler renders them as JSON.
+
+ApiError (status 500)
+├── BadRequest (400)   e.g. a query that does not parse, with its position
+├── NotFound (404)
+└── PayloadTooLarge (413)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from index.backend import QuerySyntaxError, SearchError
+
+__all__ = ["ApiError", "BadRequest", "NotFound", "PayloadTooLarge", "install_error_handlers"]
+
+
+class ApiError(Exception):
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+
+class BadRequest(ApiError):
+    status = 400
+    code = "bad_request"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "payload_too_large"
+
+
+def _render(status: int, code: str, message: str, **context: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **context}}, status_code=status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def api_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return _render(exc.status, exc.code, exc.message, **exc.context)
+
+    async def query_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, QuerySyntaxError)
+        return _render(400, "query_syntax", str(exc), position=exc.position)
+
+    async def search_error(_: Request, exc: Exception) -> JSONResponse:
+        return _render(400, "search_error", str(exc))
+
+    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(QuerySyntaxError, query_error)
+    app.add_exception_handler(SearchError, search_error)

@@ -1,0 +1,122 @@
+"""`GET /api/search` and `GET /api/metrics/sentiment`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.errors import BadRequest
+from api.state import AppState, get_state
+from index.backend import SearchRequest
+from index.fields import FIELD_ALIASES, KEYWORD_FIELDS
+
+__all__ = ["DEFAULT_FACETS", "router"]
+
+router = APIRouter(prefix="/api", tags=["search"])
+
+DEFAULT_FACETS = ["type", "language", "category", "source", "sender", "customer", "person", "org"]
+MAX_LIMIT = 100
+
+
+def parse_filters(raw: list[str]) -> dict[str, list[str]]:
+    """`["type:pdf", "type:email", "language:it"]` → `{"type": ["pdf", "email"], "language": ["it"]}`."""
+    filters: dict[str, list[str]] = {}
+    for item in raw:
+        name, sep, value = item.partition(":")
+        name = FIELD_ALIASES.get(name.strip().lower(), name.strip().lower())
+        if not sep or name not in (*KEYWORD_FIELDS, "complaint"):
+            raise BadRequest(f"unknown filter {item!r}: use field:value with a keyword field", filter=item)
+        filters.setdefault(name, []).append(value)
+    return filters
+
+
+def build_request(
+    q: str,
+    filters: list[str],
+    date_from: datetime | None,
+    date_to: datetime | None,
+    **extra: Any,
+) -> SearchRequest:
+    return SearchRequest(
+        query=q, filters=parse_filters(filters), date_from=date_from, date_to=date_to, **extra
+    )
+
+
+@router.get("/search", summary="Search documents")
+def search(
+    state: Annotated[AppState, Depends(get_state)],
+    q: Annotated[str, Query(description="Query in Faldone's query language", max_length=4000)] = "",
+    filter: Annotated[list[str], Query(description="field:value, repeatable")] = [],  # noqa: B006
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    sort: Literal["relevance", "date_desc", "date_asc"] = "relevance",
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 20,
+    facets: Annotated[str, Query(description="comma-separated keyword fields")] = ",".join(DEFAULT_FACETS),
+    facet_size: Annotated[int, Query(ge=1, le=200)] = 10,
+) -> dict[str, Any]:
+    facet_fields = [f.strip() for f in facets.split(",") if f.strip()]
+    unknown = [f for f in facet_fields if f not in KEYWORD_FIELDS]
+    if unknown:
+        raise BadRequest(f"cannot facet on {', '.join(unknown)}")
+    request = build_request(
+        q,
+        filter,
+        date_from,
+        date_to,
+        sort=sort,
+        offset=offset,
+        limit=limit,
+        facets=facet_fields,
+        facet_size=facet_size,
+    )
+    state.backend.refresh()
+    result = state.backend.search(request)
+    return {
+        "total": result.total,
+        "took_ms": round(result.took_ms, 2),
+        "offset": offset,
+        "limit": limit,
+        "hits": [
+            {
+                **hit.fields,
+                "id": hit.id,
+                "score": hit.score,
+                "highlights": [{"fragment": h.fragment, "page": h.page} for h in hit.highlights],
+                "url": f"/document.html?id={hit.id}",
+                "original_url": f"/api/documents/{hit.id}/original",
+            }
+            for hit in result.hits
+        ],
+        "facets": {
+            name: [{"value": b.value, "count": b.count} for b in buckets]
+            for name, buckets in result.facets.items()
+        },
+    }
+
+
+@router.get("/metrics/sentiment", summary="Documents, average sentiment and complaints per period")
+def sentiment_metric(
+    state: Annotated[AppState, Depends(get_state)],
+    interval: Literal["day", "week", "month"] = "week",
+    q: str = "",
+    filter: Annotated[list[str], Query()] = [],  # noqa: B006
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> dict[str, Any]:
+    state.backend.refresh()
+    buckets = state.backend.histogram(build_request(q, filter, date_from, date_to, limit=0), interval)
+    return {
+        "interval": interval,
+        "buckets": [
+            {
+                "start": b.start.isoformat(),
+                "count": b.count,
+                "avg_sentiment": None if b.avg_sentiment is None else round(b.avg_sentiment, 4),
+                "complaints": b.complaints,
+            }
+            for b in buckets
+        ],
+    }

@@ -1,0 +1,411 @@
+"""The catalog: documents, the job queue and quarantine, in any SQLAlchemy database.
+
+SQLite (WAL mode) by default; PostgreSQL at scale. Jobs are claimed with one
+atomic ``UPDATE … WHERE id IN (SELECT … LIMIT n [FOR UPDATE SKIP LOCKED])
+RETURNING``, so any number of workers can share the queue. A job's lease
+expires when its worker dies, and the job is claimed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.document import Document
+from core.models import Base, DocumentRow, JobRow, QuarantineRow, SeenFileRow
+
+__all__ = ["Catalog", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
+
+
+def utcnow() -> datetime:
+    """Naive UTC now: what the catalog stores (SQLite keeps no time zones)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What a worker needs to process a job (plain data, safe to send to a child process)."""
+
+    id: int
+    sha256: str
+    filename: str
+    source: str
+    source_path: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class QuarantineEntry:
+    sha256: str
+    filename: str
+    mime_type: str
+    code: str
+    reason: str
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    queued: int
+    running: int
+    done: int
+    failed: int
+    documents: int
+    quarantined: int
+    docs_per_second: float
+    eta_seconds: float | None
+
+
+class Catalog:
+    """Access to the catalog database; one instance per process."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- jobs -----------------------------------------------------------------
+
+    def find_job_for(self, sha256: str) -> JobRow | None:
+        """The live or finished job for these bytes, if any (for dedup)."""
+        with self.session() as s:
+            return s.scalars(
+                select(JobRow).where(JobRow.sha256 == sha256).order_by(JobRow.id.desc()).limit(1)
+            ).first()
+
+    def enqueue(self, sha256: str, filename: str, source: str, source_path: str = "") -> tuple[int, bool]:
+        """Queue a file; returns (job id, True) or (existing job id, False) for known bytes."""
+        existing = self.find_job_for(sha256)
+        if existing is not None and existing.state != "failed":
+            return existing.id, False
+        now = utcnow()
+        with self.session() as s, s.begin():
+            job = JobRow(
+                sha256=sha256,
+                filename=filename,
+                source=source,
+                source_path=source_path,
+                state="queued",
+                attempts=0,
+                available_at=now,
+                created_at=now,
+            )
+            s.add(job)
+            s.flush()
+            return job.id, True
+
+    def claim(self, worker_id: str, limit: int, lease_seconds: int) -> list[JobSpec]:
+        """Atomically take up to `limit` runnable jobs (queued, or running with an expired lease)."""
+        now = utcnow()
+        runnable = (
+            select(JobRow.id)
+            .where(
+                or_(
+                    (JobRow.state == "queued") & (JobRow.available_at <= now),
+                    (JobRow.state == "running") & (JobRow.lease_until < now),
+                )
+            )
+            .order_by(JobRow.id)
+            .limit(limit)
+        )
+        if not self.is_sqlite:
+            runnable = runnable.with_for_update(skip_locked=True)
+        stmt = (
+            update(JobRow)
+            .where(JobRow.id.in_(runnable.scalar_subquery()))
+            .values(
+                state="running",
+                worker_id=worker_id,
+                lease_until=now + timedelta(seconds=lease_seconds),
+                started_at=now,
+                attempts=JobRow.attempts + 1,
+            )
+            .returning(
+                JobRow.id, JobRow.sha256, JobRow.filename, JobRow.source, JobRow.source_path, JobRow.attempts
+            )
+        )
+        with self.session() as s, s.begin():
+            rows = s.execute(stmt, execution_options={"synchronize_session": False}).all()
+        return sorted((JobSpec(*row) for row in rows), key=lambda j: j.id)
+
+    def heartbeat(self, job_ids: list[int], worker_id: str, lease_seconds: int) -> None:
+        if not job_ids:
+            return
+        with self.session() as s, s.begin():
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id.in_(job_ids), JobRow.worker_id == worker_id, JobRow.state == "running")
+                .values(lease_until=utcnow() + timedelta(seconds=lease_seconds))
+            )
+
+    def complete(
+        self,
+        job: JobSpec,
+        documents: list[Document],
+        quarantined: list[QuarantineEntry],
+        mime_type: str,
+    ) -> None:
+        """Record a finished job with its documents (upserted by id) in one transaction."""
+        now = utcnow()
+        keep = [d.id for d in documents]
+        with self.session() as s, s.begin():
+            if documents:  # children that a new extraction no longer produces
+                s.execute(
+                    delete(DocumentRow).where(
+                        DocumentRow.root_id == documents[0].root_id, DocumentRow.id.not_in(keep)
+                    )
+                )
+            for doc in documents:
+                s.merge(_document_row(doc, job.id))
+            s.execute(delete(QuarantineRow).where(QuarantineRow.job_id == job.id))
+            for entry in quarantined:
+                s.add(_quarantine_row(entry, job.id, now))
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id == job.id)
+                .values(
+                    state="done",
+                    finished_at=now,
+                    lease_until=None,
+                    error="",
+                    error_code="",
+                    mime_type=mime_type,
+                    document_id=documents[0].id if documents else None,
+                    documents=len(documents),
+                )
+            )
+
+    def fail(
+        self, job: JobSpec, code: str, reason: str, *, retry_in: float | None, mime_type: str = ""
+    ) -> None:
+        """Record a failure: back to the queue after `retry_in` seconds, or quarantined when None."""
+        now = utcnow()
+        with self.session() as s, s.begin():
+            values: dict[str, Any] = {"error": reason, "error_code": code, "lease_until": None}
+            if mime_type:
+                values["mime_type"] = mime_type
+            if retry_in is not None:
+                values.update(state="queued", available_at=now + timedelta(seconds=retry_in))
+            else:
+                values.update(state="failed", finished_at=now)
+                s.execute(delete(QuarantineRow).where(QuarantineRow.job_id == job.id))
+                s.add(
+                    _quarantine_row(
+                        QuarantineEntry(job.sha256, job.filename, mime_type, code, reason), job.id, now
+                    )
+                )
+            s.execute(update(JobRow).where(JobRow.id == job.id).values(**values))
+
+    def retry(self, *, job_ids: list[int] | None = None, mime_prefix: str | None = None) -> int:
+        """Queue failed jobs again (all, some ids, or one type); returns how many."""
+        stmt = update(JobRow).where(JobRow.state == "failed")
+        if job_ids is not None:
+            stmt = stmt.where(JobRow.id.in_(job_ids))
+        if mime_prefix:
+            stmt = stmt.where(JobRow.mime_type.startswith(mime_prefix))
+        with self.session() as s, s.begin():
+            result = s.execute(stmt.values(state="queued", attempts=0, available_at=utcnow()))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def reprocess_all(self) -> int:
+        """Queue every finished job again (after a settings change); originals come from the archive."""
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(JobRow)
+                .where(JobRow.state.in_(["done", "failed"]))
+                .values(state="queued", attempts=0, available_at=utcnow())
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def jobs(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[JobRow]:
+        with self.session() as s:
+            stmt = select(JobRow).order_by(JobRow.id.desc()).limit(limit).offset(offset)
+            if state:
+                stmt = stmt.where(JobRow.state == state)
+            return list(s.scalars(stmt))
+
+    def job(self, job_id: int) -> JobRow | None:
+        with self.session() as s:
+            return s.get(JobRow, job_id)
+
+    def pending(self, job_ids: list[int]) -> int:
+        """How many of these jobs are not finished yet."""
+        if not job_ids:
+            return 0
+        with self.session() as s:
+            count = 0
+            for start in range(0, len(job_ids), 500):
+                chunk = job_ids[start : start + 500]
+                count += (
+                    s.scalar(
+                        select(func.count())
+                        .select_from(JobRow)
+                        .where(JobRow.id.in_(chunk), JobRow.state.in_(["queued", "running"]))
+                    )
+                    or 0
+                )
+            return count
+
+    def status(self, window_seconds: int = 300) -> StatusCounts:
+        """Queue counts, documents per second over the last window and an ETA."""
+        with self.session() as s:
+            by_state = dict(s.execute(select(JobRow.state, func.count()).group_by(JobRow.state)).all())
+            since = utcnow() - timedelta(seconds=window_seconds)
+            recent_jobs, first = s.execute(
+                select(func.count(), func.min(JobRow.finished_at)).where(JobRow.finished_at >= since)
+            ).one()
+            documents = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            quarantined = s.scalar(select(func.count()).select_from(QuarantineRow)) or 0
+        rate = 0.0
+        if recent_jobs and first is not None:
+            elapsed = max((utcnow() - first).total_seconds(), 1.0)
+            rate = recent_jobs / elapsed
+        remaining = by_state.get("queued", 0) + by_state.get("running", 0)
+        eta = remaining / rate if rate > 0 else (0.0 if remaining == 0 else None)
+        return StatusCounts(
+            queued=by_state.get("queued", 0),
+            running=by_state.get("running", 0),
+            done=by_state.get("done", 0),
+            failed=by_state.get("failed", 0),
+            documents=documents,
+            quarantined=quarantined,
+            docs_per_second=round(rate, 3),
+            eta_seconds=round(eta, 1) if eta is not None else None,
+        )
+
+    # -- documents ------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document | None:
+        with self.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            return Document.from_dict(row.data) if row else None
+
+    def children(self, doc_id: str) -> list[Document]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(DocumentRow).where(DocumentRow.parent_id == doc_id).order_by(DocumentRow.id)
+            )
+            return sorted(
+                (Document.from_dict(r.data) for r in rows), key=lambda d: d.metadata.get("position", "")
+            )
+
+    def thread(self, thread_id: str) -> list[Document]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(DocumentRow)
+                .where(DocumentRow.thread_id == thread_id, DocumentRow.parent_id.is_(None))
+                .order_by(DocumentRow.date)
+            )
+            return [Document.from_dict(r.data) for r in rows]
+
+    def quarantine_for(self, parent_id: str) -> list[QuarantineRow]:
+        with self.session() as s:
+            return list(s.scalars(select(QuarantineRow).where(QuarantineRow.parent_id == parent_id)))
+
+    def quarantine(self, limit: int = 100) -> list[QuarantineRow]:
+        with self.session() as s:
+            return list(s.scalars(select(QuarantineRow).order_by(QuarantineRow.id.desc()).limit(limit)))
+
+    def iter_documents(self, batch: int = 500) -> Iterator[list[Document]]:
+        """Every document, in batches (for reindex)."""
+        last = ""
+        while True:
+            with self.session() as s:
+                rows = list(
+                    s.scalars(
+                        select(DocumentRow).where(DocumentRow.id > last).order_by(DocumentRow.id).limit(batch)
+                    )
+                )
+            if not rows:
+                return
+            last = rows[-1].id
+            yield [Document.from_dict(r.data) for r in rows]
+
+    def ids_for_root(self, root: str) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(DocumentRow.id).where(DocumentRow.root_id == root)))
+
+    def count_documents(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+
+    # -- watched inbox --------------------------------------------------------
+
+    def seen(self, path: str, size: int, mtime: float) -> bool:
+        with self.session() as s:
+            row = s.get(SeenFileRow, path)
+            return row is not None and row.size == size and row.mtime == mtime
+
+    def mark_seen(self, path: str, size: int, mtime: float) -> None:
+        with self.session() as s, s.begin():
+            s.merge(SeenFileRow(path=path, size=size, mtime=mtime))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _document_row(doc: Document, job_id: int) -> DocumentRow:
+    ann = doc.annotations
+    return DocumentRow(
+        id=doc.id,
+        sha256=doc.sha256,
+        root_id=doc.root_id,
+        parent_id=doc.parent_id,
+        thread_id=doc.thread_id,
+        job_id=job_id,
+        filename=doc.filename,
+        mime_type=doc.mime_type,
+        size=doc.size,
+        source=doc.source,
+        title=doc.title,
+        date=_naive_utc(doc.date),
+        language=ann.language or "",
+        category=ann.category,
+        complaint=ann.complaint,
+        sentiment=ann.sentiment,
+        ingested_at=_naive_utc(doc.ingested_at) or utcnow(),
+        data=doc.to_dict(),
+    )
+
+
+def _quarantine_row(entry: QuarantineEntry, job_id: int, now: datetime) -> QuarantineRow:
+    return QuarantineRow(
+        job_id=job_id,
+        parent_id=entry.parent_id,
+        sha256=entry.sha256,
+        filename=entry.filename,
+        mime_type=entry.mime_type,
+        code=entry.code,
+        reason=entry.reason,
+        created_at=now,
+    )

@@ -1,0 +1,230 @@
+"""The embedded search backend: tantivy in a local folder, zero servers.
+
+One process (the worker) opens it with ``writer=True`` and holds tantivy's
+writer lock; every other process opens a reader and calls `refresh` to see
+new commits. Queries are parsed by `index.query.parse` and compiled by
+`QueryCompiler`; tantivy's query parser is never used.
+
+Errors: a bad query raises `QuerySyntaxError`; a folder that cannot be opened,
+a schema that changed, or a writer already held elsewhere raises
+`BackendUnavailable`; other engine errors become `SearchError`.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+
+import tantivy
+
+from core.document import Document
+from index.backend import (
+    BackendUnavailable,
+    HistogramBucket,
+    Hit,
+    Interval,
+    SearchBackend,
+    SearchError,
+    SearchRequest,
+    SearchResult,
+)
+from index.backends.embedded_aggs import facets, histogram
+from index.backends.embedded_highlight import Highlighter
+from index.backends.embedded_query import QueryCompiler, positive_part
+from index.backends.embedded_schema import (
+    Analyzers,
+    build_schema,
+    hit_fields,
+    register_analyzers,
+    to_tantivy,
+    utc,
+)
+from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
+from index.query import parse
+from index.query.values import FieldValueError, bool_value, resolve_field
+
+__all__ = ["MAX_WINDOW", "EmbeddedBackend"]
+
+# Tantivy collects offset+limit hits in memory; deeper pages need a cursor (not yet).
+MAX_WINDOW = 10_000
+_WRITER_HEAP = 128_000_000
+
+
+class EmbeddedBackend(SearchBackend):
+    """`SearchBackend` on a tantivy index in `path`."""
+
+    name = "embedded"
+
+    def __init__(self, path: Path, *, writer: bool, heap_size: int = _WRITER_HEAP, threads: int = 1) -> None:
+        self._schema = build_schema()
+        analyzers = Analyzers()
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
+        except ValueError as err:
+            raise BackendUnavailable(
+                f"cannot open the index in {path} (rebuild it with reindex): {err}"
+            ) from err
+        register_analyzers(self._index, analyzers)
+        self._compiler = QueryCompiler(self._schema, analyzers)
+        self._writer: tantivy.IndexWriter | None = None
+        if writer:
+            try:
+                self._writer = self._index.writer(heap_size=heap_size, num_threads=threads)
+            except ValueError as err:
+                raise BackendUnavailable(f"another process is writing to {path}: {err}") from err
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _need_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            raise SearchError("this backend was opened read-only (writer=False)")
+        return self._writer
+
+    def index(self, documents: list[Document]) -> None:
+        writer = self._need_writer()
+        # Convert everything first: a bad document fails the batch before anything is deleted.
+        converted = [(doc.id, to_tantivy(doc)) for doc in documents]
+        try:
+            for doc_id, doc in converted:
+                writer.delete_documents_by_term("id", doc_id)
+                writer.add_document(doc)
+        except ValueError as err:
+            raise SearchError(f"cannot index: {err}") from err
+
+    def delete(self, ids: list[str]) -> None:
+        writer = self._need_writer()
+        for doc_id in ids:
+            writer.delete_documents_by_term("id", doc_id)
+
+    def commit(self) -> None:
+        try:
+            self._need_writer().commit()
+        except ValueError as err:
+            raise SearchError(f"commit failed: {err}") from err
+        self._index.reload()
+
+    def refresh(self) -> None:
+        self._index.reload()
+
+    def clear(self) -> None:
+        self._need_writer().delete_all_documents()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.rollback()  # uncommitted writes are dropped, as documented by `commit`
+            writer.wait_merging_threads()  # releases the writer lock
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._index.searcher().num_docs)
+
+    def _filters(self, request: SearchRequest) -> list[tantivy.Query]:
+        queries: list[tantivy.Query] = []
+        for name, values in request.filters.items():
+            field = resolve_field(name)
+            if not values:
+                continue
+            if field in KEYWORD_FIELDS:
+                accepted = sorted({v for value in values for v in (value, value.lower())})
+                queries.append(tantivy.Query.term_set_query(self._schema, field, accepted))
+            elif field in BOOL_FIELDS:
+                try:
+                    flags = {bool_value(field, value) for value in values}
+                except FieldValueError as err:
+                    raise SearchError(str(err)) from err
+                queries.append(tantivy.Query.term_set_query(self._schema, field, sorted(flags)))
+            else:
+                raise SearchError(f"cannot filter on {name!r}: filters need a keyword or boolean field")
+        if request.date_from is not None or request.date_to is not None:
+            queries.append(
+                tantivy.Query.range_query(
+                    self._schema,
+                    "date",
+                    tantivy.FieldType.Date,
+                    lower_bound=_utc_or_none(request.date_from),
+                    upper_bound=_utc_or_none(request.date_to),
+                )
+            )
+        return queries
+
+    def _queries(self, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None]:
+        """(query with filters, query to highlight)."""
+        node = parse(request.query)
+        main = self._compiler.compile(node)
+        clauses = [(tantivy.Occur.Must, main)]
+        # Filters restrict without changing the score.
+        clauses += [
+            (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in self._filters(request)
+        ]
+        query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+        positive = positive_part(node)
+        return query, (self._compiler.compile(positive) if positive is not None else None)
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        if request.offset < 0 or request.limit < 0:
+            raise SearchError("offset and limit must not be negative")
+        if request.offset + request.limit > MAX_WINDOW:
+            raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; narrow the query or filters")
+        query, highlight_query = self._queries(request)
+        searcher = self._index.searcher()
+        order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}.get(request.sort)
+        try:
+            found = searcher.search(
+                query,
+                limit=max(1, request.limit),  # tantivy panics on a limit of 0
+                count=True,
+                order_by_field="date" if order is not None else None,
+                offset=request.offset,
+                order=order or tantivy.Order.Desc,
+            )
+        except ValueError as err:
+            raise SearchError(f"search failed: {err}") from err
+        highlighter = (
+            Highlighter(searcher, highlight_query, self._schema)
+            if request.highlight and highlight_query is not None
+            else None
+        )
+        hits: list[Hit] = []
+        for score, address in found.hits[: request.limit]:
+            stored = searcher.doc(address)
+            fields = hit_fields(stored)
+            hits.append(
+                Hit(
+                    id=str(fields["id"]),
+                    score=float(score) if order is None else 0.0,
+                    fields=fields,
+                    highlights=highlighter.highlights(stored) if highlighter else [],
+                )
+            )
+        return SearchResult(
+            total=_total(found),
+            hits=hits,
+            facets=facets(searcher, query, [_facet_field(f) for f in request.facets], request.facet_size),
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
+        query, _ = self._queries(request)
+        return histogram(self._index.searcher(), query, interval)
+
+
+def _total(found: tantivy.SearchResult) -> int:
+    # `count` exists at run time (count=True) but is missing from tantivy's type stubs.
+    count: int | None = getattr(found, "count", None)
+    return int(count or 0)
+
+
+def _utc_or_none(moment: datetime | None) -> datetime | None:
+    return utc(moment) if moment is not None else None
+
+
+def _facet_field(name: str) -> str:
+    field = resolve_field(name)
+    if field is None:
+        raise SearchError(f"cannot facet on unknown field {name!r}")
+    return field

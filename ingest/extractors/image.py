@@ -1,0 +1,64 @@
+"""Raster images: every frame OCRed into one page (multi-page TIFF, animated GIF...)."""
+
+from __future__ import annotations
+
+import warnings as py_warnings
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from core.document import Page
+from ingest.errors import CorruptDocument, LimitExceeded
+from ingest.extractors.base import Extraction, Extractor, Source
+from ingest.ocr import ocr_image
+
+__all__ = ["ImageExtractor"]
+
+
+class ImageExtractor(Extractor):
+    """One page per frame, each read by OCR (or left empty with a warning when OCR is off)."""
+
+    MIME_TYPES = (
+        "image/tiff",
+        "image/jpeg",
+        "image/png",
+        "image/jp2",
+        "image/webp",
+        "image/gif",
+        "image/bmp",
+    )
+    EXTENSIONS = (".tif", ".tiff", ".jpg", ".jpeg", ".png", ".jp2", ".j2k", ".webp", ".gif", ".bmp")
+
+    def extract(self, source: Source) -> Extraction:
+        result = Extraction()
+        try:
+            with py_warnings.catch_warnings():
+                # Pillow warns above ~89 Mpx and raises above twice that: both are a limit to us
+                py_warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(source.path) as image:
+                    result.metadata.update(_describe(image))
+                    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+                        result.pages.append(self._frame(frame.copy(), number, source, result))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+            raise LimitExceeded(f"image too large to decode: {err}") from err
+        except UnidentifiedImageError as err:
+            raise CorruptDocument("not a readable image") from err
+        except (OSError, SyntaxError, ValueError) as err:  # Pillow's decoders raise these on bad data
+            raise CorruptDocument(f"image data is damaged: {err}") from err
+        result.metadata["pages"] = len(result.pages)
+        return result
+
+    def _frame(self, frame: Image.Image, number: int, source: Source, result: Extraction) -> Page:
+        if not source.settings.ocr_enabled:
+            if number == 1:
+                result.warnings.append("OCR is disabled: the image text was not read")
+            return Page(number, "")
+        ocr = ocr_image(frame, source.settings.ocr_languages)
+        return Page(number, ocr.text, ocr=True, confidence=ocr.confidence)
+
+
+def _describe(image: Image.Image) -> dict[str, object]:
+    info: dict[str, object] = {"width": image.width, "height": image.height, "mode": image.mode}
+    dpi = image.info.get("dpi")
+    if isinstance(dpi, tuple) and len(dpi) == 2:
+        info["dpi"] = [float(dpi[0]), float(dpi[1])]
+    return info

@@ -1,0 +1,363 @@
+"""Shared e-mail parsing: RFC 822 bytes (or a parsed message) in, `Extraction` out.
+
+Used by the eml, emlx, mbox and msg extractors. Real mail is often malformed, so
+every header is read defensively: a header that the stdlib cannot parse falls back
+to its raw value, and unknown or wrong charsets fall back to charset detection and
+finally latin-1. Problems become `Extraction.warnings`, never crashes.
+
+Addresses in `EmailHeaders` are bare and lowercased; display names are kept in
+``metadata["address_names"]`` (address -> name). Message ids keep their ``<...>``.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import warnings
+from datetime import UTC, datetime
+from email import policy
+from email.header import decode_header
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
+from charset_normalizer import from_bytes
+
+from core.document import EmailHeaders, Page
+from ingest.errors import CorruptDocument, EmptyDocument, LimitExceeded
+from ingest.extractors.base import Child, Extraction
+
+__all__ = [
+    "decode_bytes",
+    "extraction_from_message",
+    "html_to_text",
+    "parse_bytes",
+    "parse_date",
+    "safe_filename",
+]
+
+_MAX_WARNINGS = 50
+_ID_RE = re.compile(r"<[^<>\s]+>")
+_OBS_NAME_RE = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
+_ADDR_RE = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
+_FILENAME_RE = re.compile(r"""filename\s*=\s*([^";\s][^;]*)""", re.IGNORECASE)
+# Parts that are documents of their own even when shown inline.
+_BLOCK_TAGS = ["p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"]
+_CHILD_TYPES = frozenset({"text/calendar", "text/vcard", "text/x-vcard", "text/directory"})
+
+
+def parse_bytes(data: bytes) -> EmailMessage:
+    """Parse RFC 822 bytes; raise `EmptyDocument`/`CorruptDocument` if they are not mail."""
+    if not data.strip():
+        raise EmptyDocument("the message is empty")
+    try:
+        msg = BytesParser(policy=policy.default).parsebytes(data)
+    except Exception as err:  # the parser is lenient; anything raised here is a real break
+        raise CorruptDocument(f"not a parsable e-mail message: {err}") from err
+    if not isinstance(msg, EmailMessage) or not list(msg.raw_items()):
+        # Obsolete RFC 822 syntax allows blanks before the colon ("From  : ...").
+        head, sep, rest = data.partition(b"\n\n") if b"\r\n\r\n" not in data else data.partition(b"\r\n\r\n")
+        fixed = _OBS_NAME_RE.sub(rb"\1:", head) + sep + rest
+        if fixed != data:
+            return parse_bytes(fixed)
+        raise CorruptDocument("no e-mail headers found")
+    return msg
+
+
+def extraction_from_message(msg: Message, max_children: int) -> Extraction:
+    """Turn a parsed message into text, headers, date and attachment children."""
+    result = Extraction()
+    warn = result.warnings.append
+    names: dict[str, str] = {}
+    headers = EmailHeaders(
+        sender=next(iter(_addresses(msg, "from", names)), ""),
+        to=_addresses(msg, "to", names),
+        cc=_addresses(msg, "cc", names),
+        bcc=_addresses(msg, "bcc", names),
+        reply_to=_addresses(msg, "reply-to", names),
+        subject=header_text(msg, "subject"),
+        message_id=_first_id(header_text(msg, "message-id")),
+        in_reply_to=_first_id(header_text(msg, "in-reply-to")),
+        references=_ID_RE.findall(header_text(msg, "references")),
+    )
+    result.email = headers
+    result.title = headers.subject
+    result.metadata["address_names"] = names
+    if headers.sender in names:
+        result.metadata["sender_name"] = names[headers.sender]
+    raw_date = header_text(msg, "date")
+    if raw_date:
+        result.date = parse_date(raw_date)
+        if result.date is None:
+            warn(f"unparsable Date header: {raw_date[:80]!r}")
+    walker = _Walker(result, max_children)
+    walker.walk(msg)
+    body = "\n\n".join(walker.plain) if walker.plain else "\n\n".join(html_to_text(h) for h in walker.html)
+    result.pages = [Page(1, body.strip())]
+    for part in msg.walk():
+        for defect in getattr(part, "defects", []):
+            warn(f"{type(defect).__name__}: {defect}")
+    del result.warnings[_MAX_WARNINGS:]
+    return result
+
+
+class _Walker:
+    """Collects body text and attachments in document order."""
+
+    def __init__(self, result: Extraction, max_children: int) -> None:
+        self.result = result
+        self.max_children = max_children
+        self.plain: list[str] = []
+        self.html: list[str] = []
+
+    def walk(self, part: Message, body: bool = True) -> None:
+        ctype = part.get_content_type()
+        if ctype == "message/rfc822" or ctype == "message/global":
+            self._attach(part, _message_bytes(part))
+        elif ctype.startswith("multipart/") and not part.is_multipart():
+            # A multipart without a usable boundary: its payload is all we can read.
+            self.result.warnings.append(f"{ctype} part without parts; read as text")
+            if body:
+                self.plain.append(self._text(part))
+        elif part.is_multipart():
+            subparts = [p for p in part.get_payload() if isinstance(p, Message)]
+            chosen = _choose_alternative(subparts) if ctype == "multipart/alternative" else None
+            for sub in subparts:
+                # The alternatives we do not show may still carry inline images.
+                self.walk(sub, body and (chosen is None or sub is chosen))
+        elif _is_attachment(part, ctype):
+            self._attach(part, _payload(part))
+        elif ctype == "text/html":
+            if body:
+                self.html.append(self._text(part))
+        elif ctype.startswith("text/"):
+            if body:
+                self.plain.append(self._text(part))
+        else:
+            self._attach(part, _payload(part))
+
+    def _text(self, part: Message) -> str:
+        text, fallback = decode_bytes(_payload(part), part.get_content_charset())
+        if fallback:
+            self.result.warnings.append(f"charset {part.get_content_charset()!r} failed; read as {fallback}")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def _attach(self, part: Message, data: bytes) -> None:
+        children = self.result.children
+        number = len(children) + 1
+        if not data:
+            self.result.warnings.append(f"attachment {number} is empty; skipped")
+            return
+        if number > self.max_children:
+            raise LimitExceeded(f"more than {self.max_children} attachments")
+        ctype = part.get_content_type()
+        metadata: dict[str, str] = {"content_type": ctype}
+        for key, header in (("content_id", "content-id"), ("disposition", "content-disposition")):
+            value = header_text(part, header)
+            if value:
+                metadata[key] = value.split(";")[0].strip() if key == "disposition" else value.strip()
+        name = _part_filename(part)
+        if not name and "content_id" in metadata:
+            name = metadata["content_id"].strip("<>")
+        filename = safe_filename(name, ctype, number)
+        children.append(Child(filename, data, f"attachment/{number}", ctype, metadata))
+
+
+def _choose_alternative(parts: list[Message]) -> Message | None:
+    """Plain text first; otherwise the last (richest) alternative."""
+    for sub in parts:
+        if sub.get_content_type() == "text/plain" and not _is_attachment(sub, "text/plain"):
+            return sub
+    return parts[-1] if parts else None
+
+
+def _is_attachment(part: Message, ctype: str) -> bool:
+    disposition = header_text(part, "content-disposition").split(";")[0].strip().lower()
+    if ctype in _CHILD_TYPES or disposition == "attachment":
+        return True
+    return bool(ctype.startswith("text/") and _part_filename(part) and disposition != "inline")
+
+
+def _part_filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or part.get_param("name", header="content-type")
+    except Exception:  # malformed RFC 2231 parameters
+        return ""
+    if isinstance(name, tuple):
+        name = name[2]
+    # An unquoted name with blanks ("filename=This is a test.txt") is cut at the first blank.
+    match = _FILENAME_RE.search(" ".join(_raw_header(part, "content-disposition")))
+    if match and name and match.group(1).strip().startswith(f"{name} "):
+        name = match.group(1).strip()
+    return _decode_words(str(name)) if name else ""
+
+
+def _payload(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # bad base64/uuencode: keep what the part literally holds
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def _message_bytes(part: Message) -> bytes:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        inner = payload[0]
+        for pol in (policy.default, policy.compat32):
+            try:
+                return inner.as_bytes(policy=pol)
+            except Exception:  # re-serialising a malformed message; try the lenient policy
+                continue
+        return inner.as_string(policy=policy.compat32).encode("utf-8", "surrogateescape")
+    return _payload(part)
+
+
+def decode_bytes(data: bytes, charset: str | None) -> tuple[str, str | None]:
+    """Decode text; returns (text, fallback charset used or None)."""
+    if charset:
+        try:
+            return data.decode(charset), None
+        except (LookupError, UnicodeDecodeError):
+            pass
+    else:
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is not None:
+        return str(best), best.encoding
+    return data.decode("latin-1"), "latin-1"
+
+
+def html_to_text(html: str) -> str:
+    """Visible text of an HTML body: one line per block element, inline markup joined."""
+    with warnings.catch_warnings():
+        # A short body that looks like a URL or file name is still a body.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "head", "title"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for tag in soup.find_all(["td", "th"]):
+        tag.insert_after(" ")
+    for tag in soup.find_all("br"):
+        tag.replace_with("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def header_text(msg: Message, name: str) -> str:
+    """A header's decoded, unfolded value ('' when absent), never raising."""
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == name), None)
+    if raw is None:
+        return ""
+    if not _has_surrogates(raw):
+        try:
+            value = msg.get(name)
+            if value is not None:
+                return _unfold(str(value))
+        except Exception:  # the structured header parser chokes on malformed values
+            pass
+    return _unfold(_decode_words(_fix_surrogates(raw, msg.get_content_charset())))
+
+
+def _raw_header(msg: Message, name: str) -> list[str]:
+    charset = msg.get_content_charset()
+    return [
+        _unfold(_fix_surrogates(str(raw), charset)) for key, raw in msg.raw_items() if key.lower() == name
+    ]
+
+
+def _addresses(msg: Message, name: str, names: dict[str, str]) -> list[str]:
+    # Parse the raw value: encoded words may hide commas that would split one address.
+    found: list[str] = []
+    raw = _raw_header(msg, name)
+    pairs = getaddresses(raw)
+    if any(not addr.partition("@")[0] for _, addr in pairs):
+        # e.g. two bare addresses without a comma: take whatever looks like an address
+        pairs = [("", addr) for addr in _ADDR_RE.findall(" ".join(raw))]
+    for display, addr in pairs:
+        addr = addr.strip().strip("<>").lower()
+        if not addr or "@" not in addr or addr in found:
+            continue
+        found.append(addr)
+        display = _decode_words(display).strip().strip('"').strip()
+        if display and display.lower() != addr:
+            names.setdefault(addr, display)
+    return found
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words with the charset fallback."""
+    try:
+        parts = decode_header(value)
+    except Exception:  # malformed encoded words: show them as they are
+        return _fix_surrogates(value)
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, bytes):
+            out.append(decode_bytes(chunk, charset)[0])
+        else:
+            out.append(_fix_surrogates(chunk))
+    return "".join(out)
+
+
+def _has_surrogates(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def _fix_surrogates(value: str, charset: str | None = None) -> str:
+    """Raw 8-bit header bytes arrive as surrogate escapes; decode them properly.
+
+    Headers are too short for charset detection: try UTF-8, then the body's
+    charset (8-bit headers are usually written in it), then cp1252.
+    """
+    if not _has_surrogates(value):
+        return value
+    data = value.encode("ascii", "surrogateescape")
+    for candidate in ("utf-8", charset, "cp1252"):
+        if candidate:
+            try:
+                return data.decode(candidate)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return data.decode("latin-1")
+
+
+def _unfold(value: str) -> str:
+    return re.sub(r"\r?\n[ \t]*", " ", value).strip()
+
+
+def _first_id(value: str) -> str:
+    match = _ID_RE.search(value)
+    return match.group(0) if match else value.strip()
+
+
+def parse_date(value: str) -> datetime | None:
+    """An aware datetime from a Date header; naive values are taken as UTC; None if unparsable."""
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def safe_filename(name: str, mime_type: str | None, number: int) -> str:
+    """Last path component only, without control characters; invented if nothing is left."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().lstrip(".")
+    if not name:
+        ext = mimetypes.guess_extension(mime_type or "") or ""
+        name = f"attachment-{number}{ext}"
+    return name[:255]

@@ -1,0 +1,47 @@
+"""Complaint probability from weighted cues (Italian and English) and sentiment.
+
+A logistic model by hand: z = bias + cue weights + sentiment term, p = 1/(1+e^-z).
+Formal complaints ("diffida", "messa in mora", "formal complaint") carry no
+emotion, so the cues alone must cross 0.5; anger alone ("pessimo servizio")
+needs a cue or strongly negative sentiment. Cues in the subject count more.
+Marketing and thank-you cues push the other way. A later embedding classifier
+replaces this behind the same `complaint_probability` signature.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from nlp._lexicon import compile_cue, read_rows
+
+__all__ = ["COMPLAINT_THRESHOLD", "complaint_probability", "is_complaint"]
+
+COMPLAINT_THRESHOLD = 0.5
+_BIAS = -3.0
+_SUBJECT_FACTOR = 1.5
+_NEGATIVE_WEIGHT = 2.5  # per unit of negative sentiment
+_POSITIVE_WEIGHT = 1.5  # per unit of positive sentiment
+_MAX_CUE_TOTAL = 8.0
+
+_PATTERNS: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
+    (float(weight), compile_cue(pattern)) for weight, pattern in read_rows("complaint_cues.tsv")
+)
+_MAX_CHARS = 20_000  # what decides a complaint is in the first pages
+
+
+def _cue_score(text: str) -> float:
+    return sum(weight for weight, pattern in _PATTERNS if pattern.search(text))
+
+
+def complaint_probability(text: str, subject: str, sentiment: float) -> float:
+    """Probability in [0, 1] that the text (with its e-mail subject) is a complaint."""
+    cues = _cue_score(text[:_MAX_CHARS]) + _SUBJECT_FACTOR * _cue_score(subject)
+    z = _BIAS + min(cues, _MAX_CUE_TOTAL)
+    z += _NEGATIVE_WEIGHT * max(0.0, -sentiment) - _POSITIVE_WEIGHT * max(0.0, sentiment)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def is_complaint(probability: float) -> bool:
+    """The complaint flag: true from `COMPLAINT_THRESHOLD` up."""
+    return probability >= COMPLAINT_THRESHOLD

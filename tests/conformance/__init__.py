@@ -1,0 +1,1 @@
+"""Conformance suite: every `SearchBackend` must give these answers."""

@@ -1,0 +1,42 @@
+"""DATE: numeric day-first, ISO, Italian and English month names; impossible dates rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.entities.dates import find_dates
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("fattura emessa il 12/03/2024 con scadenza", "12/03/2024"),
+        ("data 12.03.2024", "12.03.2024"),
+        ("Milano, 12 marzo 2024", "12 marzo 2024"),
+        ("Milano, 12 Mar. 2024", "12 Mar. 2024"),
+        ("London, March 12, 2024", "March 12, 2024"),
+        ("on the 12th of March 2024", "12th of March 2024"),
+        ("created 2024-03-12 by the system", "2024-03-12"),
+        ("consegna il 12/3/24", "12/3/24"),
+    ],
+)
+def test_dates_normalised_to_iso(text: str, written: str) -> None:
+    (entity,) = find_dates(text)
+    assert entity.value == "2024-03-12"
+    assert entity.text == written
+    assert text[entity.start : entity.end] == written
+
+
+def test_first_of_the_month() -> None:
+    assert [e.value for e in find_dates("dal 1° maggio 2023")] == ["2023-05-01"]
+
+
+@pytest.mark.parametrize(
+    "text", ["31/02/2024", "30 febbraio 2024", "February 30, 2024", "2024-13-01", "00/01/2024"]
+)
+def test_impossible_dates_are_rejected(text: str) -> None:
+    assert find_dates(text) == []
+
+
+def test_references_and_amounts_are_not_dates() -> None:
+    assert find_dates("fattura n. 2024/118, protocollo 123/2024, importo 1.234,56, versione 1.2.3") == []

@@ -1,0 +1,1 @@
+"""Real external services (OpenSearch, ...) started locally for tests and benchmarks."""
