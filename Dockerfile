@@ -1,6 +1,6 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng tesseract-ocr-osd libmagic1 \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng tesseract-ocr-osd libmagic1 libarchive13 \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 faldone
 WORKDIR /app

@@ -92,8 +92,12 @@ def extraction_from_message(msg: Message, max_children: int) -> Extraction:
         if result.date is None:
             warn(f"unparsable Date header: {raw_date[:80]!r}")
     walker = _Walker(result, max_children)
-    walker.walk(msg)
-    body = "\n\n".join(walker.plain) if walker.plain else "\n\n".join(html_to_text(h) for h in walker.html)
+    try:
+        walker.walk(msg)
+    except RecursionError as err:
+        raise CorruptDocument("MIME parts nested too deeply") from err
+    # Within an alternative only one branch is body, so no text appears twice.
+    body = "\n\n".join(html_to_text(text) if html else text for html, text in walker.body)
     result.pages = [Page(1, body.strip())]
     for part in msg.walk():
         for defect in getattr(part, "defects", []):
@@ -108,8 +112,7 @@ class _Walker:
     def __init__(self, result: Extraction, max_children: int) -> None:
         self.result = result
         self.max_children = max_children
-        self.plain: list[str] = []
-        self.html: list[str] = []
+        self.body: list[tuple[bool, str]] = []  # (is HTML, text) in document order
 
     def walk(self, part: Message, body: bool = True) -> None:
         ctype = part.get_content_type()
@@ -119,7 +122,7 @@ class _Walker:
             # A multipart without a usable boundary: its payload is all we can read.
             self.result.warnings.append(f"{ctype} part without parts; read as text")
             if body:
-                self.plain.append(self._text(part))
+                self.body.append((False, self._text(part)))
         elif part.is_multipart():
             subparts = [p for p in part.get_payload() if isinstance(p, Message)]
             chosen = _choose_alternative(subparts) if ctype == "multipart/alternative" else None
@@ -128,12 +131,9 @@ class _Walker:
                 self.walk(sub, body and (chosen is None or sub is chosen))
         elif _is_attachment(part, ctype):
             self._attach(part, _payload(part))
-        elif ctype == "text/html":
-            if body:
-                self.html.append(self._text(part))
         elif ctype.startswith("text/"):
             if body:
-                self.plain.append(self._text(part))
+                self.body.append((ctype == "text/html", self._text(part)))
         else:
             self._attach(part, _payload(part))
 

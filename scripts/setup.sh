@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-packages=(tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng tesseract-ocr-osd libmagic1)
+packages=(tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng tesseract-ocr-osd libmagic1 libarchive13)
 if [ "$want_test" = 1 ]; then
   packages+=(chromium postgresql dovecot-imapd)
 fi

@@ -20,7 +20,7 @@ from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument, Uns
 from ingest.extractors._officezip import OLE_MAGIC, is_encrypted_ole, parse_datetime
 from ingest.extractors.base import Extraction, Extractor, Source
 
-__all__ = ["RtfExtractor", "TikaOfficeExtractor", "XlsExtractor"]
+__all__ = ["OleStorageExtractor", "RtfExtractor", "TikaOfficeExtractor", "XlsExtractor"]
 
 
 class XlsExtractor(Extractor):
@@ -153,3 +153,15 @@ class RtfExtractor(Extractor):
         except Exception as err:  # striprtf raises on malformed code page or unicode escapes
             raise CorruptDocument(f"unreadable RTF: {err}") from err
         return Extraction(pages=[Page(1, text.strip())], title=source.filename)
+
+
+class OleStorageExtractor(Extractor):
+    """OLE files of no known kind: a password-protected Office 2007+ file says so."""
+
+    MIME_TYPES: ClassVar[tuple[str, ...]] = ("application/x-ole-storage",)
+    SCORE: ClassVar[int] = 1
+
+    def extract(self, source: Source) -> Extraction:
+        if is_encrypted_ole(source.read_bytes()):
+            raise EncryptedDocument("a password-protected Office document")
+        raise UnsupportedFormat("an OLE compound file of no known kind")

@@ -25,7 +25,7 @@ from ingest.errors import CorruptDocument, EncryptedDocument
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.ocr import ocr_image
 
-__all__ = ["PdfExtractor", "needs_ocr"]
+__all__ = ["PdfExtractor", "needs_ocr", "parse_pdf_date"]
 
 _MIN_CHARS = 50
 _IMAGE_PAGE_MAX_CHARS = 500

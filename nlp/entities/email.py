@@ -15,6 +15,15 @@ _EMAIL = re.compile(
 )
 
 
+# "write to info@example.it.Thanks": a capitalised last label is the next sentence, not a TLD.
+_SENTENCE_AFTER = re.compile(r"(?<=\.[a-z]{2})\.[A-Z][a-z]+$|(?<=\.[a-z]{3})\.[A-Z][a-z]+$")
+
+
 def find_emails(text: str) -> list[Entity]:
     """Every e-mail address in `text`."""
-    return [make_entity("EMAIL", text, m.start(), m.end(), m.group().lower()) for m in _EMAIL.finditer(text)]
+    found: list[Entity] = []
+    for match in _EMAIL.finditer(text):
+        address = _SENTENCE_AFTER.sub("", match.group())
+        start = match.start()
+        found.append(make_entity("EMAIL", text, start, start + len(address), address.lower()))
+    return found

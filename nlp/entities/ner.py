@@ -42,7 +42,7 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
     for span in doc.ents:
         label = _LABELS.get(span.label_)
         value = collapse(span.text)
-        if label is None or len(value) < 2 or not any(ch.isalpha() for ch in value):
+        if label is None or not _plausible_name(value):
             continue
         found.append(
             Entity(
@@ -55,3 +55,19 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
             )
         )
     return found
+
+
+_NOT_IN_NAMES = frozenset('=+/\\<>{}[]|@"#;')
+
+
+def _plausible_name(value: str) -> bool:
+    """False for what NER makes of base64, headers and markup: "c724y45I", "fir=", "decifrato"."""
+    words = value.split()
+    if len(value) < 2 or not 1 <= len(words) <= 8 or not any(w[0].isupper() for w in words):
+        return False
+    for word in words:
+        letters = sum(ch.isalpha() for ch in word)
+        digits = sum(ch.isdigit() for ch in word)
+        if len(word) > 25 or _NOT_IN_NAMES.intersection(word) or (letters and digits and len(word) > 4):
+            return False
+    return any(ch.isalpha() for ch in value)

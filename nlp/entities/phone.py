@@ -1,9 +1,13 @@
 """PHONE: telephone numbers, validated by `phonenumbers` and normalised to E.164.
 
-The default region is Italy. Digit runs that merely *look* like phone numbers
-(dates, amounts, IBAN groups, codes) are kept out: a match must be valid for its
-region, must not sit inside an IBAN-shaped run, and a bare unformatted digit run
-(no "+", no separators) needs a cue such as "tel." or "phone" just before it.
+The default region is Italy. Candidates are digit groups with the usual
+separators ("02 1234 5678", "+39 333-123-4567", "(02) 12345678"); each is parsed
+and kept only if `phonenumbers` calls it a valid number. Digit runs that merely
+look like phones are kept out: dates ("05.11.18"), amounts next to a currency,
+groups inside an IBAN-shaped run, and bare unformatted runs ("0212345678")
+unless a cue such as "tel." or "phone" stands just before them.
+`phonenumbers.PhoneNumberMatcher` does the same job about seven times slower on
+number-heavy invoices, and tags "05.11.18 08" (a date and an hour) as a phone.
 """
 
 from __future__ import annotations
@@ -20,40 +24,45 @@ __all__ = ["DEFAULT_REGION", "find_phones"]
 
 DEFAULT_REGION = "IT"
 
+# A "." or ":" before a candidate is fine after a word ("tel.02 ...") but not after a digit.
+_CANDIDATE = re.compile(
+    r"(?<![\w+/,-])(?<!\d[.:])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]?\(?\d{1,5}\)?){0,5}(?![\w]|[.,/:-]\d)"
+)
 _CUE = re.compile(
     r"\b(?:tel|telefono|telefonico|cell|cellulare|mob|mobile|phone|fax|call|chiamare|chiamaci|"
     r"numero verde|whatsapp|recapito|contattare|contact|ph)\b"
 )
 _BARE = re.compile(r"\d+")
+_DATE_START = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|\d{4}-\d{2}-\d{2}")
+_CURRENCY_BEFORE = re.compile(r"(?:€|\$|£|\beur\b|\beuro\b|\busd\b|\bgbp\b|\bchf\b)\s*$", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(r"^\s*(?:€|\$|£|eur\b|euro\b|usd\b|gbp\b|chf\b)", re.IGNORECASE)
+_MIN_DIGITS, _MAX_DIGITS = 6, 15  # E.164 allows at most 15
 
 
 def find_phones(text: str) -> list[Entity]:
     """Every valid phone number in `text`, value in E.164 ("+390212345678")."""
     blocked = [(m.start(), m.end()) for m in IBAN_SHAPE.finditer(text)]
     found: list[Entity] = []
-    matcher = phonenumbers.PhoneNumberMatcher(text, DEFAULT_REGION, leniency=phonenumbers.Leniency.VALID)
-    for match in matcher:
-        start, end = match.start, match.end
-        if any(b_start < end and start < b_end for b_start, b_end in blocked):
+    for match in _CANDIDATE.finditer(text):
+        raw, start, end = match.group(), match.start(), match.end()
+        if not _MIN_DIGITS <= sum(ch.isdigit() for ch in raw) <= _MAX_DIGITS:
             continue
-        raw = match.raw_string
+        if _DATE_START.match(raw) or _next_to_currency(text, start, end):
+            continue
         if _BARE.fullmatch(raw) and not _CUE.search(context_before(text, start, 25)):
             continue
-        if _looks_like_amount_or_date(text, start, end):
+        if any(b_start < end and start < b_end for b_start, b_end in blocked):
             continue
-        value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        found.append(make_entity("PHONE", text, start, end, value))
+        try:
+            number = phonenumbers.parse(raw, DEFAULT_REGION)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            found.append(make_entity("PHONE", text, start, end, value))
     return found
 
 
-_AMOUNT_NEAR = re.compile(r"(?:€|\$|£|\beur\b|\beuro\b|\busd\b|\bgbp\b|\bchf\b)\s*$", re.IGNORECASE)
-_AMOUNT_AFTER = re.compile(r"^\s*(?:€|\$|£|eur\b|euro\b|usd\b|gbp\b|chf\b)", re.IGNORECASE)
-_DATE_SHAPE = re.compile(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}")
-
-
-def _looks_like_amount_or_date(text: str, start: int, end: int) -> bool:
-    raw = text[start:end]
-    if _DATE_SHAPE.fullmatch(raw):
-        return True
+def _next_to_currency(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 6) : start], text[end : end + 6]
-    return bool(_AMOUNT_NEAR.search(before) or _AMOUNT_AFTER.search(after))
+    return bool(_CURRENCY_BEFORE.search(before) or _CURRENCY_AFTER.search(after))

@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 
 from core.settings import Settings
-from ingest.errors import CorruptDocument, EncryptedDocument, IngestError, LimitExceeded
+from ingest.errors import CorruptDocument, EncryptedDocument, IngestError, LimitExceeded, UnsupportedFormat
 from ingest.extractors.base import Extraction, Extractor, Source
-from ingest.extractors.legacy_office import RtfExtractor, TikaOfficeExtractor, XlsExtractor
+from ingest.extractors.legacy_office import (
+    OleStorageExtractor,
+    RtfExtractor,
+    TikaOfficeExtractor,
+    XlsExtractor,
+)
 from ingest.extractors.odf import OdsExtractor, OdtExtractor
 from ingest.extractors.ooxml import DocxExtractor, PptxExtractor, XlsxExtractor
 
@@ -47,7 +52,9 @@ def test_xlsx_one_page_per_sheet(corpus: Path, settings: Settings) -> None:
     assert len(staff.pages) == 3 and "Karina\tShedrofsky\tOCCRP" in staff.pages[2].text
 
 
-@pytest.mark.parametrize("extractor", [XlsxExtractor(), XlsExtractor(), DocxExtractor()])
+@pytest.mark.parametrize(
+    "extractor", [XlsxExtractor(), XlsExtractor(), DocxExtractor(), OleStorageExtractor()]
+)
 def test_password_protected_xlsx(extractor: Extractor, corpus: Path, settings: Settings) -> None:
     with pytest.raises(EncryptedDocument):
         _run(extractor, corpus / "ingest-file/password_protected.xlsx", settings)
@@ -180,3 +187,8 @@ def test_every_corpus_office_file_is_handled(corpus: Path, settings: Settings) -
             continue
         with contextlib.suppress(IngestError):
             _run(extractor, path, settings)
+
+
+def test_unknown_ole_file(corpus: Path, settings: Settings) -> None:
+    with pytest.raises(UnsupportedFormat):
+        _run(OleStorageExtractor(), corpus / "ingest-file/doc.doc", settings)

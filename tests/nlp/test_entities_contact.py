@@ -51,3 +51,17 @@ def test_iban_digits_are_not_phones() -> None:
     code = iban_it()
     spaced = " ".join(code[i : i + 4] for i in range(0, len(code), 4))
     assert find_phones(f"IBAN: {spaced} intestato a noi") == []
+
+
+def test_date_and_hour_are_not_a_phone() -> None:
+    assert find_phones("inviato il 05.11.18 08:30 dal sistema") == []
+
+
+def test_phone_after_abbreviated_cue_and_in_parentheses() -> None:
+    assert [e.text for e in find_phones("tel.02 1234 5678")] == ["02 1234 5678"]
+    assert [e.value for e in find_phones("Ufficio (02) 1234 5678")] == ["+390212345678"]
+
+
+def test_sentence_after_an_address_is_not_its_domain() -> None:
+    found = find_emails("scrivere a info@example.it.Grazie, oppure sales@example.com.Thanks")
+    assert [e.value for e in found] == ["info@example.it", "sales@example.com"]

@@ -88,3 +88,15 @@ def test_patterns_do_not_overlap_after_merge() -> None:
     merged = merge_entities(find_pattern_entities(text))
     assert [e.label for e in merged] == ["REFERENCE", "DATE", "MONEY", "PHONE", "PARTITA_IVA"]
     assert all(a.end <= b.start for a, b in itertools.pairwise(merged))
+
+
+def test_ner_noise_from_encoded_text_is_dropped() -> None:
+    nlp = load_english_ner()
+    text = "Content-Type: application/pkcs7-signature; name=smime.p7s\n" + (
+        "MIIGbQYJKoZIhvcNAQcCoIIGXjCCBloCAQExDzANBglghkgBZQMEAgEFADALBgkqhkiG9w0BBwGgggOt\n" * 20
+    )
+    for entity in entities_from_doc(nlp(text)):
+        assert "=" not in entity.value
+        for word in entity.value.split():
+            mixed = any(ch.isdigit() for ch in word) and any(ch.isalpha() for ch in word)
+            assert not (mixed and len(word) > 4), entity

@@ -94,7 +94,14 @@ public final class OpenSearchNode {
         Settings settings = builder.build();
 
         long t0 = System.nanoTime();
-        Node node = new EmbeddedNode(new Environment(settings, config));
+        Node node;
+        try {
+            node = new EmbeddedNode(new Environment(settings, config));
+        } catch (Throwable t) {
+            t.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -106,7 +113,13 @@ public final class OpenSearchNode {
                 stopped.countDown();
             }
         }, "faldone-opensearch-shutdown"));
-        node.start();
+        try {
+            node.start();
+        } catch (Throwable t) {
+            // e.g. the HTTP port is taken: exit (the hook closes the node) instead of lingering
+            t.printStackTrace();
+            System.exit(1);
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println(READY + "http://127.0.0.1:" + port + " (node started in " + ms + " ms)");
         System.out.flush();
