@@ -9,29 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from core.catalog import Catalog
 from core.settings import Settings
-from index.backends import open_backend
-from ingest.sources import enqueue_paths
-from ingest.worker import Worker
-
-
-def ingest_into(settings: Settings, paths: list[Path]) -> list[int]:
-    """Queue `paths` and run a worker until the queue is empty; returns the job ids."""
-    settings.ensure_dirs()
-    catalog = Catalog(settings.resolved_catalog_url)
-    report = enqueue_paths(paths, settings, catalog)
-    backend = open_backend(settings, writer=True)
-    try:
-        Worker(settings, catalog, backend).run(until_empty=True)
-    finally:
-        backend.close()
-        catalog.close()
-    return report.job_ids
-
-
-def make_settings(folder: Path) -> Settings:
-    return Settings(data_dir=folder, worker_concurrency=2, _env_file=None)  # type: ignore[call-arg]
+from tests.support import ingest_into, make_settings
 
 
 @pytest.fixture(scope="module")

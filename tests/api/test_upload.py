@@ -10,18 +10,8 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from core.catalog import Catalog
 from core.settings import Settings
-from index.backends import open_backend
 from ingest.sources import scan_inbox
-from ingest.worker import Worker
-
-
-def run_worker(settings: Settings) -> None:
-    catalog = Catalog(settings.resolved_catalog_url)
-    backend = open_backend(settings, writer=True)
-    try:
-        Worker(settings, catalog, backend).run(until_empty=True)
-    finally:
-        backend.close()
+from tests.support import run_worker
 
 
 def test_upload_then_search(settings: Settings, corpus: Path) -> None:
