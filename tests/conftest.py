@@ -28,7 +28,9 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    s = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+    from tests.support import make_settings
+
+    s = make_settings(tmp_path / "data")
     s.ensure_dirs()
     return s
 

@@ -12,8 +12,13 @@ from ingest.worker import Worker
 
 
 def make_settings(folder: Path, **overrides: object) -> Settings:
-    """Settings whose data lives under `folder`, ignoring any .env file."""
-    return Settings(data_dir=folder, worker_concurrency=2, _env_file=None, **overrides)  # type: ignore[call-arg, arg-type]
+    """Settings whose data lives under `folder`, ignoring any .env file.
+
+    Authentication is off unless a test asks for it (`auth_disabled=False`): the
+    authorization tests walk every endpoint with every role themselves.
+    """
+    values: dict[str, object] = {"worker_concurrency": 2, "auth_disabled": True, **overrides}
+    return Settings(data_dir=folder, _env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
 def run_worker(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from api.app import create_app
 from core.catalog import Catalog
 from core.settings import Settings
 from ingest.sources import scan_inbox
-from tests.support import run_worker
+from tests.support import make_settings, run_worker
 
 
 def test_upload_then_search(settings: Settings, corpus: Path) -> None:
@@ -33,7 +33,7 @@ def test_upload_then_search(settings: Settings, corpus: Path) -> None:
 
 
 def test_upload_size_limit(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path / "d", max_upload_mb=1, _env_file=None)  # type: ignore[call-arg]
+    settings = make_settings(tmp_path / "d", max_upload_mb=1)
     with TestClient(create_app(settings)) as client:
         response = client.post("/api/documents", files=[("files", ("big.bin", b"x" * (2 * 1024 * 1024)))])
         assert response.status_code == 413

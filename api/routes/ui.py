@@ -1,0 +1,256 @@
+"""Endpoints the web pages need beyond the public API: extra facets, suggestions,
+saved searches, the attachment tree and PDF page previews.
+
+Mounted by the app factory with `app.include_router(ui.router)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import datetime
+from functools import lru_cache
+from io import BytesIO
+from typing import Annotated, Any, Literal
+
+import pypdfium2
+from fastapi import APIRouter, Depends, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from api.errors import BadRequest, NotFound
+from api.routes.search import build_request
+from api.state import AppState, get_state
+from core.archive import ArchiveError
+from core.catalog import Catalog
+from core.document import Document
+from core.saved_searches import MAX_NAME, MAX_QUERY, SavedSearch, SavedSearches
+from index.backend import QuerySyntaxError, SearchBackend, SearchRequest
+
+__all__ = ["SENTIMENT_RANGES", "router"]
+
+router = APIRouter(prefix="/api/ui", tags=["web"])
+
+# Sentiment runs from -1 to 1; the page offers three ranges, written in the query language.
+SENTIMENT_RANGES: dict[str, str] = {
+    "negative": "sentiment:<-0.3",
+    "neutral": "sentiment:[-0.3 TO 0.3]",
+    "positive": "sentiment:>0.3",
+}
+SentimentKey = Literal["negative", "neutral", "positive"]
+
+# Keyword fields whose values are offered as suggestions while typing.
+_SUGGEST_FIELDS = ("customer", "person", "org", "sender", "category", "type", "language", "reference")
+_MAX_TREE_DEPTH = 6
+_PREVIEW_WIDTH = 900
+_MAX_PREVIEW_PAGES = 500
+
+
+def with_sentiment(q: str, sentiment: str | None) -> str:
+    """The user's query restricted to a sentiment range: `(q) AND sentiment:<-0.3`."""
+    if not sentiment:
+        return q
+    clause = SENTIMENT_RANGES.get(sentiment)
+    if clause is None:
+        raise BadRequest(f"unknown sentiment range {sentiment!r}", allowed=sorted(SENTIMENT_RANGES))
+    return f"({q}) AND {clause}" if q.strip() else clause
+
+
+def _count(backend: SearchBackend, request: SearchRequest) -> int:
+    request.limit = 0
+    request.highlight = False
+    request.facets = []
+    return backend.search(request).total
+
+
+@router.get("/facets", summary="Facets the search page shows beyond keyword counts")
+def extra_facets(
+    state: Annotated[AppState, Depends(get_state)],
+    q: Annotated[str, Query(max_length=4000)] = "",
+    filter: Annotated[list[str], Query()] = [],  # noqa: B006
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+    sentiment: SentimentKey | None = None,
+) -> dict[str, Any]:
+    """Complaint counts, sentiment ranges and documents per month/year for the current search.
+
+    Each dimension is counted without its own selection (the other sentiment ranges, the
+    other months stay visible); every other selection applies.
+    """
+    state.backend.refresh()
+    backend = state.backend
+    query = with_sentiment(q, sentiment)
+    complaint_filters = [f for f in filter if not f.startswith("complaint:")]
+    complaint = {
+        value: _count(
+            backend, build_request(query, [*complaint_filters, f"complaint:{value}"], date_from, date_to)
+        )
+        for value in ("true", "false")
+    }
+    sentiments = {
+        key: _count(backend, build_request(with_sentiment(q, key), filter, date_from, date_to))
+        for key in SENTIMENT_RANGES
+    }
+    months = backend.histogram(build_request(query, filter, None, None, limit=0), "month")
+    years: Counter[str] = Counter()
+    for bucket in months:
+        years[str(bucket.start.year)] += bucket.count
+    return {
+        "complaint": [{"value": v, "count": n} for v, n in complaint.items()],
+        "sentiment": [{"value": k, "count": n} for k, n in sentiments.items()],
+        "months": [{"value": b.start.strftime("%Y-%m"), "count": b.count} for b in months if b.count],
+        "years": [{"value": y, "count": n} for y, n in sorted(years.items()) if n],
+    }
+
+
+_WORD = re.compile(r"[^\W_][\w@.\-']*", re.UNICODE)
+
+
+@router.get("/suggest", summary="Suggestions while typing: field values and titles")
+def suggest(
+    state: Annotated[AppState, Depends(get_state)],
+    prefix: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=20)] = 8,
+) -> dict[str, Any]:
+    """Values of customers, people, organisations, senders… and titles that start with `prefix`."""
+    words = _WORD.findall(prefix.lower())
+    if not words:
+        return {"suggestions": []}
+    needle = words[-1]
+    state.backend.refresh()
+    result = state.backend.search(
+        SearchRequest(limit=0, facets=list(_SUGGEST_FIELDS), facet_size=200, highlight=False)
+    )
+    suggestions: list[dict[str, Any]] = []
+    for field, buckets in result.facets.items():
+        for bucket in buckets:
+            value = bucket.value.lower()
+            if value.startswith(needle) or any(w.startswith(needle) for w in re.split(r"[\s@.\-]+", value)):
+                suggestions.append(
+                    {"kind": "value", "field": field, "value": bucket.value, "count": bucket.count}
+                )
+    suggestions.sort(key=lambda s: (-int(s["value"].lower().startswith(needle)), -s["count"], s["value"]))
+    suggestions = suggestions[:limit]
+    if len(needle) >= 2:
+        try:
+            titles = state.backend.search(
+                SearchRequest(query=f"title:{needle}*", limit=limit, highlight=False)
+            )
+        except QuerySyntaxError:
+            titles = None
+        for hit in titles.hits if titles else []:
+            title = str(hit.fields.get("title") or hit.fields.get("filename") or "")
+            if title:
+                suggestions.append({"kind": "title", "id": hit.id, "value": title})
+    return {"suggestions": suggestions[: limit * 2]}
+
+
+# -- saved searches -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _store(catalog: Catalog) -> SavedSearches:
+    # One store per catalog (i.e. per app); its table is created on first use.
+    return SavedSearches(catalog.engine)
+
+
+def _saved(item: SavedSearch) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "name": item.name,
+        "query": item.query,
+        "url": f"/?{item.query}",
+        "created_at": item.created_at.isoformat(),
+    }
+
+
+class SavedSearchIn(BaseModel):
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    query: str = Field(default="", max_length=MAX_QUERY, description="the search page's query string")
+
+
+@router.get("/saved-searches", summary="Saved searches, by name")
+def list_saved(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    return {"items": [_saved(s) for s in _store(state.catalog).list()]}
+
+
+@router.post("/saved-searches", status_code=201, summary="Save the current search under a name")
+def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    try:
+        return _saved(_store(state.catalog).create(body.name, body.query))
+    except ValueError as err:
+        raise BadRequest(str(err)) from err
+
+
+@router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete a saved search")
+def delete_saved(search_id: int, state: Annotated[AppState, Depends(get_state)]) -> Response:
+    if not _store(state.catalog).delete(search_id):
+        raise NotFound(f"no saved search {search_id}")
+    return Response(status_code=204)
+
+
+# -- document family and previews -----------------------------------------------------------
+
+
+def _node(catalog: Catalog, doc: Document, depth: int) -> dict[str, Any]:
+    children = catalog.children(doc.id) if depth < _MAX_TREE_DEPTH else []
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "filename": doc.filename,
+        "mime_type": doc.mime_type,
+        "size": doc.size,
+        "children": [_node(catalog, c, depth + 1) for c in children],
+        "quarantined": [
+            {"filename": q.filename, "code": q.code, "reason": q.reason}
+            for q in catalog.quarantine_for(doc.id)
+        ],
+    }
+
+
+@router.get("/documents/{doc_id}/tree", summary="Attachments and archive members, recursively")
+def document_tree(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    doc = state.catalog.document(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id}")
+    return _node(state.catalog, doc, 0)
+
+
+@router.get(
+    "/documents/{doc_id}/pages/{number}.png",
+    summary="A page of a PDF original rendered as an image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def page_preview(
+    doc_id: str,
+    number: Annotated[int, Path(ge=1, le=_MAX_PREVIEW_PAGES)],
+    state: Annotated[AppState, Depends(get_state)],
+) -> Response:
+    doc = state.catalog.document(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id}")
+    if doc.mime_type != "application/pdf":
+        raise BadRequest(f"{doc.filename} is not a PDF")
+    try:
+        path = state.archive.path_for(doc.sha256)
+    except ArchiveError as err:
+        raise NotFound(str(err)) from err
+    try:
+        pdf = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError as err:
+        raise BadRequest(f"cannot render {doc.filename}: {err}") from err
+    try:
+        if number > len(pdf):
+            raise NotFound(f"{doc.filename} has {len(pdf)} pages")
+        page = pdf[number - 1]
+        scale = _PREVIEW_WIDTH / max(page.get_width(), 1.0)
+        image = page.render(scale=scale).to_pil()
+        buffer = BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+    finally:
+        pdf.close()
+    return Response(
+        buffer.getvalue(),
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )

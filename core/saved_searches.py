@@ -1,0 +1,98 @@
+"""Saved searches: a name and the search page's query string, kept in the catalog database.
+
+The table belongs to `core.models.Base`, so `Base.metadata.create_all` (run by `Catalog`)
+creates it too; `SavedSearches` also creates it itself, so a catalog opened before this
+module was imported still gets the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode
+
+from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from core.models import Base
+
+__all__ = ["SavedSearch", "SavedSearchRow", "SavedSearches", "clean_query_string"]
+
+# Search page parameters worth keeping; anything else (offsets, junk) is dropped.
+_KEPT = ("q", "filter", "sort", "date_from", "date_to", "sentiment")
+MAX_NAME = 200
+MAX_QUERY = 4000
+
+
+class SavedSearchRow(Base):
+    """A named search; `query` is the search page's URL query string (q, filter, sort…)."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(MAX_NAME))
+    query: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(255), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    id: int
+    name: str
+    query: str
+    owner: str
+    created_at: datetime
+
+
+def clean_query_string(raw: str) -> str:
+    """Keep only the search parameters, in a stable order: `?q=a&offset=20&x=1` → `q=a`."""
+    pairs = [(k, v) for k, v in parse_qsl(raw.lstrip("?"), keep_blank_values=False) if k in _KEPT]
+    pairs.sort(key=lambda kv: _KEPT.index(kv[0]))
+    return urlencode(pairs)
+
+
+def _public(row: SavedSearchRow) -> SavedSearch:
+    return SavedSearch(row.id, row.name, row.query, row.owner, row.created_at)
+
+
+class SavedSearches:
+    """Create, list and delete saved searches on the catalog's engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        SavedSearchRow.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    def _session(self) -> Session:
+        return self._sessions()
+
+    def list(self, owner: str = "") -> list[SavedSearch]:
+        with self._session() as s:
+            rows = s.scalars(
+                select(SavedSearchRow).where(SavedSearchRow.owner == owner).order_by(SavedSearchRow.name)
+            )
+            return [_public(r) for r in rows]
+
+    def create(self, name: str, query: str, owner: str = "") -> SavedSearch:
+        name = " ".join(name.split())[:MAX_NAME]
+        if not name:
+            raise ValueError("a saved search needs a name")
+        row = SavedSearchRow(
+            name=name,
+            query=clean_query_string(query)[:MAX_QUERY],
+            owner=owner,
+            created_at=datetime.now(UTC).replace(tzinfo=None),
+        )
+        with self._session() as s, s.begin():
+            s.add(row)
+            s.flush()
+            return _public(row)
+
+    def delete(self, search_id: int, owner: str = "") -> bool:
+        with self._session() as s, s.begin():
+            row = s.get(SavedSearchRow, search_id)
+            if row is None or row.owner != owner:
+                return False
+            s.delete(row)
+            return True
