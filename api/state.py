@@ -1,17 +1,58 @@
-"""The objects every request needs, built once by the app factory."""
+"""The objects every request needs, scoped to the person who makes it.
+
+The app factory builds one `AppState` with the real catalog and index. Every route
+takes ``state: Annotated[AppState, Depends(get_state)]``; `get_state` answers with
+a per-request copy whose `catalog` and `backend` only ever show documents the
+principal may see (see `core.users` for collections and groups):
+
+- `ScopedBackend` adds a filter on the `source` field to every search, histogram
+  and count, server-side, whatever the route asks; more-like-this and duplicates
+  are filtered the same way; writes are refused.
+- `ScopedCatalog` returns only visible documents: a hidden document is `None`
+  (a 404), exactly like a missing one; jobs and quarantine are filtered by source.
+
+Both fail closed: a method of `SearchBackend` or `Catalog` that they do not
+know raises instead of answering unfiltered, and ``tests/api/test_authz.py``
+fails when the interfaces gain a method the scopes have not learnt.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import Any
 
 from fastapi import Request
+from sqlalchemy import func, select
 
+from api.errors import ApiError
+from api.security import check_query_cost
 from core.archive import Archive
-from core.catalog import Catalog
+from core.audit import AuditLog
+from core.catalog import Catalog, StatusCounts, utcnow
+from core.document import Document
+from core.models import DocumentRow, JobRow, QuarantineRow
+from core.retention import pending_deletions
 from core.settings import Settings
-from index.backend import SearchBackend
+from core.users import LOCAL_ADMIN, Collections, Principal
+from index.backend import (
+    FacetBucket,
+    HistogramBucket,
+    Hit,
+    Interval,
+    SearchBackend,
+    SearchRequest,
+    SearchResult,
+)
+from index.query.parser import parse
 
-__all__ = ["AppState", "get_state"]
+__all__ = ["AppState", "ScopedBackend", "ScopedCatalog", "Unauthenticated", "get_state", "scoped_state"]
+
+
+class Unauthenticated(ApiError):
+    status = 401
+    code = "unauthenticated"
 
 
 @dataclass
@@ -20,8 +61,245 @@ class AppState:
     catalog: Catalog
     archive: Archive
     backend: SearchBackend
+    principal: Principal = field(default=LOCAL_ADMIN)
+    # The unscoped objects, for the legal routes that must see every hold (never for output).
+    base: AppState | None = None
+
+    @property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.catalog)
+
+
+def visible_sources(catalog: Catalog, principal: Principal) -> list[str] | None:
+    """Sources this principal may see; None means everything (admins)."""
+    if principal.sees_everything:
+        return None
+    with catalog.session() as s:
+        sources = list(s.scalars(select(DocumentRow.source).distinct()))
+    return Collections(catalog).visible_sources(principal, sources)
+
+
+class ScopedBackend(SearchBackend):
+    """A read-only view of the index restricted to some sources (None: all of them)."""
+
+    name = "scoped"
+
+    def __init__(self, inner: SearchBackend, sources: list[str] | None, catalog: Catalog) -> None:
+        self.inner = inner
+        self.sources = sources
+        self.catalog = catalog
+
+    def _scoped(self, request: SearchRequest) -> SearchRequest | None:
+        check_query_cost(request)
+        filters = {k: list(v) for k, v in request.filters.items()}
+        if self.sources is not None:
+            wanted = filters.get("source")
+            allowed = [s for s in wanted if s in self.sources] if wanted is not None else list(self.sources)
+            if not allowed:
+                return None
+            filters["source"] = allowed
+        query = request.query
+        gone = pending_deletions(self.catalog)
+        if gone:  # deleted from the catalog, not yet from the index
+            parse(query)  # a syntax error keeps the user's positions
+            exclude = " OR ".join(f'"{doc_id}"' for doc_id in gone[:1000])
+            query = f"({query}) AND NOT id:({exclude})" if query.strip() else f"NOT id:({exclude})"
+        return replace(request, filters=filters, query=query)
+
+    def _visible(self, hits: list[Hit]) -> list[Hit]:
+        if self.sources is None:
+            return hits
+        allowed = set(self.sources)
+        return [h for h in hits if h.fields.get("source") in allowed]
+
+    def _doc_visible(self, doc_id: str) -> bool:
+        if self.sources is None:
+            return True
+        with self.catalog.session() as s:
+            source = s.scalar(select(DocumentRow.source).where(DocumentRow.id == doc_id))
+        return source is not None and source in self.sources
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        scoped = self._scoped(request)
+        if scoped is None:
+            return SearchResult(total=0, hits=[], facets={f: list[FacetBucket]() for f in request.facets})
+        return self.inner.search(scoped)
+
+    def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
+        scoped = self._scoped(request)
+        return [] if scoped is None else self.inner.histogram(scoped, interval)
+
+    def count(self) -> int:
+        return self.search(SearchRequest(limit=0, highlight=False)).total
+
+    def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        if not self._doc_visible(doc_id):
+            return []
+        return self._visible(self.inner.more_like_this(doc_id, limit))
+
+    def duplicates(self, doc_id: str) -> list[Hit]:
+        return self._visible(self.inner.duplicates(doc_id)) if self._doc_visible(doc_id) else []
+
+    def near_duplicates(self, doc_id: str) -> list[Hit]:
+        return self._visible(self.inner.near_duplicates(doc_id)) if self._doc_visible(doc_id) else []
+
+    def refresh(self) -> None:
+        self.inner.refresh()
+
+    def close(self) -> None:
+        """The shared index stays open; the app closes it."""
+
+    def _refuse(self, *_: Any, **__: Any) -> None:
+        raise PermissionError("the API reads the index; only the worker writes it")
+
+    index = delete = commit = clear = start_rebuild = finish_rebuild = _refuse
+
+
+class ScopedCatalog(Catalog):
+    """The catalog as one principal may see it. Shares the engine of the real catalog."""
+
+    # Methods inherited unchanged: they show no document (checked by tests/api/test_authz.py).
+    PASSTHROUGH = frozenset({"session", "is_sqlite", "seen", "mark_seen", "pending", "close"})
+
+    def __init__(self, inner: Catalog, sources: list[str] | None) -> None:  # no super().__init__: shared
+        self.url = inner.url
+        self.engine = inner.engine
+        self._sessions = inner._sessions
+        self.inner = inner
+        self.sources = sources
+
+    def close(self) -> None:
+        """The shared engine stays open."""
+
+    def _ok(self, source: str | None) -> bool:
+        return self.sources is None or (source is not None and source in self.sources)
+
+    def _docs(self, docs: list[Document]) -> list[Document]:
+        return [d for d in docs if self._ok(d.source)]
+
+    def document(self, doc_id: str) -> Document | None:
+        doc = self.inner.document(doc_id)
+        return doc if doc is not None and self._ok(doc.source) else None
+
+    def children(self, doc_id: str) -> list[Document]:
+        return self._docs(self.inner.children(doc_id)) if self.document(doc_id) else []
+
+    def thread(self, thread_id: str) -> list[Document]:
+        return self._docs(self.inner.thread(thread_id))
+
+    def quarantine_for(self, parent_id: str) -> list[QuarantineRow]:
+        return self.inner.quarantine_for(parent_id) if self.document(parent_id) else []
+
+    def quarantine(self, limit: int = 100) -> list[QuarantineRow]:
+        if self.sources is None:
+            return self.inner.quarantine(limit)
+        with self.session() as s:
+            stmt = (
+                select(QuarantineRow)
+                .join(JobRow, JobRow.id == QuarantineRow.job_id)
+                .where(JobRow.source.in_(self.sources))
+                .order_by(QuarantineRow.id.desc())
+                .limit(limit)
+            )
+            return list(s.scalars(stmt))
+
+    def iter_documents(self, batch: int = 500) -> Iterator[list[Document]]:
+        for docs in self.inner.iter_documents(batch):
+            visible = self._docs(docs)
+            if visible:
+                yield visible
+
+    def ids_for_root(self, root: str) -> list[str]:
+        return self.inner.ids_for_root(root) if self.document(root) else []
+
+    def count_documents(self) -> int:
+        if self.sources is None:
+            return self.inner.count_documents()
+        with self.session() as s:
+            stmt = select(func.count()).select_from(DocumentRow).where(DocumentRow.source.in_(self.sources))
+            return s.scalar(stmt) or 0
+
+    def find_job_for(self, sha256: str) -> JobRow | None:
+        job = self.inner.find_job_for(sha256)
+        return job if job is not None and self._ok(job.source) else None
+
+    def enqueue(self, sha256: str, filename: str, source: str, source_path: str = "") -> tuple[int, bool]:
+        return self.inner.enqueue(sha256, filename, source, source_path)
+
+    def jobs(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[JobRow]:
+        if self.sources is None:
+            return self.inner.jobs(state, limit, offset)
+        with self.session() as s:
+            stmt = select(JobRow).where(JobRow.source.in_(self.sources))
+            if state:
+                stmt = stmt.where(JobRow.state == state)
+            return list(s.scalars(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)))
+
+    def job(self, job_id: int) -> JobRow | None:
+        job = self.inner.job(job_id)
+        return job if job is not None and self._ok(job.source) else None
+
+    def retry(self, *, job_ids: list[int] | None = None, mime_prefix: str | None = None) -> int:
+        if self.sources is not None:
+            ids = [j.id for j in self.jobs("failed", limit=100_000)]
+            job_ids = [i for i in ids if job_ids is None or i in job_ids]
+        return self.inner.retry(job_ids=job_ids, mime_prefix=mime_prefix)
+
+    def reprocess_all(self) -> int:
+        if self.sources is not None:
+            raise PermissionError("only admins reprocess the whole archive")
+        return self.inner.reprocess_all()
+
+    def status(self, window_seconds: int = 300) -> StatusCounts:
+        if self.sources is None:
+            return self.inner.status(window_seconds)
+        mine = JobRow.source.in_(self.sources)
+        with self.session() as s:
+            by_state = dict(s.execute(select(JobRow.state, func.count()).where(mine).group_by(JobRow.state)).all())
+            since = utcnow() - timedelta(seconds=window_seconds)
+            recent = s.scalar(select(func.count()).where(mine, JobRow.finished_at >= since)) or 0
+            quarantined = (
+                s.scalar(
+                    select(func.count()).select_from(QuarantineRow).join(JobRow, JobRow.id == QuarantineRow.job_id).where(mine)
+                )
+                or 0
+            )
+        rate = recent / window_seconds
+        remaining = by_state.get("queued", 0) + by_state.get("running", 0)
+        return StatusCounts(
+            queued=by_state.get("queued", 0),
+            running=by_state.get("running", 0),
+            done=by_state.get("done", 0),
+            failed=by_state.get("failed", 0),
+            documents=self.count_documents(),
+            quarantined=quarantined,
+            docs_per_second=round(rate, 3),
+            eta_seconds=round(remaining / rate, 1) if rate > 0 else (0.0 if remaining == 0 else None),
+        )
+
+    def _refuse(self, *_: Any, **__: Any) -> Any:
+        raise PermissionError("workers use the real catalog")
+
+    claim = heartbeat = complete = fail = _refuse
+
+
+def scoped_state(base: AppState, principal: Principal) -> AppState:
+    """The state one principal sees: scoped catalog and index, same settings and archive."""
+    sources = visible_sources(base.catalog, principal)
+    return AppState(
+        settings=base.settings,
+        catalog=ScopedCatalog(base.catalog, sources),
+        archive=base.archive,
+        backend=ScopedBackend(base.backend, sources, base.catalog),
+        principal=principal,
+        base=base,
+    )
 
 
 def get_state(request: Request) -> AppState:
-    state: AppState = request.app.state.faldone
-    return state
+    """The request's state, scoped to its principal (set by the security middleware)."""
+    base: AppState = request.app.state.faldone
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):
+        raise Unauthenticated("log in first")
+    return scoped_state(base, principal)

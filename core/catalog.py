@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core import audit, export, holds, retention, users  # noqa: F401  (their tables join Base)
 from core.document import Document
+from core.migrations import migrate
 from core.models import Base, DocumentRow, JobRow, QuarantineRow, SeenFileRow
 
 __all__ = ["Catalog", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
@@ -75,7 +77,8 @@ class Catalog:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        migrate(self.engine)
+        Base.metadata.create_all(self.engine)  # tables of optional modules imported since
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

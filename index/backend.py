@@ -12,6 +12,8 @@ thing on each.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -29,6 +31,8 @@ __all__ = [
     "SearchError",
     "SearchRequest",
     "SearchResult",
+    "decode_cursor",
+    "encode_cursor",
 ]
 
 Interval = Literal["day", "week", "month"]
@@ -70,6 +74,10 @@ class SearchRequest:
     facets: list[str] = field(default_factory=list)
     facet_size: int = 10
     highlight: bool = True
+    # Deep paging: the `Hit.sort` values of the last hit seen (see `decode_cursor`); `offset` is ignored.
+    search_after: list[Any] | None = None
+    # One hit per e-mail thread (the best); `Hit.thread_hits` counts the thread's other hits.
+    collapse_threads: bool = False
 
 
 @dataclass
@@ -86,6 +94,10 @@ class Hit:
     score: float
     fields: dict[str, Any]
     highlights: list[Highlight] = field(default_factory=list)
+    # Sort values of this hit (for `SearchRequest.search_after`); backend-specific.
+    sort: list[Any] = field(default_factory=list)
+    # With `collapse_threads`: other hits of the same thread left out.
+    thread_hits: int = 0
 
 
 @dataclass
@@ -100,6 +112,24 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetBucket]] = field(default_factory=dict)
     took_ms: float = 0.0
+    # Opaque cursor for the next page (pass `decode_cursor(next_cursor)` as `search_after`).
+    next_cursor: str | None = None
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque, URL-safe string for sort values."""
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The sort values of a cursor made by `encode_cursor`; `SearchError` if it is not one."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise SearchError("not a valid search cursor") from err
+    if not isinstance(values, list) or len(values) != 2:
+        raise SearchError("not a valid search cursor")
+    return values
 
 
 @dataclass
@@ -144,6 +174,26 @@ class SearchBackend:
     def count(self) -> int:
         """Number of documents in the index."""
         raise NotImplementedError
+
+    def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        """Documents whose text resembles that of `doc_id` (itself excluded), most similar first."""
+        raise NotImplementedError
+
+    def duplicates(self, doc_id: str) -> list[Hit]:
+        """Other documents with the same content (same SHA-256)."""
+        raise NotImplementedError
+
+    def near_duplicates(self, doc_id: str) -> list[Hit]:
+        """Other documents whose text is almost the same (SimHash, see `index.backends.similarity`)."""
+        raise NotImplementedError
+
+    def start_rebuild(self) -> None:
+        """Begin a full rebuild: later `index` calls fill a fresh index that `finish_rebuild` puts live."""
+        self.clear()
+
+    def finish_rebuild(self) -> None:
+        """Make the rebuilt index the live one (atomically where the engine allows)."""
+        self.commit()
 
     def clear(self) -> None:
         """Remove every document (used by reindex)."""

@@ -3,6 +3,10 @@
 Both backends build their schema/mapping from these tables, so a field means
 the same thing everywhere. Keyword fields are exact (filters, facets); text
 fields are analysed (Italian/English stemming, accent folding).
+
+Italian back-office fields come from the metadata the extractors write:
+``metadata["invoice"]`` (FatturaPA), ``metadata["pec"]`` (certified mail) and
+``metadata["signature"]`` (.p7m); see `_invoice_fields`, `_pec_fields`.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ __all__ = [
     "FLOAT_FIELDS",
     "INT_FIELDS",
     "KEYWORD_FIELDS",
+    "NO_INVOICE_TOTAL",
     "STORED_FIELDS",
     "TEXT_FIELDS",
     "document_fields",
@@ -59,10 +64,29 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "customer",
     "extension",
     *ENTITY_FIELDS.values(),
+    # FatturaPA (metadata["invoice"])
+    "supplier_name",
+    "supplier_vat",
+    "supplier_cf",
+    "customer_name",
+    "customer_vat",
+    "customer_cf",
+    "invoice_number",
+    "invoice_date",
+    "currency",
+    "document_type",
+    # PEC (metadata["pec"]) and e-mail links
+    "pec_type",
+    "pec_message_id",
+    "pec_ref_message_id",
+    "message_key",
+    # signed files (metadata["signature"])
+    "signer",
+    "signature_status",
 )
 TEXT_FIELDS: tuple[str, ...] = ("title", "subject", "text")
 DATE_FIELDS: tuple[str, ...] = ("date", "ingested_at")
-FLOAT_FIELDS: tuple[str, ...] = ("sentiment", "complaint_probability")
+FLOAT_FIELDS: tuple[str, ...] = ("sentiment", "complaint_probability", "invoice_total")
 INT_FIELDS: tuple[str, ...] = ("size", "pages", "depth")
 BOOL_FIELDS: tuple[str, ...] = ("complaint", "has_attachments")
 
@@ -85,6 +109,10 @@ STORED_FIELDS: tuple[str, ...] = (
     "complaint",
     "size",
     "pages",
+    "supplier_name",
+    "invoice_number",
+    "invoice_total",
+    "pec_type",
 )
 
 # Names users may type in `field:value`, mapped to index fields.
@@ -104,10 +132,22 @@ FIELD_ALIASES: dict[str, str] = {
     "vat": "partita_iva",
     "cf": "codice_fiscale",
     "customers": "customer",
+    "supplier": "supplier_name",
+    "fornitore": "supplier_name",
+    "piva_fornitore": "supplier_vat",
+    "piva_cliente": "customer_vat",
+    "numero_fattura": "invoice_number",
+    "data_fattura": "invoice_date",
+    "tipo_documento": "document_type",
+    "divisa": "currency",
+    "pec": "pec_type",
+    "firmatario": "signer",
 }
 
 _FAMILIES = (
     ("application/pdf", "pdf"),
+    ("fatturapa", "invoice"),
+    ("pkcs7", "signed"),
     ("message/", "email"),
     ("application/vnd.ms-outlook", "email"),
     ("application/mbox", "email"),
@@ -181,4 +221,69 @@ def document_fields(doc: Document) -> dict[str, Any]:
     }
     for label, name in ENTITY_FIELDS.items():
         fields[name] = _unique([e.value for e in ann.entities if e.label == label])
+    fields.update(_invoice_fields(doc.metadata.get("invoice")))
+    fields.update(_pec_fields(doc))
+    fields.update(_signature_fields(doc.metadata.get("signature")))
     return fields
+
+
+# Value of `invoice_total` for documents that are not invoices. The backends
+# need a number for every float field today; once they skip missing values this
+# becomes None, so `invoice_total:<100` stops matching non-invoices.
+NO_INVOICE_TOTAL = 0.0
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _invoice_fields(invoice: Any) -> dict[str, Any]:
+    """Typed fields from ``metadata["invoice"]`` (written by the FatturaPA extractor)."""
+    data: dict[str, Any] = invoice if isinstance(invoice, dict) else {}
+    supplier: dict[str, Any] = data["supplier"] if isinstance(data.get("supplier"), dict) else {}
+    customer: dict[str, Any] = data["customer"] if isinstance(data.get("customer"), dict) else {}
+    total = data.get("total")
+    return {
+        "supplier_name": _text(supplier.get("name")),
+        "supplier_vat": _text(supplier.get("vat")).upper(),
+        "supplier_cf": _text(supplier.get("codice_fiscale")).upper(),
+        "customer_name": _text(customer.get("name")),
+        "customer_vat": _text(customer.get("vat")).upper(),
+        "customer_cf": _text(customer.get("codice_fiscale")).upper(),
+        "invoice_number": _text(data.get("number")),
+        "invoice_date": _text(data.get("date")),
+        "currency": _text(data.get("currency")).upper(),
+        "document_type": _text(data.get("document_type")).upper(),
+        "invoice_total": float(total) if isinstance(total, int | float) else NO_INVOICE_TOTAL,
+    }
+
+
+def _normalised_id(value: str) -> str:
+    inner = value.strip()
+    if "<" in inner and ">" in inner:
+        inner = inner[inner.index("<") + 1 : inner.index(">")]
+    return inner.strip().lower()
+
+
+def _pec_fields(doc: Document) -> dict[str, Any]:
+    """PEC envelope fields, and the link keys shared by receipts and the messages they certify."""
+    pec = doc.metadata.get("pec")
+    data = pec if isinstance(pec, dict) else {}
+    refs = data.get("ref_message_ids") or [data.get("ref_message_id")]
+    envelope = data.get("role") == "envelope"
+    return {
+        "pec_type": _text(data.get("type")) if envelope else "",
+        "pec_message_id": _text(data.get("identifier")).lower() if envelope else "",
+        "pec_ref_message_id": _unique([_text(r).lower() for r in refs if isinstance(r, str)]),
+        "message_key": _normalised_id(doc.email.message_id) if doc.email else "",
+    }
+
+
+def _signature_fields(signature: Any) -> dict[str, Any]:
+    data = signature if isinstance(signature, dict) else {}
+    if not data:
+        return {"signer": "", "signature_status": ""}
+    return {
+        "signer": _text(data.get("signer")),
+        "signature_status": "verified" if data.get("verified") else "not_verified",
+    }

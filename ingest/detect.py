@@ -21,6 +21,7 @@ image/tiff, jpeg, png, jp2, webp, gif, bmp, svg+xml            image signatures 
 text/calendar, text/vcard                                      ``BEGIN:VCALENDAR`` / ``BEGIN:VCARD``
 application/json, application/xml, text/html                   text that parses as such (libmagic + root)
 application/pkcs7-mime                                         CMS SignedData, DER or base64 (.p7m)
+application/vnd.fatturapa+xml                                  XML whose root is FatturaElettronica*
 text/plain, text/csv                                           other text; the extension picks CSV
 application/octet-stream                                       nothing else fits (also empty input)
 =============================================================  ===========================================
@@ -202,6 +203,8 @@ def _text_type(head: bytes, found: str, ext: str) -> str:
             return "image/svg+xml"
         if root == b"html":
             return "text/html"
+        if root.startswith(b"fatturaelettronica"):  # FatturaPA e-invoice, any namespace prefix
+            return "application/vnd.fatturapa+xml"
         return "application/xml"
     if found == "message/rfc822":
         return "text/plain"  # libmagic saw a header name, our stricter check did not

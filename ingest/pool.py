@@ -3,21 +3,34 @@
 Each slot is a long-lived child started with the ``spawn`` method (a clean
 interpreter: no NLP models, no index writer, no inherited threads). A child
 runs one job at a time under an address-space limit; when a job overruns its
-time limit the child is killed and replaced, so a stuck parser or a runaway
-OCR never blocks the queue.
+time limit the child is killed with its whole process group (tesseract
+included) and replaced, so a stuck parser or a runaway OCR never blocks the queue.
+
+Children die with the worker: on Linux each child asks the kernel for SIGKILL
+when its parent dies (``PR_SET_PDEATHSIG``), so ``kill -9`` of a worker leaves
+no extraction running behind its back while another worker redoes the jobs.
+
+OCR inside the children shares one budget of CPU tokens, one per core
+(`ingest.ocr.CpuTokens`): a 100-page scan alone spreads its pages over every
+core, and several scans at once never run more tesseracts than there are cores.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing as mp
 import os
 import resource
+import signal
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from core.catalog import JobSpec
 from core.settings import Settings
@@ -26,15 +39,31 @@ from ingest.pipeline import JobOutcome
 __all__ = ["ExtractionPool"]
 
 _CTX = mp.get_context("spawn")
+_PR_SET_PDEATHSIG = 1
 
 
-def _child_main(conn: Connection, settings: Settings) -> None:
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; exit if it already has."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:  # the parent died before the request took effect
+        os._exit(0)
+
+
+def _child_main(conn: Connection, settings: Settings, parent_pid: int, tokens_dir: str) -> None:
+    _die_with_parent(parent_pid)
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # own process group: a timeout kills tesseract too
     os.environ["OMP_THREAD_LIMIT"] = "1"
     limit = settings.job_memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from ingest.pipeline import extract_job  # imported here: the child's own interpreter
+    from ingest import ocr  # imported here: the child's own interpreter
+    from ingest.pipeline import extract_job
 
+    ocr.use_cpu_tokens(ocr.CpuTokens(Path(tokens_dir), settings.worker_concurrency))
     while True:
         try:
             job = conn.recv()
@@ -45,10 +74,18 @@ def _child_main(conn: Connection, settings: Settings) -> None:
         try:
             outcome = extract_job(job, settings)
         except MemoryError:
-            outcome = JobOutcome(error=("limit_exceeded", "the file needs more memory than allowed"))
+            outcome = JobOutcome(
+                error=(
+                    "limit_exceeded",
+                    f"the file needs more memory than the {settings.job_memory_mb} MB allowed",
+                )
+            )
         except Exception as err:  # a bug or a library crash must not kill the child
             outcome = JobOutcome(error=("internal_error", f"{type(err).__name__}: {err}"), retryable=True)
-        conn.send(outcome)
+        try:
+            conn.send(outcome)
+        except (BrokenPipeError, OSError):
+            return
 
 
 @dataclass
@@ -66,10 +103,15 @@ class ExtractionPool:
         self.settings = settings
         self.size = max(1, size or settings.worker_concurrency)
         self._slots: list[_Slot] = []
+        self._tokens = tempfile.TemporaryDirectory(prefix="faldone-cpu-")
 
     def _start(self) -> _Slot:
         parent_conn, child_conn = _CTX.Pipe()
-        process = _CTX.Process(target=_child_main, args=(child_conn, self.settings), daemon=True)
+        process = _CTX.Process(
+            target=_child_main,
+            args=(child_conn, self.settings, os.getpid(), self._tokens.name),
+            daemon=True,
+        )
         process.start()
         child_conn.close()
         return _Slot(process=process, conn=parent_conn)
@@ -79,51 +121,93 @@ class ExtractionPool:
         while len(self._slots) < self.size:
             self._slots.append(self._start())
 
-    def _replace(self, slot: _Slot) -> None:
+    def _kill(self, slot: _Slot) -> None:
+        pid = slot.process.pid
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)  # the child and its tesseract processes
         with contextlib.suppress(Exception):
             slot.process.kill()
             slot.process.join(5)
         slot.conn.close()
+
+    def _replace(self, slot: _Slot) -> None:
+        self._kill(slot)
         self._slots[self._slots.index(slot)] = self._start()
 
     def run(
-        self, jobs: list[JobSpec], heartbeat: Callable[[list[int]], None] | None = None
+        self,
+        jobs: list[JobSpec],
+        heartbeat: Callable[[list[int]], None] | None = None,
+        *,
+        refill: Callable[[int], list[JobSpec]] | None = None,
+        on_result: Callable[[JobSpec, JobOutcome], None] | None = None,
+        tick: Callable[[], None] | None = None,
     ) -> dict[int, JobOutcome]:
+        """Extract `jobs`; `refill(n)` may hand in up to n more jobs whenever a child is idle.
+
+        `on_result` is called as each job finishes and `tick` at least once a
+        second (both in the calling thread), so the caller can index finished
+        documents while slow jobs are still running.
+        """
         self._ensure()
         pending = list(jobs)
         results: dict[int, JobOutcome] = {}
         timeout = float(self.settings.job_timeout_seconds)
         beat_every = max(1.0, self.settings.job_lease_seconds / 3)
         last_beat = time.monotonic()
-        while pending or any(s.job for s in self._slots):
+
+        def finish(job: JobSpec, outcome: JobOutcome) -> None:
+            results[job.id] = outcome
+            if on_result is not None:
+                on_result(job, outcome)
+
+        while True:
+            idle = sum(1 for s in self._slots if s.job is None)
+            if refill is not None and idle > len(pending):
+                pending += refill(idle - len(pending))
+            if not pending and not any(s.job for s in self._slots):
+                break
             for slot in self._slots:
                 if slot.job is None and pending:
                     slot.job = pending.pop(0)
                     slot.deadline = time.monotonic() + timeout
                     slot.conn.send(slot.job)
             busy = [s for s in self._slots if s.job is not None]
-            ready = wait([s.conn for s in busy], timeout=1.0)
+            ready = wait([s.conn for s in busy], timeout=min(1.0, max(0.05, timeout / 4)))
             now = time.monotonic()
             for slot in busy:
                 assert slot.job is not None
                 job = slot.job
                 if slot.conn in ready:
                     try:
-                        results[job.id] = slot.conn.recv()
+                        outcome: JobOutcome = slot.conn.recv()
                     except (EOFError, OSError):
                         code = slot.process.exitcode
-                        results[job.id] = JobOutcome(
-                            error=("crashed", f"the extractor process died (exit code {code})"),
-                            retryable=True,
-                        )
+                        slot.job = None
                         self._replace(slot)
+                        finish(
+                            job,
+                            JobOutcome(
+                                error=("crashed", f"the extractor process died (exit code {code})"),
+                                retryable=True,
+                            ),
+                        )
                         continue
                     slot.job = None
+                    finish(job, outcome)
                 elif now > slot.deadline:
-                    results[job.id] = JobOutcome(
-                        error=("timeout", f"extraction took longer than {int(timeout)} s"), retryable=True
-                    )
+                    slot.job = None
                     self._replace(slot)
+                    finish(
+                        job,
+                        JobOutcome(
+                            error=("timeout", f"extraction took longer than {int(timeout)} s"),
+                            retryable=True,
+                        ),
+                    )
+            if tick is not None:
+                tick()
             if heartbeat and now - last_beat > beat_every:
                 heartbeat([s.job.id for s in self._slots if s.job is not None])
                 last_beat = now
@@ -136,6 +220,8 @@ class ExtractionPool:
         for slot in self._slots:
             slot.process.join(2)
             if slot.process.is_alive():
-                slot.process.kill()
-            slot.conn.close()
+                self._kill(slot)
+            else:
+                slot.conn.close()
         self._slots = []
+        self._tokens.cleanup()

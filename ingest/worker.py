@@ -5,6 +5,11 @@ catalog marks the job done. If the worker dies in between, the job's lease
 expires, another worker redoes it, and because document ids are derived from
 content and position the index upserts the same documents again: nothing is
 lost and nothing is indexed twice.
+
+Jobs stream through the extraction pool: whenever a child is idle the worker
+claims another job, and finished jobs are indexed (one commit per second at
+most) while slow ones are still running, so one 500-page scan does not hold
+back the documents extracted beside it.
 """
 
 from __future__ import annotations
@@ -50,13 +55,18 @@ class Worker:
         backend: SearchBackend,
         annotator: Annotator | None = None,
         pool: ExtractionPool | None = None,
+        pollers: list[Callable[[], int]] | None = None,
     ) -> None:
+        """`pollers` are called every few seconds to queue new files (e.g. an IMAP mailbox)."""
         self.settings = settings
         self.catalog = catalog
         self.backend = backend
         self.annotator = annotator or Annotator()
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
+        self.pollers: list[Callable[[], int]] = list(pollers or [])
+        self.batch_seconds = 10.0  # stop claiming more after this, to scan the inbox and poll again
+        self.flush_seconds = 1.0
 
     def run(
         self,
@@ -72,43 +82,85 @@ class Worker:
         try:
             while not stop.is_set():
                 if not until_empty and time.monotonic() - last_scan > 5:
-                    scan_inbox(self.settings, self.catalog)
+                    self._poll_sources()
                     last_scan = time.monotonic()
-                report = self.run_batch()
+                report = self.run_batch(stop)
                 if on_batch:
                     on_batch(report)
                 if report.claimed == 0:
-                    if until_empty and self.catalog.status().queued == 0:
-                        return
+                    status = self.catalog.status() if until_empty else None
+                    if status is not None and status.queued == 0 and status.running == 0:
+                        return  # "running" counts jobs of a dead worker until their lease expires
                     stop.wait(poll)
         finally:
             self.pool.close()
 
-    def run_batch(self) -> BatchReport:
-        jobs = self.catalog.claim(self.id, self.pool.size * 2, self.settings.job_lease_seconds)
+    def _poll_sources(self) -> None:
+        for poll in [lambda: scan_inbox(self.settings, self.catalog), *self.pollers]:
+            try:
+                poll()
+            except Exception:  # a mailbox that is down must not stop the queue
+                log.exception("polling a source failed; trying again later")
+
+    def run_batch(self, stop: Event | None = None) -> BatchReport:
+        """Claim jobs, keep every extraction child busy for a while, index what finishes."""
+        lease = self.settings.job_lease_seconds
+        jobs = self.catalog.claim(self.id, self.pool.size, lease)
         report = BatchReport(claimed=len(jobs))
         if not jobs:
             return report
-        outcomes = self.pool.run(jobs, heartbeat=self._heartbeat)
-        good: list[tuple[JobSpec, JobOutcome]] = []
-        for job in jobs:
-            outcome = outcomes[job.id]
+        started = time.monotonic()
+        ready: list[tuple[JobSpec, JobOutcome]] = []
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last_flush
+            last_flush = time.monotonic()
+            if ready:
+                batch = ready[:]
+                ready.clear()
+                self._index_or_retry(batch, report)
+
+        def refill(count: int) -> list[JobSpec]:
+            if (stop is not None and stop.is_set()) or time.monotonic() - started > self.batch_seconds:
+                return []
+            more = self.catalog.claim(self.id, count, lease)
+            report.claimed += len(more)
+            return more
+
+        def on_result(job: JobSpec, outcome: JobOutcome) -> None:
             if outcome.error is None:
-                good.append((job, outcome))
+                ready.append((job, outcome))
             else:
                 self._fail(job, outcome, report)
-        if good:
-            try:
-                self._index(good, report)
-            except Exception as err:  # NLP, index or catalog trouble: retry the jobs, keep running
-                log.exception("batch failed while indexing")
-                for job, outcome in good:
-                    outcome.error, outcome.retryable = (
-                        ("internal_error", f"{type(err).__name__}: {err}"),
-                        True,
-                    )
-                    self._fail(job, outcome, report)
+
+        def tick() -> None:
+            if ready and time.monotonic() - last_flush >= self.flush_seconds:
+                flush()
+
+        def heartbeat(job_ids: list[int]) -> None:
+            self._heartbeat(job_ids + [job.id for job, _ in ready])
+
+        self.pool.run(jobs, heartbeat=heartbeat, refill=refill, on_result=on_result, tick=tick)
+        flush()
         return report
+
+    def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
+        try:
+            self._index(good, report)
+        except Exception as err:  # NLP, index or catalog trouble: find the culprit, keep running
+            if len(good) > 1:  # one bad document must not take its batch-mates down with it
+                log.warning("indexing a batch of %d jobs failed (%s); indexing one by one", len(good), err)
+                for item in good:
+                    self._index_or_retry([item], report)
+                return
+            log.exception("indexing failed")
+            for job, outcome in good:
+                outcome.error, outcome.retryable = (
+                    ("internal_error", f"{type(err).__name__}: {err}"),
+                    True,
+                )
+                self._fail(job, outcome, report)
 
     def _heartbeat(self, job_ids: list[int]) -> None:
         self.catalog.heartbeat(job_ids, self.id, self.settings.job_lease_seconds)

@@ -1,44 +1,136 @@
 """The NLP stage: `Annotator.annotate(docs)` fills `Document.annotations`.
 
-Per document: language (subject and text), pattern and rule entities on the
-whole text, spaCy NER on the first `NER_MAX_CHARS` characters of English text
-only, sentiment, complaint probability and category (subject included).
+Per batch: language of each document (subject and text); pattern and rule
+entities on the whole text; spaCy NER on the first `NER_MAX_CHARS` characters of
+the English documents only, all through one `nlp.pipe`; lexicon sentiment; one
+sentence-encoder call for the heads of all documents that have text
+(`nlp.embedding.encoder_input`); the trained heads (`nlp.classifier`) give the
+complaint probability, the category and a model sentiment, which is averaged
+with the lexicon's for Italian and English (other languages score 0.0); finally the customer registry links customers. Documents without
+letters skip NER, the encoder and the heads.
+
 Entity offsets index `Document.text`; the e-mail subject is analysed but never
-tagged. English documents of a batch go through spaCy `nlp.pipe` together; the
-model loads once per process (`nlp.entities.load_english_ner`).
+tagged. Models load once per process. When the sentence encoder is not installed
+the cue-based rules (`nlp.complaint`, `nlp.category`) stand in, with a warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.category import categorize
+from nlp.classifier import Prediction, load_weights, predict
 from nlp.complaint import complaint_probability, is_complaint
+from nlp.customers import matcher_for
+from nlp.embedding import embed, encoder_input
 from nlp.entities import entities_from_doc, find_pattern_entities, load_english_ner, merge_entities
+from nlp.errors import ModelNotAvailableError
+from nlp.features import feature_matrix, lexicon_features
 from nlp.language import detect_language
 from nlp.sentiment import sentiment_score
 
-__all__ = ["NER_BATCH_SIZE", "NER_MAX_CHARS", "Annotator", "annotate_text"]
+if TYPE_CHECKING:
+    from core.catalog import Catalog
+    from core.settings import Settings
+
+__all__ = ["NER_BATCH_SIZE", "NER_MAX_CHARS", "Annotator", "CustomerSource", "annotate_text"]
 
 NER_MAX_CHARS = 100_000  # beyond this NER costs seconds per document and adds names nobody searches
 NER_BATCH_SIZE = 32
+_LEXICON_SHARE = 0.5  # of the final sentiment, where a lexicon exists for the language
+
+CustomerSource = Sequence[CustomerRecord] | Callable[[], Sequence[CustomerRecord]]
+
+log = logging.getLogger("faldone.nlp")
 
 
 class Annotator:
-    """Annotates batches of documents; `english_ner=False` skips spaCy entirely."""
+    """Annotates batches of documents.
 
-    def __init__(self, *, english_ner: bool = True) -> None:
+    `english_ner=False` skips spaCy entirely. `customers` is the registry, or a
+    callable that returns it (called once per batch, so new imports are seen);
+    None links no customer. `models_dir` holds retrained weights
+    (`classifier.npz`), preferred to the shipped ones when present.
+    """
+
+    def __init__(
+        self,
+        *,
+        english_ner: bool = True,
+        customers: CustomerSource | None = None,
+        models_dir: Path | None = None,
+    ) -> None:
         self._english_ner = english_ner
+        self._customers = customers
+        self._models_dir = models_dir
+
+    @classmethod
+    def from_settings(cls, settings: Settings, catalog: Catalog | None = None) -> Annotator:
+        """The worker's annotator: retrained weights from the data dir, the catalog's customer registry."""
+        customers: CustomerSource | None = None
+        if catalog is not None:
+            from core.customers import load_customers
+
+            def customers() -> Sequence[CustomerRecord]:
+                return load_customers(catalog)
+
+        return cls(customers=customers, models_dir=settings.data_dir / "models")
 
     def annotate(self, docs: list[Document]) -> None:
         """Set `doc.annotations` for every document of the batch."""
         texts = [doc.text for doc in docs]
         subjects = [doc.email.subject if doc.email else "" for doc in docs]
-        languages = [detect_language(_with_subject(t, s)) for t, s in zip(texts, subjects, strict=True)]
+        addresses = [_addresses(doc) for doc in docs]
+        for doc, annotations in zip(docs, self._annotate(texts, subjects, addresses), strict=True):
+            doc.annotations = annotations
+
+    def _annotate(
+        self, texts: list[str], subjects: list[str], addresses: list[list[str]]
+    ) -> list[Annotations]:
+        full = [_with_subject(t, s) for t, s in zip(texts, subjects, strict=True)]
+        languages = [detect_language(f) for f in full]
         ner = self._ner_entities([t for t, lang in zip(texts, languages, strict=True) if lang == "en"])
-        for doc, text, subject, language in zip(docs, texts, subjects, languages, strict=True):
-            doc.annotations = _annotations(text, subject, language, next(ner) if language == "en" else [])
+        sentiments = [sentiment_score(f, lang) for f, lang in zip(full, languages, strict=True)]
+        predictions = self._predict(texts, subjects, languages, sentiments)
+        matcher = matcher_for(tuple(self._registry()))
+        results = []
+        for i, (text, subject, language) in enumerate(zip(texts, subjects, languages, strict=True)):
+            entities = merge_entities(find_pattern_entities(text) + (next(ner) if language == "en" else []))
+            annotations = _classified(text, subject, language, sentiments[i], predictions[i])
+            annotations.entities = entities
+            if matcher:
+                annotations.customers = matcher.match(text, subject, addresses[i], entities)
+            results.append(annotations)
+        return results
+
+    def _registry(self) -> Sequence[CustomerRecord]:
+        if self._customers is None:
+            return ()
+        return self._customers() if callable(self._customers) else self._customers
+
+    def _predict(
+        self, texts: list[str], subjects: list[str], languages: list[str | None], sentiments: list[float]
+    ) -> list[Prediction | None]:
+        """The heads' predictions for documents with a language (None for the others)."""
+        wanted = [i for i, lang in enumerate(languages) if lang is not None]
+        out: list[Prediction | None] = [None] * len(texts)
+        if not wanted:
+            return out
+        try:
+            weights = load_weights(self._models_dir)
+            embeddings = embed([encoder_input(texts[i], subjects[i]) for i in wanted])
+        except ModelNotAvailableError as err:
+            _warn_once(str(err))
+            return out
+        lexicon = [lexicon_features(texts[i], subjects[i], sentiments[i]) for i in wanted]
+        for i, prediction in zip(wanted, predict(weights, feature_matrix(embeddings, lexicon)), strict=True):
+            out[i] = prediction
+        return out
 
     def _ner_entities(self, texts: list[str]) -> Iterator[list[Entity]]:
         """spaCy entities of each English text, in order; empty lists when NER is off."""
@@ -51,24 +143,50 @@ class Annotator:
 
 def annotate_text(text: str, subject: str = "") -> Annotations:
     """Annotations of a bare text (and optional e-mail subject), English NER included."""
-    language = detect_language(_with_subject(text, subject))
-    ner = entities_from_doc(load_english_ner()(text[:NER_MAX_CHARS])) if language == "en" else []
-    return _annotations(text, subject, language, ner)
+    return Annotator()._annotate([text], [subject], [[]])[0]
+
+
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _WARNED:
+        _WARNED.add(message)
+        log.warning("%s; complaint and category fall back to cue rules", message)
 
 
 def _with_subject(text: str, subject: str) -> str:
     return f"{subject}\n\n{text}" if subject else text
 
 
-def _annotations(text: str, subject: str, language: str | None, ner: list[Entity]) -> Annotations:
-    entities = merge_entities(find_pattern_entities(text) + ner)
-    sentiment = sentiment_score(_with_subject(text, subject), language)
-    probability = complaint_probability(text, subject, sentiment)
+def _addresses(doc: Document) -> list[str]:
+    if doc.email is None:
+        return []
+    headers = doc.email
+    return [a for a in (headers.sender, *headers.to, *headers.cc, *headers.bcc, *headers.reply_to) if a]
+
+
+def _classified(
+    text: str, subject: str, language: str | None, lexicon: float, prediction: Prediction | None
+) -> Annotations:
+    """Complaint, category and sentiment from the heads, or from the cue rules without them."""
+    if prediction is None:
+        probability = complaint_probability(text, subject, lexicon)
+        category = categorize(text, subject, probability)
+        sentiment = lexicon
+    else:
+        probability = prediction.complaint_probability
+        category = prediction.category
+        # Other languages stay neutral: the sentiment head was trained on Italian and English only.
+        sentiment = (
+            _LEXICON_SHARE * lexicon + (1 - _LEXICON_SHARE) * prediction.sentiment
+            if language in ("it", "en")
+            else 0.0
+        )
     return Annotations(
         language=language,
-        entities=entities,
-        sentiment=round(sentiment, 4),
+        sentiment=round(max(-1.0, min(1.0, sentiment)), 4),
         complaint=is_complaint(probability),
         complaint_probability=round(probability, 4),
-        category=categorize(text, subject, probability),
+        category=category,
     )

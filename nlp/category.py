@@ -4,8 +4,9 @@ Categories: complaint, information_request, invoice_payment, order_delivery,
 contract_legal, newsletter_marketing, other. A document whose complaint
 probability reaches the complaint threshold is a complaint whatever else it
 mentions; otherwise the category with the highest cue score wins, provided it
-reaches `MIN_SCORE`. Cues live in `data/category_cues.tsv`. A later embedding
-classifier replaces this behind the same `categorize` signature.
+reaches `MIN_SCORE`. Cues live in `data/category_cues.tsv`. The Annotator feeds
+the cue scores to the embedding classifier (`nlp.classifier`) as features and
+uses `categorize` only when the sentence encoder is not installed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from nlp._lexicon import Cue, compile_cue, read_rows
 from nlp.complaint import COMPLAINT_THRESHOLD
 
-__all__ = ["CATEGORIES", "MIN_SCORE", "categorize"]
+__all__ = ["CATEGORIES", "MIN_SCORE", "categorize", "category_cue_scores"]
 
 CATEGORIES = (
     "complaint",
@@ -44,11 +45,16 @@ def _scores(text: str) -> dict[str, float]:
     return scores
 
 
+def category_cue_scores(text: str, subject: str) -> dict[str, float]:
+    """Cue score of every category for the text and its e-mail subject (subject cues count more)."""
+    body, head = _scores(text[:_MAX_CHARS]), _scores(subject)
+    return {category: body[category] + _SUBJECT_FACTOR * head[category] for category in CATEGORIES}
+
+
 def categorize(text: str, subject: str, complaint_prob: float) -> str:
-    """One of `CATEGORIES` for the text and its e-mail subject."""
+    """One of `CATEGORIES` for the text and its e-mail subject, from cues alone."""
     if complaint_prob >= COMPLAINT_THRESHOLD:
         return "complaint"
-    body, head = _scores(text[:_MAX_CHARS]), _scores(subject)
-    totals = {category: body[category] + _SUBJECT_FACTOR * head[category] for category in CATEGORIES}
+    totals = category_cue_scores(text, subject)
     best = max(CATEGORIES, key=lambda category: totals[category])
     return best if totals[best] >= MIN_SCORE else "other"

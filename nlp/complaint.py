@@ -4,8 +4,9 @@ A logistic model by hand: z = bias + cue weights + sentiment term, p = 1/(1+e^-z
 Formal complaints ("diffida", "messa in mora", "formal complaint") carry no
 emotion, so the cues alone must cross 0.5; anger alone ("pessimo servizio")
 needs a cue or strongly negative sentiment. Cues in the subject count more.
-Marketing and thank-you cues push the other way. A later embedding classifier
-replaces this behind the same `complaint_probability` signature.
+Marketing and thank-you cues push the other way. The Annotator feeds the cue
+score to the embedding classifier (`nlp.classifier`) as a feature and uses
+`complaint_probability` only when the sentence encoder is not installed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 
 from nlp._lexicon import compile_cue, read_rows
 
-__all__ = ["COMPLAINT_THRESHOLD", "complaint_probability", "is_complaint"]
+__all__ = ["COMPLAINT_THRESHOLD", "complaint_cue_score", "complaint_probability", "is_complaint"]
 
 COMPLAINT_THRESHOLD = 0.5
 _BIAS = -3.0
@@ -34,9 +35,14 @@ def _cue_score(text: str) -> float:
     return sum(weight for weight, pattern in _PATTERNS if pattern.search(text))
 
 
+def complaint_cue_score(text: str, subject: str) -> float:
+    """Weighted complaint cues of the text plus those of the subject (which count more), capped."""
+    return min(_cue_score(text[:_MAX_CHARS]) + _SUBJECT_FACTOR * _cue_score(subject), _MAX_CUE_TOTAL)
+
+
 def complaint_probability(text: str, subject: str, sentiment: float) -> float:
-    """Probability in [0, 1] that the text (with its e-mail subject) is a complaint."""
-    cues = _cue_score(text[:_MAX_CHARS]) + _SUBJECT_FACTOR * _cue_score(subject)
+    """Probability in [0, 1] that the text (with its e-mail subject) is a complaint (cues only)."""
+    cues = complaint_cue_score(text, subject)
     z = _BIAS + min(cues, _MAX_CUE_TOTAL)
     z += _NEGATIVE_WEIGHT * max(0.0, -sentiment) - _POSITIVE_WEIGHT * max(0.0, sentiment)
     return 1.0 / (1.0 + math.exp(-z))

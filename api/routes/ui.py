@@ -7,14 +7,17 @@ Mounted by the app factory with `app.include_router(ui.router)`.
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
 from io import BytesIO
+from os import PathLike
 from typing import Annotated, Any, Literal
 
 import pypdfium2
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from PIL import Image
 from pydantic import BaseModel, Field
 
 from api.errors import BadRequest, NotFound
@@ -25,8 +28,9 @@ from core.catalog import Catalog
 from core.document import Document
 from core.saved_searches import MAX_NAME, MAX_QUERY, SavedSearch, SavedSearches
 from index.backend import QuerySyntaxError, SearchBackend, SearchRequest
+from index.fields import KEYWORD_FIELDS
 
-__all__ = ["SENTIMENT_RANGES", "router"]
+__all__ = ["FACET_ORDER", "SENTIMENT_RANGES", "router"]
 
 router = APIRouter(prefix="/api/ui", tags=["web"])
 
@@ -40,9 +44,33 @@ SentimentKey = Literal["negative", "neutral", "positive"]
 
 # Keyword fields whose values are offered as suggestions while typing.
 _SUGGEST_FIELDS = ("customer", "person", "org", "sender", "category", "type", "language", "reference")
+# Keyword facets of the search page, in sidebar order; those the index does not have are left out.
+FACET_ORDER = (
+    "type",
+    "source",
+    "language",
+    "category",
+    "customer",
+    "sender",
+    "person",
+    "org",
+    "loc",
+    "email_address",
+    "phone",
+    "iban",
+    "codice_fiscale",
+    "partita_iva",
+    "money",
+    "reference",
+    "date_mentioned",
+    "tags",
+    "hold",
+)
 _MAX_TREE_DEPTH = 6
 _PREVIEW_WIDTH = 900
 _MAX_PREVIEW_PAGES = 500
+# PDFium is not thread-safe, and FastAPI runs these handlers in a thread pool.
+_PDFIUM_LOCK = threading.Lock()
 
 
 def with_sentiment(q: str, sentiment: str | None) -> str:
@@ -53,6 +81,16 @@ def with_sentiment(q: str, sentiment: str | None) -> str:
     if clause is None:
         raise BadRequest(f"unknown sentiment range {sentiment!r}", allowed=sorted(SENTIMENT_RANGES))
     return f"({q}) AND {clause}" if q.strip() else clause
+
+
+@router.get("/config", summary="What the pages may offer: facets, optional features")
+def config(request: Request) -> dict[str, Any]:
+    paths = {getattr(route, "path", "") for route in request.app.routes}
+    return {
+        "facets": [f for f in FACET_ORDER if f in KEYWORD_FIELDS],
+        "sentiment_ranges": SENTIMENT_RANGES,
+        "corrections": "/api/documents/{doc_id}/corrections" in paths,
+    }
 
 
 def _count(backend: SearchBackend, request: SearchRequest) -> int:
@@ -137,9 +175,11 @@ def suggest(
             )
         except QuerySyntaxError:
             titles = None
+        seen: set[str] = set()
         for hit in titles.hits if titles else []:
             title = str(hit.fields.get("title") or hit.fields.get("filename") or "")
-            if title:
+            if title and title.lower() not in seen:
+                seen.add(title.lower())
                 suggestions.append({"kind": "title", "id": hit.id, "value": title})
     return {"suggestions": suggestions[: limit * 2]}
 
@@ -215,6 +255,23 @@ def document_tree(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -
     return _node(state.catalog, doc, 0)
 
 
+def _render_page(path: PathLike[str], number: int, filename: str) -> Image.Image:
+    try:
+        pdf = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError as err:
+        raise BadRequest(f"cannot render {filename}: {err}") from err
+    try:
+        if number > len(pdf):
+            raise NotFound(f"{filename} has {len(pdf)} pages")
+        page = pdf[number - 1]
+        scale = _PREVIEW_WIDTH / max(page.get_width(), 1.0)
+        image: Image.Image = page.render(scale=scale).to_pil()
+        page.close()
+        return image
+    finally:
+        pdf.close()
+
+
 @router.get(
     "/documents/{doc_id}/pages/{number}.png",
     summary="A page of a PDF original rendered as an image",
@@ -235,20 +292,10 @@ def page_preview(
         path = state.archive.path_for(doc.sha256)
     except ArchiveError as err:
         raise NotFound(str(err)) from err
-    try:
-        pdf = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError as err:
-        raise BadRequest(f"cannot render {doc.filename}: {err}") from err
-    try:
-        if number > len(pdf):
-            raise NotFound(f"{doc.filename} has {len(pdf)} pages")
-        page = pdf[number - 1]
-        scale = _PREVIEW_WIDTH / max(page.get_width(), 1.0)
-        image = page.render(scale=scale).to_pil()
-        buffer = BytesIO()
-        image.save(buffer, format="PNG", optimize=False)
-    finally:
-        pdf.close()
+    with _PDFIUM_LOCK:
+        image = _render_page(path, number, doc.filename)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
     return Response(
         buffer.getvalue(),
         media_type="image/png",

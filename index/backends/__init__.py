@@ -7,14 +7,15 @@ open_backend(settings, writer=False)  # API processes: readers, call refresh()
 from __future__ import annotations
 
 from core.settings import Settings
-from index.backend import BackendUnavailable, SearchBackend
+from index.backend import SearchBackend
+from index.backends.cluster import ClusterBackend
 from index.backends.embedded import EmbeddedBackend
 
-__all__ = ["EmbeddedBackend", "open_backend"]
+__all__ = ["ClusterBackend", "EmbeddedBackend", "open_backend"]
 
 
 def open_backend(settings: Settings, *, writer: bool) -> SearchBackend:
     """The backend named by ``settings.search_backend``; only one process may pass ``writer=True``."""
     if settings.search_backend == "cluster":
-        raise BackendUnavailable("the cluster backend is not yet available")
+        return ClusterBackend(settings.cluster_url, settings.cluster_index, writer=writer)
     return EmbeddedBackend(settings.index_dir, writer=writer)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -28,9 +29,11 @@ from index.backend import (
     SearchError,
     SearchRequest,
     SearchResult,
+    encode_cursor,
 )
 from index.backends.embedded_aggs import facets, histogram
 from index.backends.embedded_highlight import Highlighter
+from index.backends.embedded_paging import Ranked, collapse, date_page, id_key_page, relevance_page
 from index.backends.embedded_query import QueryCompiler, positive_part
 from index.backends.embedded_schema import (
     Analyzers,
@@ -40,13 +43,14 @@ from index.backends.embedded_schema import (
     to_tantivy,
     utc,
 )
+from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
-from index.query import parse
+from index.query import ast, parse
 from index.query.values import FieldValueError, bool_value, resolve_field
 
 __all__ = ["MAX_WINDOW", "EmbeddedBackend"]
 
-# Tantivy collects offset+limit hits in memory; deeper pages need a cursor (not yet).
+# Tantivy collects offset+limit hits in memory; deeper pages use search_after (embedded_paging).
 MAX_WINDOW = 10_000
 _WRITER_HEAP = 128_000_000
 
@@ -151,9 +155,11 @@ class EmbeddedBackend(SearchBackend):
             )
         return queries
 
-    def _queries(self, request: SearchRequest) -> tuple[tantivy.Query, tantivy.Query | None]:
+    def _queries(
+        self, request: SearchRequest, node: ast.Node | None = None
+    ) -> tuple[tantivy.Query, tantivy.Query | None]:
         """(query with filters, query to highlight)."""
-        node = parse(request.query)
+        node = parse(request.query) if node is None else node
         main = self._compiler.compile(node)
         clauses = [(tantivy.Occur.Must, main)]
         # Filters restrict without changing the score.
@@ -168,45 +174,149 @@ class EmbeddedBackend(SearchBackend):
         started = time.perf_counter()
         if request.offset < 0 or request.limit < 0:
             raise SearchError("offset and limit must not be negative")
-        if request.offset + request.limit > MAX_WINDOW:
-            raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; narrow the query or filters")
-        query, highlight_query = self._queries(request)
+        if request.search_after is None and request.offset + request.limit > MAX_WINDOW:
+            raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; use search_after to go deeper")
+        if request.search_after is not None and request.collapse_threads:
+            raise SearchError("search_after and collapse_threads cannot be combined")
+        node = parse(request.query)
+        query, highlight_query = self._queries(request, node)
         searcher = self._index.searcher()
-        order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}.get(request.sort)
         try:
-            found = searcher.search(
-                query,
-                limit=max(1, request.limit),  # tantivy panics on a limit of 0
-                count=True,
-                order_by_field="date" if order is not None else None,
-                offset=request.offset,
-                order=order or tantivy.Order.Desc,
-            )
+            total = _total(searcher.search(query, limit=1, count=True))
         except ValueError as err:
             raise SearchError(f"search failed: {err}") from err
+        threads: dict[str, int] = {}
+        if request.collapse_threads:
+            ranked, threads = self._collapsed(searcher, query, node, request)
+        elif request.search_after is None and request.offset:
+            ranked = self._offset_page(searcher, query, request)
+        else:
+            ranked = self._page(searcher, query, node, request.sort, request.search_after, request.limit)
         highlighter = (
             Highlighter(searcher, highlight_query, self._schema)
             if request.highlight and highlight_query is not None
             else None
         )
         hits: list[Hit] = []
-        for score, address in found.hits[: request.limit]:
+        for values, address in ranked:
             stored = searcher.doc(address)
             fields = hit_fields(stored)
             hits.append(
                 Hit(
                     id=str(fields["id"]),
-                    score=float(score) if order is None else 0.0,
+                    score=float(values[0]) if request.sort == "relevance" else 0.0,
                     fields=fields,
                     highlights=highlighter.highlights(stored) if highlighter else [],
+                    sort=values,
+                    thread_hits=threads.get(str(stored.get_first("thread_key") or ""), 0),
                 )
             )
         return SearchResult(
-            total=_total(found),
+            total=total,
             hits=hits,
             facets=facets(searcher, query, [_facet_field(f) for f in request.facets], request.facet_size),
             took_ms=(time.perf_counter() - started) * 1000,
+            next_cursor=encode_cursor(hits[-1].sort) if hits and len(hits) == request.limit else None,
         )
+
+    def _page(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        node: ast.Node,
+        sort: str,
+        after: list[Any] | None,
+        limit: int,
+    ) -> list[Ranked]:
+        if sort != "relevance":
+            return date_page(searcher, self._schema, query, after, limit, descending=sort == "date_desc")
+        if isinstance(node, ast.MatchAll):
+            return id_key_page(searcher, self._schema, query, after, limit)
+        return relevance_page(searcher, query, after, limit)
+
+    def _offset_page(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest
+    ) -> list[Ranked]:
+        """A page by offset (ties in engine order; cursors give a stable order)."""
+        order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}.get(request.sort)
+        try:
+            found = searcher.search(
+                query,
+                limit=max(1, request.limit),  # tantivy panics on a limit of 0
+                count=False,
+                order_by_field="date" if order is not None else None,
+                offset=request.offset,
+                order=order or tantivy.Order.Desc,
+            )
+        except ValueError as err:
+            raise SearchError(f"search failed: {err}") from err
+        return [
+            ([value, int(searcher.doc(address).get_first("id_key") or 0)], address)
+            for value, address in found.hits[: request.limit]
+        ]
+
+    def _collapsed(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, node: ast.Node, request: SearchRequest
+    ) -> tuple[list[Ranked], dict[str, int]]:
+        want = request.offset + request.limit
+        window = max(4 * want, 64)
+        while True:
+            ranked = self._page(searcher, query, node, request.sort, None, window)
+            kept, counts, exhausted = collapse(searcher, self._schema, query, ranked, want)
+            if len(kept) >= want or len(ranked) < window or not exhausted:
+                return kept[request.offset :], counts
+            window *= 4
+
+    # -- similar documents -----------------------------------------------------------------------
+
+    def _address(self, searcher: tantivy.Searcher, doc_id: str) -> tantivy.DocAddress:
+        found = searcher.search(tantivy.Query.term_query(self._schema, "id", doc_id), limit=1).hits
+        if not found:
+            raise SearchError(f"no document {doc_id!r} in the index")
+        return found[0][1]
+
+    def _hits(self, searcher: tantivy.Searcher, query: tantivy.Query, limit: int) -> list[Hit]:
+        not_me: list[Hit] = []
+        for score, address in searcher.search(query, limit=max(1, limit)).hits:
+            fields = hit_fields(searcher.doc(address))
+            not_me.append(Hit(id=str(fields["id"]), score=float(score), fields=fields))
+        return not_me
+
+    def _excluding(self, query: tantivy.Query, doc_id: str) -> tantivy.Query:
+        me = tantivy.Query.term_query(self._schema, "id", doc_id)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, me)])
+
+    def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        searcher = self._index.searcher()
+        like = tantivy.Query.more_like_this_query(
+            self._address(searcher, doc_id),
+            min_doc_frequency=1,
+            min_term_frequency=1,
+            max_query_terms=25,
+        )
+        return self._hits(searcher, self._excluding(like, doc_id), limit)
+
+    def duplicates(self, doc_id: str) -> list[Hit]:
+        searcher = self._index.searcher()
+        sha = searcher.doc(self._address(searcher, doc_id)).get_first("sha256")
+        same = tantivy.Query.term_query(self._schema, "sha256", str(sha))
+        return sorted(self._hits(searcher, self._excluding(same, doc_id), MAX_WINDOW), key=lambda h: h.id)
+
+    def near_duplicates(self, doc_id: str) -> list[Hit]:
+        searcher = self._index.searcher()
+        signature = searcher.doc(self._address(searcher, doc_id)).get_first("simhash")
+        if not signature:
+            return []
+        mine = int(str(signature), 16)
+        candidates = tantivy.Query.term_set_query(self._schema, "simhash_band", bands(mine))
+        found: list[tuple[int, Hit]] = []
+        for _, address in searcher.search(self._excluding(candidates, doc_id), limit=MAX_WINDOW).hits:
+            stored = searcher.doc(address)
+            distance = hamming(mine, int(str(stored.get_first("simhash")), 16))
+            if distance <= NEAR_DUPLICATE_BITS:
+                fields = hit_fields(stored)
+                found.append((distance, Hit(id=str(fields["id"]), score=0.0, fields=fields)))
+        return [hit for _, hit in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
 
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
         query, _ = self._queries(request)

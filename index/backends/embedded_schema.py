@@ -8,6 +8,8 @@ Each text field (title, subject, text) is indexed three times:
   stemmed. A document goes into the variant of its language, or into both when
   its language is unknown or neither.
 
+The derived fields of ``index.backends.derived`` (cursor tiebreak, thread key,
+near-duplicate signature) are added to every document.
 Keyword fields use the raw tokenizer and are fast (filters, facets); dates,
 numbers and booleans are indexed and fast (ranges, sorting, histograms).
 Adding a field to `index.fields` adds it here.
@@ -21,6 +23,7 @@ from typing import Any
 import tantivy
 
 from core.document import Document
+from index.backends.derived import DERIVED_INT_FIELDS, DERIVED_KEYWORD_FIELDS, derived_fields
 from index.fields import (
     BOOL_FIELDS,
     DATE_FIELDS,
@@ -65,18 +68,22 @@ def _builder() -> tantivy.TextAnalyzerBuilder:
         tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         .filter(tantivy.Filter.remove_long(_MAX_TOKEN_LENGTH))
         .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.ascii_fold())
     )
 
 
 class Analyzers:
-    """The exact analyzer and one stemming analyzer per language, by index field."""
+    """The exact analyzer and one stemming analyzer per language, by index field.
+
+    Stop words are removed before accents are folded, so that accented stop words
+    (``perché``, ``più``) are recognised; the cluster backend analyses alike.
+    """
 
     def __init__(self) -> None:
-        self.exact = _builder().build()
+        self.exact = _builder().filter(tantivy.Filter.ascii_fold()).build()
         self.stemmed: dict[str, tantivy.TextAnalyzer] = {
             code: _builder()
             .filter(tantivy.Filter.stopword(name))
+            .filter(tantivy.Filter.ascii_fold())
             .filter(tantivy.Filter.stemmer(name))
             .build()
             for code, name in STEM_LANGUAGES.items()
@@ -101,6 +108,10 @@ def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in KEYWORD_FIELDS:
         builder.add_text_field(name, stored=name in STORED_FIELDS, fast=True, tokenizer_name="raw")
+    for name in DERIVED_KEYWORD_FIELDS:
+        builder.add_text_field(name, stored=name != "simhash_band", fast=True, tokenizer_name="raw")
+    for name in DERIVED_INT_FIELDS:
+        builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     for name in TEXT_FIELDS:
         builder.add_text_field(name, stored=True, tokenizer_name=EXACT_ANALYZER)
         for code in STEM_LANGUAGES:
@@ -147,6 +158,12 @@ def to_tantivy(doc: Document) -> tantivy.Document:
         out.add_integer(name, int(fields[name]))
     for name in BOOL_FIELDS:
         out.add_boolean(name, bool(fields[name]))
+    for name, value in derived_fields(doc).items():
+        if isinstance(value, int):
+            out.add_integer(name, value)
+        else:
+            for item in value if isinstance(value, list) else [value]:
+                out.add_text(name, item)
     return out
 
 

@@ -1,15 +1,20 @@
-"""Raster images: every frame OCRed into one page (multi-page TIFF, animated GIF...)."""
+"""Raster images: every frame OCRed into one page (multi-page TIFF, animated GIF...).
+
+Frames are decoded one after another and read by `ocr_images`, one tesseract
+per core, so a multi-page TIFF uses every core.
+"""
 
 from __future__ import annotations
 
 import warnings as py_warnings
+from collections.abc import Iterator
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from core.document import Page
 from ingest.errors import CorruptDocument, LimitExceeded
 from ingest.extractors.base import Extraction, Extractor, Source
-from ingest.ocr import ocr_image
+from ingest.ocr import ocr_images
 
 __all__ = ["ImageExtractor"]
 
@@ -36,8 +41,8 @@ class ImageExtractor(Extractor):
                 py_warnings.simplefilter("error", Image.DecompressionBombWarning)
                 with Image.open(source.path) as image:
                     result.metadata.update(_describe(image))
-                    for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
-                        result.pages.append(self._frame(frame.copy(), number, source, result))
+                    frames = (frame.copy() for frame in ImageSequence.Iterator(image))
+                    result.pages += self._read(frames, source, result)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
             raise LimitExceeded(f"image too large to decode: {err}") from err
         except UnidentifiedImageError as err:
@@ -47,13 +52,18 @@ class ImageExtractor(Extractor):
         result.metadata["pages"] = len(result.pages)
         return result
 
-    def _frame(self, frame: Image.Image, number: int, source: Source, result: Extraction) -> Page:
-        if not source.settings.ocr_enabled:
-            if number == 1:
+    def _read(self, frames: Iterator[Image.Image], source: Source, result: Extraction) -> list[Page]:
+        settings = source.settings
+        if not settings.ocr_enabled:
+            pages = [Page(number, "") for number, _ in enumerate(frames, start=1)]
+            if pages:
                 result.warnings.append("OCR is disabled: the image text was not read")
-            return Page(number, "")
-        ocr = ocr_image(frame, source.settings.ocr_languages)
-        return Page(number, ocr.text, ocr=True, confidence=ocr.confidence)
+            return pages
+        found = ocr_images(frames, settings.ocr_languages, settings.worker_concurrency)
+        return [
+            Page(number, ocr.text, ocr=True, confidence=ocr.confidence)
+            for number, ocr in enumerate(found, start=1)
+        ]
 
 
 def _describe(image: Image.Image) -> dict[str, object]:

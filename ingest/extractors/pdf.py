@@ -3,8 +3,14 @@
 A page is OCRed when its text layer is unusable (see `needs_ocr`): fewer than
 50 characters, mostly image with fewer than 500 characters, or more than 10%
 of its characters U+FFFD, private-use or control code points (a font without
-a usable Unicode map). Such a page is rendered at 300 dpi; the OCR text replaces the
-layer only when it reads more. A good text layer is never OCRed.
+a usable Unicode map). Such a page is rendered at 300 dpi (grayscale); the OCR
+text replaces the layer only when it reads more. A good text layer is never OCRed,
+and neither is a short page that holds no image and little vector art (a blank
+page, "Hello, World!" and a frame): OCR could only read its text layer again.
+
+The pages that need OCR are rendered one after another in this thread (pdfium
+is not thread-safe) and read by `ocr_images`, one tesseract per core, so a
+many-page scan uses every core.
 
 A zero-byte file never gets here (the router raises `EmptyDocument`); a PDF
 whose pages are all blank comes back as blank pages, which is what it is.
@@ -19,11 +25,12 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from core.document import Page
 from ingest.errors import CorruptDocument, EncryptedDocument
 from ingest.extractors.base import Extraction, Extractor, Source
-from ingest.ocr import ocr_image
+from ingest.ocr import ocr_images
 
 __all__ = ["PdfExtractor", "needs_ocr", "parse_pdf_date"]
 
@@ -33,6 +40,7 @@ _IMAGE_PAGE_COVERAGE = 0.5
 _MAX_BAD_SHARE = 0.10
 _DPI = 300
 _MAX_RENDER_PIXELS = 10_000  # longest side: a poster-sized page must not exhaust memory
+_VECTOR_TEXT_PATHS = 50  # more path objects than this may be text drawn as outlines
 _PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?")
 
@@ -69,32 +77,68 @@ class PdfExtractor(Extractor):
         try:
             result = Extraction()
             _read_metadata(pdf, result)
+            scans: list[int] = []
             for index in range(len(pdf)):
-                result.pages.append(self._page(pdf, index, source, result.warnings))
+                page, wants_ocr = self._text_page(pdf, index)
+                result.pages.append(page)
+                if wants_ocr:
+                    scans.append(index)
+            if scans and not source.settings.ocr_enabled:
+                result.warnings += [
+                    f"page {i + 1} has no usable text layer and OCR is disabled" for i in scans
+                ]
+            elif scans:
+                self._ocr(pdf, scans, source, result.pages)
             return result
         finally:
             pdf.close()
 
-    def _page(self, pdf: pdfium.PdfDocument, index: int, source: Source, warnings: list[str]) -> Page:
+    def _text_page(self, pdf: pdfium.PdfDocument, index: int) -> tuple[Page, bool]:
+        """The page's text layer, and whether OCR could read more."""
         page = pdf[index]
         try:
             textpage = page.get_textpage()
             text = textpage.get_text_bounded().replace("\r\n", "\n").replace("\xa0", " ")
             textpage.close()
-            if not needs_ocr(text, _image_coverage(page)):
-                return Page(index + 1, text)
-            if not source.settings.ocr_enabled:
-                warnings.append(f"page {index + 1} has no usable text layer and OCR is disabled")
-                return Page(index + 1, text)
-            width, height = page.get_size()
-            scale = min(_DPI / 72, _MAX_RENDER_PIXELS / max(width, height, 1.0))
-            image = page.render(scale=scale).to_pil()
-            ocr = ocr_image(image, source.settings.ocr_languages)
-            if len(ocr.text.strip()) < len(text.strip()):
-                return Page(index + 1, text)
-            return Page(index + 1, ocr.text, ocr=True, confidence=ocr.confidence)
+            wants_ocr = needs_ocr(text, _image_coverage(page)) and not _only_text(page, text)
+            return Page(index + 1, text), wants_ocr
         finally:
             page.close()
+
+    def _ocr(self, pdf: pdfium.PdfDocument, scans: list[int], source: Source, pages: list[Page]) -> None:
+        settings = source.settings
+        images = (_render(pdf, index) for index in scans)
+        results = ocr_images(images, settings.ocr_languages, settings.worker_concurrency)
+        for index, ocr in zip(scans, results, strict=True):
+            if len(ocr.text.strip()) >= len(pages[index].text.strip()):
+                pages[index] = Page(index + 1, ocr.text, ocr=True, confidence=ocr.confidence)
+
+
+def _render(pdf: pdfium.PdfDocument, index: int) -> Image.Image:
+    page = pdf[index]
+    try:
+        width, height = page.get_size()
+        scale = min(_DPI / 72, _MAX_RENDER_PIXELS / max(width, height, 1.0))
+        image: Image.Image = page.render(scale=scale, grayscale=True).to_pil()
+        return image.copy()  # detached from pdfium's bitmap buffer
+    finally:
+        page.close()
+
+
+def _only_text(page: pdfium.PdfPage, text: str) -> bool:
+    """No image, little vector art and a clean text layer: nothing for OCR to find."""
+    chars = [char for char in text if not char.isspace()]
+    if chars and sum(_is_garbage(char) for char in chars) / len(chars) > _MAX_BAD_SHARE:
+        return False
+    paths = 0
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return False
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths > _VECTOR_TEXT_PATHS:
+                return False
+    return True
 
 
 def _image_coverage(page: pdfium.PdfPage) -> float:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 
 from core.catalog import Catalog, utcnow
@@ -11,25 +14,45 @@ from core.models import JobRow
 from core.settings import Settings
 
 
-def make_catalog(settings: Settings) -> Catalog:
-    return Catalog(settings.resolved_catalog_url)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog_url(request: pytest.FixtureRequest, settings: Settings) -> str:
+    if request.param == "sqlite":
+        return settings.resolved_catalog_url
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+_open: list[Catalog] = []
+
+
+def make_catalog(url: str) -> Catalog:
+    catalog = Catalog(url)
+    _open.append(catalog)
+    return catalog
+
+
+@pytest.fixture(autouse=True)
+def _close_catalogs() -> Iterator[None]:
+    yield
+    while _open:
+        _open.pop().close()
 
 
 def test_sqlite_is_in_wal_mode(settings: Settings) -> None:
-    catalog = make_catalog(settings)
+    catalog = make_catalog(settings.resolved_catalog_url)
     with catalog.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
-def test_enqueue_dedups_by_hash(settings: Settings) -> None:
-    catalog = make_catalog(settings)
+def test_enqueue_dedups_by_hash(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
     first, new = catalog.enqueue("a" * 64, "a.txt", "cli")
     again, new_again = catalog.enqueue("a" * 64, "copy.txt", "cli")
     assert new and not new_again and first == again
 
 
-def test_claims_do_not_overlap(settings: Settings) -> None:
-    catalog = make_catalog(settings)
+def test_claims_do_not_overlap(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
     for i in range(5):
         catalog.enqueue(f"{i:064x}", f"{i}.txt", "cli")
     one = catalog.claim("w1", 3, 60)
@@ -39,8 +62,8 @@ def test_claims_do_not_overlap(settings: Settings) -> None:
     assert catalog.claim("w3", 3, 60) == []
 
 
-def test_expired_lease_is_claimed_again(settings: Settings) -> None:
-    catalog = make_catalog(settings)
+def test_expired_lease_is_claimed_again(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
     catalog.enqueue("b" * 64, "b.txt", "cli")
     (job,) = catalog.claim("dead-worker", 1, 60)
     with catalog.session() as s, s.begin():
@@ -49,8 +72,8 @@ def test_expired_lease_is_claimed_again(settings: Settings) -> None:
     assert again.id == job.id and again.attempts == 2
 
 
-def test_failure_retries_then_quarantines(settings: Settings) -> None:
-    catalog = make_catalog(settings)
+def test_failure_retries_then_quarantines(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
     catalog.enqueue("c" * 64, "c.pdf", "cli")
     (job,) = catalog.claim("w", 1, 60)
     catalog.fail(job, "timeout", "too slow", retry_in=3600)
@@ -62,3 +85,34 @@ def test_failure_retries_then_quarantines(settings: Settings) -> None:
     assert catalog.quarantine()[0].reason == "not a PDF"
     assert catalog.retry(mime_prefix=None) == 1
     assert catalog.status().queued == 1
+
+
+def test_concurrent_claims_never_share_a_job(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
+    for i in range(60):
+        catalog.enqueue(f"{i:064x}", f"{i}.txt", "cli")
+
+    def drain(worker: str) -> list[int]:
+        mine = Catalog(catalog_url)
+        taken: list[int] = []
+        while batch := mine.claim(worker, 2, 60):
+            taken += [job.id for job in batch]
+        mine.close()
+        return taken
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(drain, ["w1", "w2", "w3", "w4"]))
+    every = [job_id for taken in results for job_id in taken]
+    assert sorted(every) == sorted(set(every))
+    assert len(every) == 60
+
+
+def test_schema_is_at_the_newest_migration(catalog_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from core.migrations import alembic_config
+
+    catalog = make_catalog(catalog_url)
+    head = ScriptDirectory.from_config(alembic_config(catalog.engine)).get_current_head()
+    with catalog.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head

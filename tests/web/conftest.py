@@ -13,14 +13,19 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from api.app import create_app
+from api.routes import ui
 from core.settings import Settings
+from tests.support import ingest_into, make_settings
+from tests.web._archive import CORPUS_FILES, write_thread
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -51,13 +56,22 @@ def free_port() -> int:
         return port
 
 
-class LiveServer:
-    """Runs `create_app(settings)` with uvicorn in a thread on a free loopback port."""
+def web_app(settings: Settings) -> FastAPI:
+    """`create_app(settings)` with the pages' own endpoints (`api.routes.ui`) mounted once."""
+    app = create_app(settings)
+    if not any(getattr(route, "path", "").startswith("/api/ui/") for route in app.routes):
+        app.include_router(ui.router)
+    return app
 
-    def __init__(self, settings: Settings) -> None:
+
+class LiveServer:
+    """Runs `create_app(settings)` (or `app`) with uvicorn in a thread on a free loopback port."""
+
+    def __init__(self, settings: Settings, app: FastAPI | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
+        application = app if app is not None else create_app(settings)
+        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -100,3 +114,29 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def web_archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Settings:
+    """A small real archive, ingested once for the read-only page tests (search, document, language)."""
+    root = tmp_path_factory.mktemp("web-archive")
+    settings = make_settings(root / "data")
+    thread = write_thread(root / "thread")
+    ingest_into(settings, [*(corpus / name for name in CORPUS_FILES), *thread])
+    return settings
+
+
+@pytest.fixture(scope="session")
+def web_server(web_archive: Settings) -> Iterator[LiveServer]:
+    """A live server on `web_archive`, shared by the read-only page tests."""
+    server = LiveServer(web_archive, web_app(web_archive)).start()
+    yield server
+    server.stop()
+
+
+def search_api(server: LiveServer, q: str) -> list[dict[str, Any]]:
+    """Hits of `q` straight from the API (to find ids the pages will show)."""
+    response = httpx.get(f"{server.url}/api/search", params={"q": q, "limit": 50}, timeout=10)
+    response.raise_for_status()
+    hits: list[dict[str, Any]] = response.json()["hits"]
+    return hits

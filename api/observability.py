@@ -1,0 +1,74 @@
+"""Prometheus metrics: HTTP latency per route (search included), queue depth, documents.
+
+The API process exports `/metrics`. Queue and document gauges are read from the
+catalog at scrape time, so every API replica reports the same shared truth; the
+worker exports its own counters (`faldone worker --metrics-port`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
+from starlette.routing import Match
+
+from core.catalog import Catalog
+
+__all__ = ["Observability"]
+
+_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Observability:
+    """Owns a registry; `middleware` times requests, `router` serves `/metrics`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.registry = CollectorRegistry()
+        self.latency = Histogram(
+            "faldone_http_request_seconds",
+            "HTTP request latency by route template",
+            ["method", "route", "status"],
+            buckets=_BUCKETS,
+            registry=self.registry,
+        )
+        self.jobs = Gauge("faldone_jobs", "Ingest jobs by state", ["state"], registry=self.registry)
+        self.documents = Gauge("faldone_documents", "Documents in the catalog", registry=self.registry)
+        self.quarantined = Gauge("faldone_quarantined", "Quarantine records", registry=self.registry)
+        self.rate = Gauge(
+            "faldone_ingest_docs_per_second", "Recent ingest throughput", registry=self.registry
+        )
+        self.router = APIRouter(tags=["health"])
+        self.router.add_api_route("/metrics", self.metrics, methods=["GET"], summary="Prometheus metrics")
+
+    def metrics(self) -> Response:
+        status = self.catalog.status()
+        for state in ("queued", "running", "done", "failed"):
+            self.jobs.labels(state=state).set(getattr(status, state))
+        self.documents.set(status.documents)
+        self.quarantined.set(status.quarantined)
+        self.rate.set(status.docs_per_second)
+        return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def middleware(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = _route_template(request)
+        if route != "/metrics":
+            self.latency.labels(request.method, route, str(response.status_code)).observe(
+                time.perf_counter() - start
+            )
+        return response
+
+
+def _route_template(request: Request) -> str:
+    """`/api/documents/{doc_id}`, not the concrete path: keeps label cardinality bounded."""
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", "other"))
+    return "unmatched"

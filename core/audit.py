@@ -1,0 +1,262 @@
+"""The audit log: append-only, each entry chained to the previous one by SHA-256.
+
+    hash(n) = sha256(hash(n-1) + canonical_json(entry n))      hash(0) = "0" * 64
+
+Entry ids are consecutive (1, 2, 3…), so a removed row breaks the chain too, and
+`prev_hash` is unique, so two writers that raced for the same predecessor cannot
+both succeed (the loser retries). SQLite and PostgreSQL refuse UPDATE and DELETE on
+the table with a trigger; someone with raw access to the database can still drop
+the trigger, which is what `verify` is for. Removing the newest entries leaves a
+valid shorter chain: keep the head hash that `verify` prints somewhere else
+(a ticket, an e-mail) to detect that too.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import DDL, Integer, String, Text, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.models import Base
+
+if TYPE_CHECKING:
+    from core.catalog import Catalog
+
+__all__ = ["GENESIS", "AuditEntry", "AuditLog", "AuditRow", "VerifyResult", "entry_hash"]
+
+GENESIS = "0" * 64
+CSV_COLUMNS = ("id", "at", "actor", "role", "action", "target", "ip", "detail", "prev_hash", "hash")
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), index=True)  # ISO 8601 UTC, part of the hash
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(255), default="", index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+_SQLITE_TRIGGERS = [
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
+]
+_PG_TRIGGERS = [
+    "CREATE OR REPLACE FUNCTION faldone_audit_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION faldone_audit_append_only()",
+]
+for _sql in _SQLITE_TRIGGERS:
+    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+for _sql in _PG_TRIGGERS:
+    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    target: str
+    ip: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "actor": self.actor,
+            "role": self.role,
+            "action": self.action,
+            "target": self.target,
+            "ip": self.ip,
+            "detail": self.detail,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def entry_hash(row: AuditRow | AuditEntry) -> str:
+    """The chained hash of a row, computed from its stored fields."""
+    detail = row.detail if isinstance(row.detail, str) else canonical(row.detail)
+    body = canonical(
+        {
+            "id": row.id,
+            "at": row.at,
+            "actor": row.actor,
+            "role": row.role,
+            "action": row.action,
+            "target": row.target,
+            "ip": row.ip,
+            "detail": detail,
+        }
+    )
+    return hashlib.sha256((row.prev_hash + body).encode()).hexdigest()
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    try:
+        detail = json.loads(row.detail)
+    except ValueError:
+        detail = {"unparsable": row.detail}
+    return AuditEntry(
+        row.id, row.at, row.actor, row.role, row.action, row.target, row.ip, detail, row.prev_hash, row.hash
+    )
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    head_hash: str
+    first_bad_id: int | None = None
+    problem: str = ""
+
+
+class AuditLog:
+    """Append and read audit entries in the catalog database."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def record(
+        self,
+        actor: str,
+        role: str,
+        action: str,
+        target: str = "",
+        detail: dict[str, Any] | None = None,
+        ip: str = "",
+    ) -> AuditEntry:
+        """Append one entry; raises when the database refuses (the caller must not go on)."""
+        detail_json = canonical(detail or {})
+        for _attempt in range(20):
+            with self.catalog.session() as s:
+                last = s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(1)).first()
+                row = AuditRow(
+                    id=(last.id + 1) if last else 1,
+                    at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    actor=actor[:64],
+                    role=role[:16],
+                    action=action[:64],
+                    target=target[:255],
+                    ip=ip[:64],
+                    detail=detail_json,
+                    prev_hash=last.hash if last else GENESIS,
+                    hash="",
+                )
+                row.hash = entry_hash(row)
+                s.add(row)
+                try:
+                    s.commit()
+                except IntegrityError:  # another writer appended first: chain onto its entry
+                    s.rollback()
+                    continue
+                return _entry(row)
+        raise RuntimeError("could not append to the audit log (contention)")
+
+    def count(self, **filters: str) -> int:
+        with self.catalog.session() as s:
+            stmt = self._filtered(select(func.count()).select_from(AuditRow), filters)
+            return s.scalar(stmt) or 0
+
+    @staticmethod
+    def _filtered(stmt: Any, filters: dict[str, str]) -> Any:
+        for name in ("actor", "action", "target"):
+            value = filters.get(name)
+            if value:
+                stmt = stmt.where(getattr(AuditRow, name) == value)
+        if filters.get("since"):
+            stmt = stmt.where(AuditRow.at >= filters["since"])
+        if filters.get("until"):
+            stmt = stmt.where(AuditRow.at <= filters["until"])
+        return stmt
+
+    def entries(self, *, offset: int = 0, limit: int = 100, **filters: str) -> list[AuditEntry]:
+        """Newest first."""
+        with self.catalog.session() as s:
+            stmt = self._filtered(select(AuditRow), filters)
+            rows = s.scalars(stmt.order_by(AuditRow.id.desc()).offset(offset).limit(limit))
+            return [_entry(r) for r in rows]
+
+    def iter_all(self, batch: int = 1000, **filters: str) -> Iterator[AuditEntry]:
+        """Oldest first, in batches (for verify and exports)."""
+        last = 0
+        while True:
+            with self.catalog.session() as s:
+                stmt = self._filtered(select(AuditRow).where(AuditRow.id > last), filters)
+                rows = list(s.scalars(stmt.order_by(AuditRow.id).limit(batch)))
+            if not rows:
+                return
+            last = rows[-1].id
+            yield from (_entry(r) for r in rows)
+
+    def iter_csv(self, **filters: str) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_COLUMNS)
+        for entry in self.iter_all(**filters):
+            data = entry.to_dict()
+            data["detail"] = canonical(entry.detail)
+            writer.writerow([_csv_safe(str(data[c])) for c in CSV_COLUMNS])
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    def verify(self) -> VerifyResult:
+        """Walk the chain from the first entry; name the first entry that does not fit."""
+        previous, expected_id, checked = GENESIS, 1, 0
+        last = 0
+        while True:
+            with self.catalog.session() as s:
+                rows = list(
+                    s.scalars(select(AuditRow).where(AuditRow.id > last).order_by(AuditRow.id).limit(1000))
+                )
+            if not rows:
+                return VerifyResult(True, checked, previous)
+            for row in rows:
+                if row.id != expected_id:
+                    return VerifyResult(
+                        False, checked, previous, expected_id, f"entry {expected_id} is missing"
+                    )
+                if row.prev_hash != previous:
+                    return VerifyResult(
+                        False, checked, previous, row.id, "prev_hash does not match the previous entry"
+                    )
+                if entry_hash(row) != row.hash:
+                    return VerifyResult(False, checked, previous, row.id, "content does not match its hash")
+                previous, expected_id, checked = row.hash, expected_id + 1, checked + 1
+            last = rows[-1].id
+
+
+def _csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

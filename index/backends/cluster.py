@@ -1,0 +1,275 @@
+"""The cluster backend: Elasticsearch 8 or OpenSearch 2/3, behind an alias.
+
+Searches and writes go through the alias (``faldone``) to one concrete index
+(``faldone-<timestamp>``). A writer creates the first concrete index when the
+alias is missing. `start_rebuild` creates a fresh concrete index that receives
+the writes of a reindex; `finish_rebuild` refreshes it and moves the alias in
+one atomic ``_aliases`` call, then drops the old index: searches never see a
+half-built index (zero downtime).
+
+Writes are sent in bulk as they come (``index``/``delete``) and made visible by
+`commit` (a refresh). A reader whose alias does not exist yet answers with
+nothing rather than failing. Queries are parsed by `index.query.parse` and
+translated by ``cluster_query``; see ``cluster_mapping`` for the analysis.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from core.document import Document
+from index.backend import (
+    HistogramBucket,
+    Hit,
+    Interval,
+    SearchBackend,
+    SearchError,
+    SearchRequest,
+    SearchResult,
+    encode_cursor,
+)
+from index.backends.cluster_client import ClusterClient, NotFound, connect
+from index.backends.cluster_mapping import from_source, index_body, to_source
+from index.backends.cluster_query import MATCH_ALL, filters, translate
+from index.backends.cluster_results import (
+    facet_aggs,
+    highlight_spec,
+    highlights,
+    histogram_aggs,
+    parse_facets,
+    parse_histogram,
+)
+from index.backends.embedded_query import positive_part
+from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
+from index.fields import STORED_FIELDS
+from index.query import parse
+from index.query.values import resolve_field
+
+__all__ = ["MAX_WINDOW", "ClusterBackend"]
+
+# The engines' index.max_result_window: deeper pages use search_after.
+MAX_WINDOW = 10_000
+Json = dict[str, Any]
+_SORTS: dict[str, list[Json]] = {
+    "relevance": [{"_score": "desc"}, {"id_key": "asc"}],
+    "date_desc": [{"date": "desc"}, {"id_key": "asc"}],
+    "date_asc": [{"date": "asc"}, {"id_key": "asc"}],
+}
+_MLT_FIELDS = ["text", "text.it", "text.en", "title", "subject"]
+
+
+class ClusterBackend(SearchBackend):
+    """`SearchBackend` on an Elasticsearch/OpenSearch index behind alias `index`."""
+
+    name = "cluster"
+
+    def __init__(self, url: str, index: str, *, writer: bool, client: ClusterClient | None = None) -> None:
+        self._client = client or connect(url)
+        self.alias = index
+        self._writer = writer
+        self._target = index  # where writes go: the alias, or the index being rebuilt
+        self._rebuilding: str | None = None
+        if writer and not self._client.alias_targets(index):
+            concrete = self._new_index()
+            self._client.update_aliases([{"add": {"index": concrete, "alias": index}}])
+
+    @property
+    def client(self) -> ClusterClient:
+        return self._client
+
+    def _new_index(self) -> str:
+        concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        self._client.create_index(concrete, index_body())
+        return concrete
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _need_writer(self) -> None:
+        if not self._writer:
+            raise SearchError("this backend was opened read-only (writer=False)")
+
+    def index(self, documents: list[Document]) -> None:
+        self._need_writer()
+        # Convert everything first: a bad document fails the batch before anything is sent.
+        actions = [{"_index": self._target, "_id": doc.id, "_source": to_source(doc)} for doc in documents]
+        self._client.bulk(actions)
+
+    def delete(self, ids: list[str]) -> None:
+        self._need_writer()
+        self._client.bulk({"_op_type": "delete", "_index": self._target, "_id": i} for i in ids)
+
+    def commit(self) -> None:
+        self._need_writer()
+        self._client.refresh(self._target)
+
+    def refresh(self) -> None:
+        """Searches see each refresh of the cluster: nothing to do."""
+
+    def clear(self) -> None:
+        self._need_writer()
+        self._client.delete_by_query(self._target, MATCH_ALL)
+
+    def start_rebuild(self) -> None:
+        self._need_writer()
+        self._rebuilding = self._target = self._new_index()
+
+    def finish_rebuild(self) -> None:
+        if self._rebuilding is None:
+            raise SearchError("finish_rebuild without start_rebuild")
+        fresh, self._rebuilding, self._target = self._rebuilding, None, self.alias
+        self._client.refresh(fresh)
+        old = self._client.alias_targets(self.alias)
+        actions: list[Json] = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+        self._client.update_aliases([*actions, {"add": {"index": fresh, "alias": self.alias}}])
+        for name in old:
+            self._client.delete_index(name)
+
+    def close(self) -> None:
+        if self._rebuilding is not None:  # an abandoned rebuild never goes live
+            self._client.delete_index(self._rebuilding)
+            self._rebuilding = None
+        self._client.close()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        try:
+            return self._client.count(self.alias)
+        except NotFound:
+            return 0
+
+    def _query(self, request: SearchRequest) -> tuple[Json, Json | None]:
+        """(query with filters, query to highlight)."""
+        node = parse(request.query)
+        main = translate(node)
+        restrict = filters(request)
+        query = {"bool": {"must": [main], "filter": restrict}} if restrict else main
+        positive = positive_part(node)
+        return query, (translate(positive) if positive is not None else None)
+
+    def _search(self, body: Json) -> Json:
+        try:
+            return self._client.search(self.alias, body)
+        except NotFound:
+            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        if request.offset < 0 or request.limit < 0:
+            raise SearchError("offset and limit must not be negative")
+        if request.search_after is None and request.offset + request.limit > MAX_WINDOW:
+            raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; use search_after to go deeper")
+        query, highlight_query = self._query(request)
+        facet_fields = [_facet_field(f) for f in request.facets]
+        with_highlights = request.highlight and highlight_query is not None
+        body: Json = {
+            "query": query,
+            "size": request.limit,
+            "sort": _SORTS[request.sort],
+            "track_total_hits": True,
+            "_source": [*list(STORED_FIELDS), "text"] if with_highlights else list(STORED_FIELDS),
+            "aggs": facet_aggs(facet_fields, request.facet_size),
+        }
+        if request.sort == "relevance":
+            body["track_scores"] = True
+        if request.search_after is not None:
+            body["search_after"] = request.search_after
+        else:
+            body["from"] = request.offset
+        if with_highlights and highlight_query is not None:
+            body["highlight"] = highlight_spec(highlight_query)
+        if request.collapse_threads:
+            body["collapse"] = {"field": "thread_key", "inner_hits": {"name": "thread", "size": 0}}
+        answer = self._search(body)
+        hits = [self._hit(raw, request) for raw in answer["hits"]["hits"]]
+        next_cursor = encode_cursor(hits[-1].sort) if hits and len(hits) == request.limit else None
+        return SearchResult(
+            total=int(answer["hits"]["total"]["value"]),
+            hits=hits,
+            facets=parse_facets(answer.get("aggregations", {}), facet_fields),
+            took_ms=(time.perf_counter() - started) * 1000,
+            next_cursor=next_cursor,
+        )
+
+    @staticmethod
+    def _hit(raw: Json, request: SearchRequest) -> Hit:
+        thread = raw.get("inner_hits", {}).get("thread", {}).get("hits", {}).get("total", {}).get("value", 1)
+        return Hit(
+            id=str(raw["_id"]),
+            score=float(raw.get("_score") or 0.0) if request.sort == "relevance" else 0.0,
+            fields=from_source(raw.get("_source", {})),
+            highlights=highlights(raw) if request.highlight else [],
+            sort=list(raw.get("sort", [])),
+            thread_hits=max(0, int(thread) - 1) if request.collapse_threads else 0,
+        )
+
+    def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
+        query, _ = self._query(request)
+        answer = self._search({"query": query, "size": 0, "aggs": histogram_aggs(interval)})
+        return parse_histogram(answer.get("aggregations", {}))
+
+    # -- similar documents -----------------------------------------------------------------------
+
+    def _source(self, doc_id: str) -> Json:
+        answer = self._search(
+            {"query": {"term": {"id": doc_id}}, "size": 1, "_source": ["sha256", "simhash", "simhash_band"]}
+        )
+        found = answer["hits"]["hits"]
+        if not found:
+            raise SearchError(f"no document {doc_id!r} in the index")
+        return dict(found[0]["_source"])
+
+    def _hits(self, query: Json, limit: int) -> list[Hit]:
+        body = {"query": query, "size": limit, "_source": [*STORED_FIELDS, "simhash"]}
+        plain = SearchRequest(highlight=False)
+        return [self._hit(raw, plain) for raw in self._search(body)["hits"]["hits"]]
+
+    def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        self._source(doc_id)  # a clear error for an unknown id
+        concrete = self._client.alias_targets(self.alias)
+        like = [{"_index": concrete[0], "_id": doc_id}] if concrete else []
+        query = {
+            "more_like_this": {
+                "fields": _MLT_FIELDS,
+                "like": like,
+                "min_term_freq": 1,
+                "min_doc_freq": 1,
+                "max_query_terms": 25,
+                "minimum_should_match": "10%",
+            }
+        }
+        return self._hits({"bool": {"must": [query], "must_not": [{"term": {"id": doc_id}}]}}, limit)
+
+    def duplicates(self, doc_id: str) -> list[Hit]:
+        sha = self._source(doc_id)["sha256"]
+        query = {"bool": {"filter": [{"term": {"sha256": sha}}], "must_not": [{"term": {"id": doc_id}}]}}
+        return sorted(self._hits(query, MAX_WINDOW), key=lambda h: h.id)
+
+    def near_duplicates(self, doc_id: str) -> list[Hit]:
+        signature = self._source(doc_id).get("simhash")
+        if not signature:
+            return []
+        mine = int(signature, 16)
+        query = {
+            "bool": {
+                "filter": [{"terms": {"simhash_band": bands(mine)}}],
+                "must_not": [{"term": {"id": doc_id}}],
+            }
+        }
+        body = {"query": query, "size": MAX_WINDOW, "_source": [*STORED_FIELDS, "simhash"]}
+        found: list[tuple[int, Hit]] = []
+        plain = SearchRequest(highlight=False)
+        for raw in self._search(body)["hits"]["hits"]:
+            distance = hamming(mine, int(raw["_source"]["simhash"], 16))
+            if distance <= NEAR_DUPLICATE_BITS:
+                found.append((distance, self._hit(raw, plain)))
+        return [hit for _, hit in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
+
+
+def _facet_field(name: str) -> str:
+    field = resolve_field(name)
+    if field is None:
+        raise SearchError(f"cannot facet on unknown field {name!r}")
+    return field

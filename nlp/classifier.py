@@ -1,0 +1,195 @@
+"""The trained heads: complaint (binary), category (7 classes), sentiment (3 classes).
+
+Three multinomial logistic regressions on the same standardised features
+(`nlp.features`), fitted by full-batch gradient descent with Adam and an L2
+penalty: deterministic, numpy only, under a second on the shipped data set.
+A label of -1 means "unknown" for that head (a user correction of the category
+says nothing about sentiment) and the example is left out of that head's loss.
+
+Weights are an `.npz` of a few dozen kilobytes. The shipped file
+(`nlp/data/classifier.npz`) is trained from `nlp/data/training/`; `faldone nlp
+train` writes `<data_dir>/models/classifier.npz`, which the Annotator prefers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from nlp._lexicon import DATA_DIR
+from nlp.category import CATEGORIES
+from nlp.errors import ModelNotAvailableError
+
+__all__ = [
+    "SENTIMENTS",
+    "SHIPPED_WEIGHTS",
+    "WEIGHTS_FILENAME",
+    "ClassifierWeights",
+    "Prediction",
+    "fit",
+    "load_weights",
+    "predict",
+]
+
+SENTIMENTS = ("negative", "neutral", "positive")
+WEIGHTS_FILENAME = "classifier.npz"
+SHIPPED_WEIGHTS = DATA_DIR / WEIGHTS_FILENAME
+_FORMAT = 1
+
+Array = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ClassifierWeights:
+    """Standardisation and the three heads; `w_*` are (features, classes), `b_*` (classes,)."""
+
+    mean: Array
+    scale: Array
+    w_complaint: Array
+    b_complaint: Array
+    w_category: Array
+    b_category: Array
+    w_sentiment: Array
+    b_sentiment: Array
+
+    def save(self, path: Path) -> None:
+        """Write the weights as a compressed `.npz` (atomically: a reader never sees half a file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez_compressed(
+            tmp,
+            format=np.array(_FORMAT),
+            categories=np.array(CATEGORIES),
+            **{name: getattr(self, name).astype(np.float32) for name in _ARRAYS},
+        )
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> ClassifierWeights:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"]) != _FORMAT or tuple(data["categories"]) != CATEGORIES:
+                    raise ModelNotAvailableError(f"{path}: weights of another format or category set")
+                return cls(**{name: data[name].astype(np.float64) for name in _ARRAYS})
+        except (OSError, KeyError, ValueError) as err:
+            raise ModelNotAvailableError(f"cannot read classifier weights {path}: {err}") from err
+
+
+_ARRAYS = ("mean", "scale", "w_complaint", "b_complaint", "w_category", "b_category", "w_sentiment", "b_sentiment")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the heads say about one document."""
+
+    complaint_probability: float
+    category: str  # "complaint" when the complaint head says so, else the best other category
+    category_probabilities: dict[str, float]
+    sentiment: float  # P(positive) - P(negative), in [-1, 1]
+
+
+def _softmax(z: Array) -> Array:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: Array = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def predict(weights: ClassifierWeights, features: Array) -> list[Prediction]:
+    """One `Prediction` per feature row."""
+    x = (features - weights.mean) / weights.scale
+    complaint = _softmax(x @ weights.w_complaint + weights.b_complaint)[:, 1]
+    category = _softmax(x @ weights.w_category + weights.b_category)
+    sentiment = _softmax(x @ weights.w_sentiment + weights.b_sentiment)
+    others = [i for i, name in enumerate(CATEGORIES) if name != "complaint"]
+    predictions = []
+    for row in range(x.shape[0]):
+        p = float(complaint[row])
+        best = CATEGORIES[max(others, key=lambda i: category[row, i])]
+        predictions.append(
+            Prediction(
+                complaint_probability=p,
+                category="complaint" if p >= 0.5 else best,
+                category_probabilities={name: float(category[row, i]) for i, name in enumerate(CATEGORIES)},
+                sentiment=float(sentiment[row, 2] - sentiment[row, 0]),
+            )
+        )
+    return predictions
+
+
+def _fit_head(
+    x: Array, labels: npt.NDArray[np.int64], classes: int, sample_weight: Array, *, l2: float, steps: int
+) -> tuple[Array, Array]:
+    """Multinomial logistic regression by Adam on the rows whose label is not -1."""
+    keep = labels >= 0
+    x, labels, sw = x[keep], labels[keep], sample_weight[keep]
+    w = np.zeros((x.shape[1], classes))
+    b = np.zeros(classes)
+    if x.shape[0] == 0:
+        return w, b
+    # Balanced classes: a rare class weighs as much in total as a common one.
+    counts = np.bincount(labels, minlength=classes).astype(np.float64)
+    class_weight = np.where(counts > 0, counts.sum() / (classes * np.maximum(counts, 1.0)), 0.0)
+    sw = sw * class_weight[labels]
+    sw = sw / sw.sum()
+    onehot = np.eye(classes)[labels]
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    rate, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
+    for step in range(1, steps + 1):
+        error = (_softmax(x @ w + b) - onehot) * sw[:, None]
+        grad_w = x.T @ error + l2 * w
+        grad_b = error.sum(axis=0)
+        m_w = beta1 * m_w + (1 - beta1) * grad_w
+        v_w = beta2 * v_w + (1 - beta2) * grad_w**2
+        m_b = beta1 * m_b + (1 - beta1) * grad_b
+        v_b = beta2 * v_b + (1 - beta2) * grad_b**2
+        correction1, correction2 = 1 - beta1**step, 1 - beta2**step
+        w -= rate * (m_w / correction1) / (np.sqrt(v_w / correction2) + eps)
+        b -= rate * (m_b / correction1) / (np.sqrt(v_b / correction2) + eps)
+    return w, b
+
+
+def fit(
+    features: Array,
+    complaint: npt.NDArray[np.int64],
+    category: npt.NDArray[np.int64],
+    sentiment: npt.NDArray[np.int64],
+    sample_weight: Array | None = None,
+    *,
+    l2: float = 1e-3,
+    steps: int = 300,
+) -> ClassifierWeights:
+    """Fit the three heads; labels are class indices (`CATEGORIES`, `SENTIMENTS`, 0/1) or -1."""
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    x = (features - mean) / scale
+    sw = np.ones(x.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
+    w_c, b_c = _fit_head(x, complaint, 2, sw, l2=l2, steps=steps)
+    w_k, b_k = _fit_head(x, category, len(CATEGORIES), sw, l2=l2, steps=steps)
+    w_s, b_s = _fit_head(x, sentiment, len(SENTIMENTS), sw, l2=l2, steps=steps)
+    return ClassifierWeights(mean, scale, w_c, b_c, w_k, b_k, w_s, b_s)
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: Path, mtime_ns: int) -> ClassifierWeights:
+    return ClassifierWeights.load(path)
+
+
+def load_weights(models_dir: Path | None = None) -> ClassifierWeights:
+    """Weights from `models_dir/classifier.npz` when present (retrained), else the shipped ones.
+
+    Cached by path and modification time: a retrain is picked up by the next batch.
+    """
+    path = SHIPPED_WEIGHTS
+    if models_dir is not None and (models_dir / WEIGHTS_FILENAME).is_file():
+        path = models_dir / WEIGHTS_FILENAME
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as err:
+        raise ModelNotAvailableError(f"classifier weights missing: {path}") from err
+    return _load_cached(path, mtime)
