@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -11,18 +13,44 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from api.auth import LoginLimiter
 from api.errors import install_error_handlers
-from api.routes import documents, ingest, search
+from api.observability import Observability
+from api.routes import admin, auth, documents, ingest, legal, search, ui
+from api.security import SecurityMiddleware
 from api.state import AppState
 from core.archive import Archive
 from core.catalog import Catalog
 from core.settings import Settings
+from core.users import Users
 from index.backend import SearchBackend
 from index.backends import open_backend
 
 __all__ = ["create_app"]
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
+
+log = logging.getLogger("faldone.api")
+
+
+def _first_run(state: AppState) -> None:
+    """No users yet: create `admin` with a one-time password, printed once."""
+    if state.settings.auth_disabled:
+        log.warning("authentication is DISABLED: every request acts as a local admin (FALDONE_AUTH_DISABLED)")
+        if state.settings.host not in ("127.0.0.1", "localhost", "::1"):
+            log.error("authentication is disabled on %s, which other machines can reach", state.settings.host)
+        return
+    password = Users(state.catalog).bootstrap_admin()
+    if password is not None:
+        state.audit.record(
+            "system", "admin", "admin.user_created", target="admin", detail={"first_run": True}
+        )
+        print(
+            "\n  First run: created user 'admin' with the one-time password\n\n"
+            f"      {password}\n\n  It is shown only now; you must change it at the first login.\n",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def create_app(
@@ -49,10 +77,20 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.faldone = state
+    app.state.login_limiter = LoginLimiter()
+    _first_run(state)
     install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware, fastapi=app)
+    app.include_router(auth.router)
     app.include_router(search.router)
     app.include_router(documents.router)
     app.include_router(ingest.router)
+    app.include_router(legal.router)
+    app.include_router(admin.router)
+    app.include_router(ui.router)
+    observability = Observability(state.catalog)
+    app.include_router(observability.router)
+    app.middleware("http")(observability.middleware)
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
     def healthz() -> dict[str, Any]:
@@ -60,11 +98,22 @@ def create_app(
 
     @app.get("/readyz", tags=["health"], summary="Readiness: catalog and index answer")
     def readyz() -> dict[str, Any]:
-        return {
-            "status": "ok",
-            "documents": state.catalog.count_documents(),
-            "indexed": state.backend.count(),
-        }
+        # Anonymous: answers whether things work, never how many documents there are.
+        state.catalog.count_documents()
+        state.backend.count()
+        return {"status": "ok"}
+
+    @app.get("/login", include_in_schema=False)
+    def login_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "login.html")
+
+    @app.get("/legal.html", include_in_schema=False)
+    def legal_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "legal.html")
+
+    @app.get("/audit.html", include_in_schema=False)
+    def audit_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "audit.html")
 
     @app.get("/", include_in_schema=False)
     def index_page() -> FileResponse:

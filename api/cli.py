@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from threading import Event
 
@@ -62,6 +62,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.imap import ImapConfig, ImapSource
     from ingest.worker import Worker
 
     settings.ensure_dirs()
@@ -75,8 +76,14 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         console.print(f"[red]Cannot open the index for writing: {err}[/red]")
         console.print("With the embedded backend only one worker may run at a time.")
         return 2
-    worker = Worker(settings, catalog, backend)
+    pollers: list[Callable[[], int]] = []
+    imap = ImapConfig.from_settings(settings)
+    if imap is not None:
+        pollers.append(ImapSource(imap, settings, catalog))
+    worker = Worker(settings, catalog, backend, pollers=pollers)
     console.print(f"worker {worker.id} started · concurrency {worker.pool.size}")
+    if imap is not None:
+        console.print(f"polling IMAP {imap.account} folders {', '.join(imap.folders)}")
     try:
         worker.run(stop, until_empty=args.until_empty)
     finally:
@@ -165,19 +172,41 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_reindex(settings: Settings, _: argparse.Namespace) -> int:
+def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
+    """Rebuild the search index of `--backend` (default: the configured one) from the catalog.
+
+    On the cluster a fresh concrete index is filled and the alias moved to it at the
+    end (searches never see a half-built index); the embedded index is cleared and
+    refilled. `--backend cluster` on an embedded installation moves it to the cluster.
+    """
+    configured = settings.search_backend
+    target = getattr(args, "backend", None) or configured
+    settings = settings.model_copy(update={"search_backend": target})
     catalog = Catalog(settings.resolved_catalog_url)
-    backend = open_backend(settings, writer=True)
     try:
-        backend.clear()
+        backend = open_backend(settings, writer=True)
+    except BackendUnavailable as err:
+        catalog.close()
+        console.print(f"[red]Cannot open the {target} index for writing: {err}[/red]")
+        if target == "embedded":
+            console.print("Stop the worker (faldone serve / faldone worker) first: it holds the writer.")
+        return 2
+    try:
+        backend.start_rebuild()
         with _progress() as progress:
-            task = progress.add_task("Reindexing / reindicizzazione", total=catalog.count_documents())
+            total = catalog.count_documents()
+            task = progress.add_task(f"Reindexing {target} / reindicizzazione", total=total)
             for batch in catalog.iter_documents():
                 backend.index(batch)
                 progress.advance(task, len(batch))
-        backend.commit()
+        backend.finish_rebuild()
+        indexed = backend.count()
     finally:
         backend.close()
+        catalog.close()
+    console.print(f"[green]{indexed} documents in the {target} index[/green]")
+    if target != configured:
+        console.print(f"To search it, set FALDONE_SEARCH_BACKEND={target} and restart Faldone.")
     return 0
 
 
@@ -210,7 +239,10 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--state", choices=["queued", "running", "done", "failed"])
     jobs.add_argument("--type", help="MIME type prefix, e.g. application/pdf")
     jobs.add_argument("--limit", type=int, default=50)
-    sub.add_parser("reindex", help="rebuild the search index from the catalog")
+    reindex = sub.add_parser("reindex", help="rebuild the search index from the catalog")
+    reindex.add_argument(
+        "--backend", choices=["embedded", "cluster"], help="index to rebuild (default: the configured one)"
+    )
     search = sub.add_parser("search", help="search from the terminal")
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=10)

@@ -39,10 +39,11 @@ from index.backend import BackendUnavailable
 from index.backends import open_backend
 from ingest.sources import EnqueueReport, enqueue_paths
 
-__all__ = ["DEMO_DOMAIN", "DEMO_SOURCE", "DemoReport", "generate_demo", "load_demo"]
+__all__ = ["DEMO_DOMAIN", "DEMO_SOURCE", "REGISTRY_FILE", "DemoReport", "generate_demo", "load_demo"]
 
 DEMO_SOURCE = "demo"
 DEMO_DOMAIN = "casaaurora.example"
+REGISTRY_FILE = "customers-registry.csv"  # beside mail/ and letters/, imported, never ingested
 _DATA = Path(__file__).resolve().parent / "demo_data"
 _ROME = ZoneInfo("Europe/Rome")
 _COMPLAINT_THREADS = 84
@@ -116,8 +117,9 @@ class _Writer:
             "first": customer.first,
             "last": customer.last,
             "name": customer.name,
-            "org_line": f"\n{org}" if org else "",
-            "org_line_plain": org or customer.city,
+            # "per conto di" keeps the person's name out of the company name the NLP finds.
+            "org_line": (f"\nper conto di {org}" if lang == "it" else f"\non behalf of {org}") if org else "",
+            "org_line_plain": f"({org})" if org else f"({customer.city})",
             "order": f"{year}/{self.rng.randint(1000, 9999)}",
             "invoice": f"FT-{year}-{self.rng.randint(100, 999)}",
             "amount": amount,
@@ -229,8 +231,9 @@ def _complaint_thread(w: _Writer, customer: _Customer, day: date, start: date, d
         return
     spec_r = w.t["replies"][lang]
     signature = w.company[f"signature_{lang}"]
+    reply_subject = spec_r["subject"].format(**values)  # a new subject: the company names the case
     reply = w.email(
-        sender=company, to=sender, subject=spec_r["subject"].format(subject=subject),
+        sender=company, to=sender, subject=reply_subject,
         body=spec_r["body"].format(**values, signature=signature), moment=reply_moment, parent=last,
         stem="risposta",
     )  # fmt: skip
@@ -238,7 +241,7 @@ def _complaint_thread(w: _Writer, customer: _Customer, day: date, start: date, d
     if rng.random() < 0.3 and thanks_moment < w.now:
         spec_t = w.t["thanks"][lang]
         w.email(
-            sender=sender, to=company, subject=spec_t["subject"].format(subject=subject),
+            sender=sender, to=company, subject=spec_t["subject"].format(subject=reply_subject),
             body=spec_t["body"].format(**values), moment=thanks_moment, parent=reply, stem="grazie",
         )  # fmt: skip
 
@@ -276,9 +279,14 @@ def generate_demo(
     days = months * 30
     start = now.date() - timedelta(days=days - 1)
     customers = _customers()
-    for _ in range(_COMPLAINT_THREADS):
-        _complaint_thread(w, rng.choice(customers), _rising_day(rng, start, days), start, days)
-    for _ in range(_REQUESTS):
+    scale = months / 9  # the volumes below are for nine months
+    recent_days = min(_NEW_COURIER_DAYS, days)
+    for number in range(max(10, round(_COMPLAINT_THREADS * scale))):
+        # Two in five complaints fall in the last weeks: the new courier's late deliveries.
+        recent = number % 5 < 2
+        day = now.date() - timedelta(days=rng.randrange(recent_days)) if recent else None
+        _complaint_thread(w, rng.choice(customers), day or _rising_day(rng, start, days), start, days)
+    for _ in range(max(8, round(_REQUESTS * scale))):
         _request_thread(w, rng.choice(customers), start + timedelta(days=rng.randrange(days)))
     newsletter = (w.company["name"], w.company["newsletter"])
     for month in range(months):
@@ -289,34 +297,52 @@ def generate_demo(
             sender=newsletter, to=("Clienti Casa Aurora", "clienti@casaaurora.example"),
             subject=spec["subject"], body=spec["body"], moment=_moment(rng, day), stem="newsletter",
         )  # fmt: skip
-    for number in range(_LETTERS):
+    for number in range(max(5, round(_LETTERS * scale))):
         day = _rising_day(rng, start, days)
         kind = "complaint" if number % 5 < 3 else "other"
         recent = (now.date() - day).days <= _NEW_COURIER_DAYS
         courier = w.t["couriers"]["late" if recent else "early"]
         w.letter(kind, rng.choice(customers), _moment(rng, day), courier)
+    _write_registry(folder / REGISTRY_FILE, customers)
     return w.report
 
 
+def _write_registry(path: Path, customers: list[_Customer]) -> None:
+    """The demo customers in the registry's CSV format (`core.customers`): the NLP links them by
+    name, alias and e-mail address, so the ``customer`` field is filled."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["name", "code", "vat_id", "emails", "aliases"])
+        for c in customers:
+            writer.writerow([c.organisation or c.name, c.id, "", c.email, c.name if c.organisation else ""])
+
+
 def load_demo(settings: Settings, folder: Path, *, wait_seconds: float = 600) -> EnqueueReport:
-    """Queue every demo file with source ``demo`` and process the queue.
+    """Import the demo customers into the registry, queue every demo file with source ``demo``
+    and process the queue.
 
     With the embedded index a running worker may hold the writer; then this waits
     for it to finish the demo jobs (up to `wait_seconds`).
     """
+    from core.customers import import_csv
     from ingest.worker import Worker
+    from nlp.annotate import Annotator
 
     settings.ensure_dirs()
     catalog = Catalog(settings.resolved_catalog_url)
     try:
-        report = enqueue_paths([folder], settings, catalog, source=DEMO_SOURCE)
+        if (folder / REGISTRY_FILE).exists():
+            import_csv(catalog, folder / REGISTRY_FILE)
+        paths = [folder / "mail", folder / "letters"]
+        report = enqueue_paths([p for p in paths if p.exists()], settings, catalog, source=DEMO_SOURCE)
         try:
             backend = open_backend(settings, writer=True)
         except BackendUnavailable:
             backend = None  # a running worker owns the index: it processes the queue
         if backend is not None:
             try:
-                Worker(settings, catalog, backend).run(until_empty=True)
+                annotator = Annotator.from_settings(settings, catalog)  # with the customer registry
+                Worker(settings, catalog, backend, annotator=annotator).run(until_empty=True)
             finally:
                 backend.close()
         deadline = time.monotonic() + wait_seconds

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
-from starlette.routing import Match
 
 from core.catalog import Catalog
 
@@ -66,9 +65,9 @@ class Observability:
 
 
 def _route_template(request: Request) -> str:
-    """`/api/documents/{doc_id}`, not the concrete path: keeps label cardinality bounded."""
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", "other"))
-    return "unmatched"
+    """`/api/documents/{doc_id}`, not the concrete path: keeps label cardinality bounded.
+
+    The router records the matched route in the (shared) scope once it has routed.
+    """
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "unmatched"))

@@ -50,6 +50,9 @@ from index.query.parser import parse
 __all__ = ["AppState", "ScopedBackend", "ScopedCatalog", "Unauthenticated", "get_state", "scoped_state"]
 
 
+MAX_OFFSET = 10_000_000
+
+
 class Unauthenticated(ApiError):
     status = 401
     code = "unauthenticated"
@@ -159,7 +162,9 @@ class ScopedCatalog(Catalog):
     """The catalog as one principal may see it. Shares the engine of the real catalog."""
 
     # Methods inherited unchanged: they show no document (checked by tests/api/test_authz.py).
-    PASSTHROUGH = frozenset({"session", "is_sqlite", "seen", "mark_seen", "pending", "close"})
+    PASSTHROUGH = frozenset(
+        {"session", "is_sqlite", "seen", "mark_seen", "pending", "close", "imap_cursor", "set_imap_cursor"}
+    )
 
     def __init__(self, inner: Catalog, sources: list[str] | None) -> None:  # no super().__init__: shared
         self.url = inner.url
@@ -227,6 +232,8 @@ class ScopedCatalog(Catalog):
         return self.inner.enqueue(sha256, filename, source, source_path)
 
     def jobs(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[JobRow]:
+        if offset > MAX_OFFSET or limit > MAX_OFFSET:  # deep paging cap (and SQLite's 64-bit limit)
+            return []
         if self.sources is None:
             return self.inner.jobs(state, limit, offset)
         with self.session() as s:
@@ -236,6 +243,8 @@ class ScopedCatalog(Catalog):
             return list(s.scalars(stmt.order_by(JobRow.id.desc()).limit(limit).offset(offset)))
 
     def job(self, job_id: int) -> JobRow | None:
+        if not 0 < job_id < 2**63:  # no such row, and SQLite cannot even bind it
+            return None
         job = self.inner.job(job_id)
         return job if job is not None and self._ok(job.source) else None
 
@@ -255,12 +264,17 @@ class ScopedCatalog(Catalog):
             return self.inner.status(window_seconds)
         mine = JobRow.source.in_(self.sources)
         with self.session() as s:
-            by_state = dict(s.execute(select(JobRow.state, func.count()).where(mine).group_by(JobRow.state)).all())
+            by_state = dict(
+                s.execute(select(JobRow.state, func.count()).where(mine).group_by(JobRow.state)).all()
+            )
             since = utcnow() - timedelta(seconds=window_seconds)
             recent = s.scalar(select(func.count()).where(mine, JobRow.finished_at >= since)) or 0
             quarantined = (
                 s.scalar(
-                    select(func.count()).select_from(QuarantineRow).join(JobRow, JobRow.id == QuarantineRow.job_id).where(mine)
+                    select(func.count())
+                    .select_from(QuarantineRow)
+                    .join(JobRow, JobRow.id == QuarantineRow.job_id)
+                    .where(mine)
                 )
                 or 0
             )

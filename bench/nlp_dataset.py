@@ -1,6 +1,7 @@
 """Build the labelled training set `nlp/data/training/examples.jsonl` (deterministic).
 
-    .venv/bin/python bench/nlp_dataset.py
+    .venv/bin/python bench/nlp_dataset.py            # the JSONL only
+    .venv/bin/python bench/nlp_dataset.py --weights  # and retrain the shipped nlp/data/classifier.npz
 
 Every body in `bench/nlp_dataset_it.py` / `_en.py` was written by the project. Each
 body becomes three documents (an e-mail with subject, a letter with "Oggetto:" or
@@ -20,33 +21,110 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.nlp_dataset_en import BODIES_EN, SUBJECTS_EN  # noqa: E402
-from bench.nlp_dataset_it import BODIES_IT, SUBJECTS_IT  # noqa: E402
+from bench.nlp_dataset_en import BODIES_EN, SUBJECTS_EN
+from bench.nlp_dataset_it import BODIES_IT, SUBJECTS_IT
 
 SEED = "faldone-nlp-v1"
 OUT = Path(__file__).resolve().parent.parent / "nlp" / "data" / "training" / "examples.jsonl"
 
-_NAMES = ["Mario Rossi", "Giulia Bianchi", "Luca Ferrari", "Anna Esposito", "Paolo Romano", "Chiara Colombo",
-          "Marco Ricci", "Francesca Marino", "John Smith", "Sarah Collins", "David Brown", "Emma Wilson"]
-_COMPANIES = ["Alfa S.p.A.", "Beta Servizi S.r.l.", "Gamma Logistica Srl", "Delta Impianti S.n.c.",
-              "Contoso Ltd", "Northwind Traders Ltd", "Fabrikam Inc.", "Tecnoufficio S.r.l."]
-_CITIES = ["Milano", "Roma", "Torino", "Bologna", "Napoli", "Firenze", "Bari", "Verona", "London", "Manchester"]
-_PRODUCTS_IT = ["condizionatore", "notebook", "frigorifero", "stampante multifunzione", "router", "aspirapolvere"]
+_NAMES = [
+    "Mario Rossi",
+    "Giulia Bianchi",
+    "Luca Ferrari",
+    "Anna Esposito",
+    "Paolo Romano",
+    "Chiara Colombo",
+    "Marco Ricci",
+    "Francesca Marino",
+    "John Smith",
+    "Sarah Collins",
+    "David Brown",
+    "Emma Wilson",
+]
+_COMPANIES = [
+    "Alfa S.p.A.",
+    "Beta Servizi S.r.l.",
+    "Gamma Logistica Srl",
+    "Delta Impianti S.n.c.",
+    "Contoso Ltd",
+    "Northwind Traders Ltd",
+    "Fabrikam Inc.",
+    "Tecnoufficio S.r.l.",
+]
+_CITIES = [
+    "Milano",
+    "Roma",
+    "Torino",
+    "Bologna",
+    "Napoli",
+    "Firenze",
+    "Bari",
+    "Verona",
+    "London",
+    "Manchester",
+]
+_PRODUCTS_IT = [
+    "condizionatore",
+    "notebook",
+    "frigorifero",
+    "stampante multifunzione",
+    "router",
+    "aspirapolvere",
+]
 _PRODUCTS_EN = ["air conditioner", "laptop", "fridge", "multifunction printer", "router", "vacuum cleaner"]
-_MONTHS_IT = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "settembre", "ottobre", "novembre"]
+_MONTHS_IT = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "settembre",
+    "ottobre",
+    "novembre",
+]
 _MONTHS_EN = ["January", "February", "March", "April", "May", "June", "September", "October", "November"]
 
 _GREETINGS = {
-    "it": ["Gentili Signori,", "Spett.le {company},", "Buongiorno,", "Gentile {name},", "Egregio Direttore,", "",
-           "Alla cortese attenzione dell'Ufficio Clienti,", "Salve,"],
-    "en": ["Dear Sir or Madam,", "Dear {name},", "Hello,", "To whom it may concern,", "Dear Customer Service,", "",
-           "Hi team,", "Good morning,"],
+    "it": [
+        "Gentili Signori,",
+        "Spett.le {company},",
+        "Buongiorno,",
+        "Gentile {name},",
+        "Egregio Direttore,",
+        "",
+        "Alla cortese attenzione dell'Ufficio Clienti,",
+        "Salve,",
+    ],
+    "en": [
+        "Dear Sir or Madam,",
+        "Dear {name},",
+        "Hello,",
+        "To whom it may concern,",
+        "Dear Customer Service,",
+        "",
+        "Hi team,",
+        "Good morning,",
+    ],
 }
 _CLOSINGS = {
-    "it": ["Cordiali saluti", "Distinti saluti", "In attesa di un cortese riscontro, porgo distinti saluti",
-           "Saluti", "Grazie, buona giornata", "Resto a disposizione per ogni chiarimento. Cordialmente"],
-    "en": ["Kind regards", "Yours faithfully", "Best regards", "Regards", "Thanks", "Yours sincerely",
-           "I look forward to hearing from you. Kind regards"],
+    "it": [
+        "Cordiali saluti",
+        "Distinti saluti",
+        "In attesa di un cortese riscontro, porgo distinti saluti",
+        "Saluti",
+        "Grazie, buona giornata",
+        "Resto a disposizione per ogni chiarimento. Cordialmente",
+    ],
+    "en": [
+        "Kind regards",
+        "Yours faithfully",
+        "Best regards",
+        "Regards",
+        "Thanks",
+        "Yours sincerely",
+        "I look forward to hearing from you. Kind regards",
+    ],
 }
 
 
@@ -54,7 +132,11 @@ def _slots(rng: random.Random, language: str) -> dict[str, str]:
     it = language == "it"
     day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.choice([2023, 2024, 2025])
     euros = rng.randint(80, 25_000) + rng.randint(0, 99) / 100
-    amount = (f"€ {euros:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")) if it else f"EUR {euros:,.2f}"
+    amount = (
+        (f"€ {euros:,.2f}".replace(",", "X").replace(".", ",").replace("X", "."))
+        if it
+        else f"EUR {euros:,.2f}"
+    )
     prefix = rng.choice(["", "A", "FT", "PO", "2024/", "INV-"])
     return {
         "num": f"{prefix}{rng.randint(100, 99_999)}",
@@ -139,6 +221,12 @@ def main() -> None:
     print(f"{len(rows)} examples -> {OUT}")
     for key in sorted(counts):
         print(*key, counts[key], sep="\t")
+    if "--weights" in sys.argv[1:]:
+        from nlp.classifier import SHIPPED_WEIGHTS
+        from nlp.training import load_examples, train
+
+        train(load_examples(OUT, split="train")).save(SHIPPED_WEIGHTS)
+        print(f"weights (train split only) -> {SHIPPED_WEIGHTS}")
 
 
 if __name__ == "__main__":

@@ -65,9 +65,9 @@ _PG_TRIGGERS = [
     "FOR EACH ROW EXECUTE FUNCTION faldone_audit_append_only()",
 ]
 for _sql in _SQLITE_TRIGGERS:
-    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
 for _sql in _PG_TRIGGERS:
-    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
 
 
 def canonical(value: Any) -> str:
@@ -205,12 +205,12 @@ class AuditLog:
             rows = s.scalars(stmt.order_by(AuditRow.id.desc()).offset(offset).limit(limit))
             return [_entry(r) for r in rows]
 
-    def iter_all(self, batch: int = 1000, **filters: str) -> Iterator[AuditEntry]:
+    def iter_all(self, filters: dict[str, str] | None = None, batch: int = 1000) -> Iterator[AuditEntry]:
         """Oldest first, in batches (for verify and exports)."""
         last = 0
         while True:
             with self.catalog.session() as s:
-                stmt = self._filtered(select(AuditRow).where(AuditRow.id > last), filters)
+                stmt = self._filtered(select(AuditRow).where(AuditRow.id > last), filters or {})
                 rows = list(s.scalars(stmt.order_by(AuditRow.id).limit(batch)))
             if not rows:
                 return
@@ -221,7 +221,7 @@ class AuditLog:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for entry in self.iter_all(**filters):
+        for entry in self.iter_all(filters):
             data = entry.to_dict()
             data["detail"] = canonical(entry.detail)
             writer.writerow([_csv_safe(str(data[c])) for c in CSV_COLUMNS])

@@ -13,15 +13,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import BigInteger, Engine, String, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core import audit, export, holds, retention, users  # noqa: F401  (their tables join Base)
 from core.document import Document
 from core.migrations import migrate
 from core.models import Base, DocumentRow, JobRow, QuarantineRow, SeenFileRow
 
-__all__ = ["Catalog", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
+__all__ = ["Catalog", "ImapCursor", "ImapCursorRow", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
+
+
+class ImapCursorRow(Base):
+    """How far an IMAP folder has been read: its UIDVALIDITY and the highest UID queued.
+
+    (Kept here rather than in ``core/models.py`` so that it is registered with
+    `Base` whenever the catalog is; it belongs with the other tables.)
+    """
+
+    __tablename__ = "imap_cursors"
+
+    account: Mapped[str] = mapped_column(String(512), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(512), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+
+
+@dataclass(frozen=True)
+class ImapCursor:
+    uidvalidity: int
+    last_uid: int
 
 
 def utcnow() -> datetime:
@@ -366,6 +387,18 @@ class Catalog:
     def mark_seen(self, path: str, size: int, mtime: float) -> None:
         with self.session() as s, s.begin():
             s.merge(SeenFileRow(path=path, size=size, mtime=mtime))
+
+    # -- IMAP mailboxes -------------------------------------------------------
+
+    def imap_cursor(self, account: str, folder: str) -> ImapCursor | None:
+        """Where polling of `folder` stopped last time, if it ever ran."""
+        with self.session() as s:
+            row = s.get(ImapCursorRow, (account, folder))
+            return ImapCursor(row.uidvalidity, row.last_uid) if row else None
+
+    def set_imap_cursor(self, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
+        with self.session() as s, s.begin():
+            s.merge(ImapCursorRow(account=account, folder=folder, uidvalidity=uidvalidity, last_uid=last_uid))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

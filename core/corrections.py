@@ -88,7 +88,9 @@ def _record(row: CorrectionRow) -> CorrectionRecord:
     return CorrectionRecord(row.id, row.document_id, row.kind, row.value, row.user, row.created_at)
 
 
-def add_correction(catalog: Catalog, document_id: str, kind: str, value: Any, user: str = "") -> CorrectionRecord:
+def add_correction(
+    catalog: Catalog, document_id: str, kind: str, value: Any, user: str = ""
+) -> CorrectionRecord:
     """Store a correction (already validated) and return it."""
     if kind not in KINDS:
         raise ValueError(f"unknown correction kind {kind!r}")

@@ -26,9 +26,9 @@ from core.models import Base
 
 __all__ = [
     "CSV_HEADER",
+    "CustomerImportError",
     "CustomerRecord",
     "CustomerRow",
-    "CustomerImportError",
     "ensure_tables",
     "import_csv",
     "load_customers",
@@ -68,7 +68,7 @@ class CustomerRecord:
 
 
 def normalise_vat(value: str) -> str:
-    """"IT 0123-4567 897" -> "IT01234567897"; eleven bare digits get the Italian prefix."""
+    """ "IT 0123-4567 897" -> "IT01234567897"; eleven bare digits get the Italian prefix."""
     compact = re.sub(r"[\s.\-/]", "", value).upper()
     return f"IT{compact}" if re.fullmatch(r"\d{11}", compact) else compact
 

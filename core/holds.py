@@ -227,7 +227,7 @@ class Holds:
             count = len(list(s.scalars(select(HoldItemRow.id).where(HoldItemRow.matter_id == matter_id))))
             return _matter(row, count)
 
-    def list(self, *, include_released: bool = True) -> list[Matter]:
+    def matters(self, *, include_released: bool = True) -> list[Matter]:
         with self.catalog.session() as s:
             stmt = select(MatterRow).order_by(MatterRow.id.desc())
             if not include_released:

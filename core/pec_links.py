@@ -127,6 +127,8 @@ def pec_links(catalog: Catalog, doc: Document) -> PecLinks | None:
             select(DocumentRow).where(DocumentRow.thread_id.in_([thread_key(k) for k in keys]))
         )
         family = [Document.from_dict(row.data) for row in rows if row.id != doc.id]
+    # A scoped catalog (one user's view) hides documents of other groups: never link to them.
+    family = [other for other in family if catalog.document(other.id) is not None]
     links = PecLinks(message_ids=keys)
     for other in family:
         pec = _pec(other)

@@ -20,7 +20,7 @@ from core.models import Base
 __all__ = ["SavedSearch", "SavedSearchRow", "SavedSearches", "clean_query_string"]
 
 # Search page parameters worth keeping; anything else (offsets, junk) is dropped.
-_KEPT = ("q", "filter", "sort", "date_from", "date_to", "sentiment")
+_KEPT = ("q", "filter", "date", "sentiment", "sort", "limit")
 MAX_NAME = 200
 MAX_QUERY = 4000
 

@@ -225,7 +225,7 @@ class Users:
         with self.catalog.session() as s:
             return s.scalar(select(func.count()).select_from(UserRow)) or 0
 
-    def list(self) -> list[UserInfo]:
+    def all(self) -> list[UserInfo]:
         with self.catalog.session() as s:
             return [_info(r) for r in s.scalars(select(UserRow).order_by(UserRow.username))]
 
@@ -463,7 +463,7 @@ class Collections:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
 
-    def list(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         with self.catalog.session() as s:
             return [
                 {"pattern": r.pattern, "groups": sorted(_groups(r.groups)), "description": r.description}

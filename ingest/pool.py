@@ -2,7 +2,7 @@
 
 Each slot is a long-lived child started with the ``spawn`` method (a clean
 interpreter: no NLP models, no index writer, no inherited threads). A child
-runs one job at a time under an address-space limit; when a job overruns its
+runs one job at a time under a memory limit (``RLIMIT_DATA``); when a job overruns its
 time limit the child is killed with its whole process group (tesseract
 included) and replaced, so a stuck parser or a runaway OCR never blocks the queue.
 
@@ -57,9 +57,13 @@ def _child_main(conn: Connection, settings: Settings, parent_pid: int, tokens_di
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # own process group: a timeout kills tesseract too
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    # RLIMIT_DATA, not RLIMIT_AS: it counts memory actually made writable, so the
+    # GraalVM inside iscc-tika (which reserves ~32 GB of address space up front)
+    # still starts, while a runaway allocation raises MemoryError. Tesseract
+    # processes inherit the same limit.
     limit = settings.job_memory_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     from ingest import ocr  # imported here: the child's own interpreter
     from ingest.pipeline import extract_job
 
@@ -80,7 +84,9 @@ def _child_main(conn: Connection, settings: Settings, parent_pid: int, tokens_di
                     f"the file needs more memory than the {settings.job_memory_mb} MB allowed",
                 )
             )
-        except Exception as err:  # a bug or a library crash must not kill the child
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as err:  # a bug or a native panic (pyo3's PanicException) must not kill it
             outcome = JobOutcome(error=("internal_error", f"{type(err).__name__}: {err}"), retryable=True)
         try:
             conn.send(outcome)

@@ -6,8 +6,9 @@ the English documents only, all through one `nlp.pipe`; lexicon sentiment; one
 sentence-encoder call for the heads of all documents that have text
 (`nlp.embedding.encoder_input`); the trained heads (`nlp.classifier`) give the
 complaint probability, the category and a model sentiment, which is averaged
-with the lexicon's for Italian and English (other languages score 0.0); finally the customer registry links customers. Documents without
-letters skip NER, the encoder and the heads.
+with the lexicon's for Italian and English (other languages score 0.0); finally
+the customer registry links customers. Documents without letters skip NER, the
+encoder and the heads.
 
 Entity offsets index `Document.text`; the e-mail subject is analysed but never
 tagged. Models load once per process. When the sentence encoder is not installed
@@ -17,15 +18,16 @@ the cue-based rules (`nlp.complaint`, `nlp.category`) stand in, with a warning.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.category import categorize
 from nlp.classifier import Prediction, load_weights, predict
 from nlp.complaint import complaint_probability, is_complaint
+from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
 from nlp.embedding import embed, encoder_input
 from nlp.entities import entities_from_doc, find_pattern_entities, load_english_ner, merge_entities
@@ -38,13 +40,22 @@ if TYPE_CHECKING:
     from core.catalog import Catalog
     from core.settings import Settings
 
-__all__ = ["NER_BATCH_SIZE", "NER_MAX_CHARS", "Annotator", "CustomerSource", "annotate_text"]
+__all__ = [
+    "NER_BATCH_SIZE",
+    "NER_MAX_CHARS",
+    "Annotator",
+    "CorrectionSource",
+    "CustomerSource",
+    "annotate_text",
+]
 
 NER_MAX_CHARS = 100_000  # beyond this NER costs seconds per document and adds names nobody searches
 NER_BATCH_SIZE = 32
 _LEXICON_SHARE = 0.5  # of the final sentiment, where a lexicon exists for the language
 
 CustomerSource = Sequence[CustomerRecord] | Callable[[], Sequence[CustomerRecord]]
+# Document ids -> their corrections (objects with `kind` and `value`), oldest first.
+CorrectionSource = Callable[[list[str]], Mapping[str, Sequence[Any]]]
 
 log = logging.getLogger("faldone.nlp")
 
@@ -56,6 +67,9 @@ class Annotator:
     callable that returns it (called once per batch, so new imports are seen);
     None links no customer. `models_dir` holds retrained weights
     (`classifier.npz`), preferred to the shipped ones when present.
+    `corrections` returns the stored corrections of a batch's documents, which
+    `annotate` re-applies so that they survive reprocessing.
+    `Annotator.from_settings(settings, catalog)` wires all three to the catalog.
     """
 
     def __init__(
@@ -64,30 +78,42 @@ class Annotator:
         english_ner: bool = True,
         customers: CustomerSource | None = None,
         models_dir: Path | None = None,
+        corrections: CorrectionSource | None = None,
     ) -> None:
         self._english_ner = english_ner
         self._customers = customers
         self._models_dir = models_dir
+        self._corrections = corrections
 
     @classmethod
     def from_settings(cls, settings: Settings, catalog: Catalog | None = None) -> Annotator:
-        """The worker's annotator: retrained weights from the data dir, the catalog's customer registry."""
-        customers: CustomerSource | None = None
-        if catalog is not None:
-            from core.customers import load_customers
+        """The worker's annotator: retrained weights from the data dir and, with a catalog,
+        its customer registry and the users' corrections (re-applied after every annotation)."""
+        if catalog is None:
+            return cls(models_dir=settings.data_dir / "models")
+        from core.corrections import corrections_for
+        from core.customers import load_customers
 
-            def customers() -> Sequence[CustomerRecord]:
-                return load_customers(catalog)
+        def customers() -> Sequence[CustomerRecord]:
+            return load_customers(catalog)
 
-        return cls(customers=customers, models_dir=settings.data_dir / "models")
+        def corrections(ids: list[str]) -> Mapping[str, Sequence[Any]]:
+            return corrections_for(catalog, ids)
+
+        return cls(customers=customers, models_dir=settings.data_dir / "models", corrections=corrections)
 
     def annotate(self, docs: list[Document]) -> None:
-        """Set `doc.annotations` for every document of the batch."""
+        """Set `doc.annotations` for every document of the batch (stored corrections applied last)."""
         texts = [doc.text for doc in docs]
         subjects = [doc.email.subject if doc.email else "" for doc in docs]
         addresses = [_addresses(doc) for doc in docs]
-        for doc, annotations in zip(docs, self._annotate(texts, subjects, addresses), strict=True):
-            doc.annotations = annotations
+        for doc, result in zip(docs, self._annotate(texts, subjects, addresses), strict=True):
+            doc.annotations = result
+        if self._corrections is not None and docs:
+            stored = self._corrections([doc.id for doc in docs])
+            for doc in docs:
+                if doc.id in stored:
+                    apply_corrections(doc, stored[doc.id])
 
     def _annotate(
         self, texts: list[str], subjects: list[str], addresses: list[list[str]]

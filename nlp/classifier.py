@@ -79,7 +79,16 @@ class ClassifierWeights:
             raise ModelNotAvailableError(f"cannot read classifier weights {path}: {err}") from err
 
 
-_ARRAYS = ("mean", "scale", "w_complaint", "b_complaint", "w_category", "b_category", "w_sentiment", "b_sentiment")
+_ARRAYS = (
+    "mean",
+    "scale",
+    "w_complaint",
+    "b_complaint",
+    "w_category",
+    "b_category",
+    "w_sentiment",
+    "b_sentiment",
+)
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ def predict(weights: ClassifierWeights, features: Array) -> list[Prediction]:
 
 
 def _fit_head(
-    x: Array, labels: npt.NDArray[np.int64], classes: int, sample_weight: Array, *, l2: float, steps: int
+    x: Array, labels: npt.NDArray[np.int64], classes: int, sample_weight: Array, *, l2: Array, steps: int
 ) -> tuple[Array, Array]:
     """Multinomial logistic regression by Adam on the rows whose label is not -1."""
     keep = labels >= 0
@@ -160,18 +169,24 @@ def fit(
     sentiment: npt.NDArray[np.int64],
     sample_weight: Array | None = None,
     *,
-    l2: float = 1e-3,
+    l2: float = 1e-2,
+    penalty: Array | None = None,
     steps: int = 300,
 ) -> ClassifierWeights:
-    """Fit the three heads; labels are class indices (`CATEGORIES`, `SENTIMENTS`, 0/1) or -1."""
+    """Fit the three heads; labels are class indices (`CATEGORIES`, `SENTIMENTS`, 0/1) or -1.
+
+    `penalty` scales `l2` per feature: a handful of lexicon features, each worth as
+    much as dozens of embedding dimensions, are penalised less than the 512 dimensions.
+    """
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale = np.where(scale > 1e-9, scale, 1.0)
     x = (features - mean) / scale
     sw = np.ones(x.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
-    w_c, b_c = _fit_head(x, complaint, 2, sw, l2=l2, steps=steps)
-    w_k, b_k = _fit_head(x, category, len(CATEGORIES), sw, l2=l2, steps=steps)
-    w_s, b_s = _fit_head(x, sentiment, len(SENTIMENTS), sw, l2=l2, steps=steps)
+    per_feature = l2 * (np.ones(x.shape[1]) if penalty is None else penalty)[:, None]
+    w_c, b_c = _fit_head(x, complaint, 2, sw, l2=per_feature, steps=steps)
+    w_k, b_k = _fit_head(x, category, len(CATEGORIES), sw, l2=per_feature, steps=steps)
+    w_s, b_s = _fit_head(x, sentiment, len(SENTIMENTS), sw, l2=per_feature, steps=steps)
     return ClassifierWeights(mean, scale, w_c, b_c, w_k, b_k, w_s, b_s)
 
 

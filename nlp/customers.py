@@ -94,7 +94,7 @@ _ANGLE = re.compile(r"<([^<>@\s]+@[^<>\s]+)>")
 
 
 def _bare_address(value: str) -> str:
-    """"Mario Rossi <mario@rossi.it>" -> "mario@rossi.it"."""
+    """ "Mario Rossi <mario@rossi.it>" -> "mario@rossi.it"."""
     match = _ANGLE.search(value)
     return (match.group(1) if match else value).strip().strip("<>").lower()
 

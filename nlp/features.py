@@ -40,7 +40,9 @@ def lexicon_features(text: str, subject: str, sentiment: float) -> list[float]:
     ]
 
 
-def feature_matrix(embeddings: npt.NDArray[np.float32], lexicon: list[list[float]]) -> npt.NDArray[np.float64]:
+def feature_matrix(
+    embeddings: npt.NDArray[np.float32], lexicon: list[list[float]]
+) -> npt.NDArray[np.float64]:
     """Rows of embedding and lexicon features side by side."""
     lex = np.asarray(lexicon, dtype=np.float64).reshape(len(lexicon), len(LEXICON_FEATURES))
     return np.hstack([embeddings.astype(np.float64), lex])

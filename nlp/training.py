@@ -17,25 +17,31 @@ from pathlib import Path
 
 import numpy as np
 
+from core.catalog import Catalog
+from core.corrections import all_corrections
 from nlp._lexicon import DATA_DIR
 from nlp.category import CATEGORIES
-from nlp.classifier import SENTIMENTS, ClassifierWeights, fit
+from nlp.classifier import SENTIMENTS, WEIGHTS_FILENAME, ClassifierWeights, fit
 from nlp.embedding import embed, encoder_input
-from nlp.features import feature_matrix, lexicon_features
+from nlp.features import LEXICON_FEATURES, feature_matrix, lexicon_features
 from nlp.language import detect_language
 from nlp.sentiment import sentiment_score
 
 __all__ = [
     "CORRECTION_WEIGHT",
+    "LEXICON_PENALTY",
     "TRAINING_FILE",
     "Example",
+    "examples_from_corrections",
     "featurize",
     "load_examples",
     "train",
+    "train_and_save",
 ]
 
 TRAINING_FILE = DATA_DIR / "training" / "examples.jsonl"
 CORRECTION_WEIGHT = 3.0
+LEXICON_PENALTY = 0.1  # of the L2 penalty, for the lexicon features (see `nlp.classifier.fit`)
 
 
 @dataclass(frozen=True)
@@ -100,4 +106,52 @@ def train(examples: Iterable[Example]) -> ClassifierWeights:
     category = np.array([_index(e.category, CATEGORIES) for e in items], dtype=np.int64)
     sentiment = np.array([_index(e.sentiment, SENTIMENTS) for e in items], dtype=np.int64)
     weight = np.array([e.weight for e in items], dtype=np.float64)
-    return fit(features, complaint, category, sentiment, weight)
+    penalty = np.ones(features.shape[1])
+    penalty[-len(LEXICON_FEATURES) :] = LEXICON_PENALTY
+    return fit(features, complaint, category, sentiment, weight, penalty=penalty)
+
+
+def examples_from_corrections(catalog: Catalog) -> list[Example]:
+    """One example per corrected document: its last category and complaint corrections.
+
+    A corrected category implies the complaint label ("complaint" or not); a corrected
+    complaint flag implies the category only when it is true. Entity corrections
+    teach nothing here.
+    """
+    labels: dict[str, dict[str, object]] = {}
+    for record in all_corrections(catalog):
+        if record.kind in ("category", "complaint"):
+            labels.setdefault(record.document_id, {})[record.kind] = record.value
+    examples = []
+    for doc_id, corrected in labels.items():
+        doc = catalog.document(doc_id)
+        if doc is None:
+            continue
+        category = corrected.get("category")
+        complaint = corrected.get("complaint")
+        if complaint is None and isinstance(category, str):
+            complaint = category == "complaint"
+        if category is None and complaint is True:
+            category = "complaint"
+        examples.append(
+            Example(
+                text=doc.text,
+                subject=doc.email.subject if doc.email else "",
+                complaint=None if complaint is None else int(bool(complaint)),
+                category=category if isinstance(category, str) else None,
+                language=doc.annotations.language or "",
+                split="correction",
+                weight=CORRECTION_WEIGHT,
+            )
+        )
+    return examples
+
+
+def train_and_save(models_dir: Path, catalog: Catalog | None = None, *, include_test: bool = False) -> Path:
+    """Train on the shipped data (train split, or all) plus the catalog's corrections; write the weights."""
+    examples = load_examples(split=None if include_test else "train")
+    if catalog is not None:
+        examples += examples_from_corrections(catalog)
+    path = models_dir / WEIGHTS_FILENAME
+    train(examples).save(path)
+    return path

@@ -12,6 +12,7 @@ from api.errors import BadRequest, NotFound, PayloadTooLarge
 from api.state import AppState, get_state
 from core.archive import ArchiveError
 from core.document import Document
+from core.pec_links import pec_links
 from ingest.pipeline import safe_filename
 
 __all__ = ["router"]
@@ -58,6 +59,8 @@ def get_document(doc_id: str, state: Annotated[AppState, Depends(get_state)]) ->
         thread=[_summary(t) for t in thread] if len(thread) > 1 else [],
         original_url=f"/api/documents/{doc.id}/original",
     )
+    links = pec_links(state.catalog, doc)
+    data["pec_links"] = links.to_dict() if links else None
     return data
 
 

@@ -19,16 +19,18 @@ import pypdfium2
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from PIL import Image
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
 
-from api.errors import BadRequest, NotFound
+from api.errors import ApiError, BadRequest, NotFound
 from api.routes.search import build_request
 from api.state import AppState, get_state
 from core.archive import ArchiveError
 from core.catalog import Catalog
 from core.document import Document
 from core.saved_searches import MAX_NAME, MAX_QUERY, SavedSearch, SavedSearches
-from index.backend import QuerySyntaxError, SearchBackend, SearchRequest
-from index.fields import KEYWORD_FIELDS
+from index.backend import SearchBackend, SearchError, SearchRequest
+from index.fields import FIELD_ALIASES, KEYWORD_FIELDS
+from nlp.category import CATEGORIES
 
 __all__ = ["FACET_ORDER", "SENTIMENT_RANGES", "router"]
 
@@ -63,6 +65,11 @@ FACET_ORDER = (
     "money",
     "reference",
     "date_mentioned",
+    "supplier_name",
+    "invoice_number",
+    "document_type",
+    "pec_type",
+    "signer",
     "tags",
     "hold",
 )
@@ -90,11 +97,12 @@ def config(request: Request) -> dict[str, Any]:
         "facets": [f for f in FACET_ORDER if f in KEYWORD_FIELDS],
         "sentiment_ranges": SENTIMENT_RANGES,
         "corrections": "/api/documents/{doc_id}/corrections" in paths,
+        "categories": list(CATEGORIES),
     }
 
 
 def _count(backend: SearchBackend, request: SearchRequest) -> int:
-    request.limit = 0
+    request.limit = 1  # not 0: only the total is needed, and a limit of 0 is an edge case for engines
     request.highlight = False
     request.facets = []
     return backend.search(request).total
@@ -108,15 +116,27 @@ def extra_facets(
     date_from: datetime | None = None,
     date_to: datetime | None = None,
     sentiment: SentimentKey | None = None,
+    facet_size: Annotated[int, Query(ge=1, le=50)] = 8,
 ) -> dict[str, Any]:
-    """Complaint counts, sentiment ranges and documents per month/year for the current search.
+    """Complaint counts, sentiment ranges and documents per month/year for the current search,
+    and, for each keyword field with a selected value, its values counted without that selection.
 
     Each dimension is counted without its own selection (the other sentiment ranges, the
-    other months stay visible); every other selection applies.
+    other months, the other types stay visible, so a second value can be OR-ed in); every
+    other selection applies.
     """
     state.backend.refresh()
     backend = state.backend
     query = with_sentiment(q, sentiment)
+    keyword: dict[str, list[dict[str, Any]]] = {}
+    for field in dict.fromkeys(_filter_field(f) for f in filter):
+        if field not in KEYWORD_FIELDS:
+            continue
+        others = [f for f in filter if _filter_field(f) != field]
+        request = build_request(query, others, date_from, date_to, limit=1, highlight=False)
+        request.facets, request.facet_size = [field], facet_size
+        buckets = backend.search(request).facets.get(field, [])
+        keyword[field] = [{"value": b.value, "count": b.count} for b in buckets]
     complaint_filters = [f for f in filter if not f.startswith("complaint:")]
     complaint = {
         value: _count(
@@ -137,7 +157,13 @@ def extra_facets(
         "sentiment": [{"value": k, "count": n} for k, n in sentiments.items()],
         "months": [{"value": b.start.strftime("%Y-%m"), "count": b.count} for b in months if b.count],
         "years": [{"value": y, "count": n} for y, n in sorted(years.items()) if n],
+        "keyword": keyword,
     }
+
+
+def _filter_field(item: str) -> str:
+    name = item.partition(":")[0].strip().lower()
+    return FIELD_ALIASES.get(name, name)
 
 
 _WORD = re.compile(r"[^\W_][\w@.\-']*", re.UNICODE)
@@ -156,7 +182,7 @@ def suggest(
     needle = words[-1]
     state.backend.refresh()
     result = state.backend.search(
-        SearchRequest(limit=0, facets=list(_SUGGEST_FIELDS), facet_size=200, highlight=False)
+        SearchRequest(limit=1, facets=list(_SUGGEST_FIELDS), facet_size=200, highlight=False)
     )
     suggestions: list[dict[str, Any]] = []
     for field, buckets in result.facets.items():
@@ -173,7 +199,7 @@ def suggest(
             titles = state.backend.search(
                 SearchRequest(query=f"title:{needle}*", limit=limit, highlight=False)
             )
-        except QuerySyntaxError:
+        except (SearchError, ApiError):  # an odd prefix is no reason to fail the suggestions
             titles = None
         seen: set[str] = set()
         for hit in titles.hits if titles else []:
@@ -188,9 +214,18 @@ def suggest(
 
 
 @lru_cache(maxsize=8)
-def _store(catalog: Catalog) -> SavedSearches:
-    # One store per catalog (i.e. per app); its table is created on first use.
-    return SavedSearches(catalog.engine)
+def _store_for(engine: Engine) -> SavedSearches:
+    # One store per database engine (scoped catalogs share it); the table is created on first use.
+    return SavedSearches(engine)
+
+
+def _store(state: AppState) -> SavedSearches:
+    return _store_for(state.catalog.engine)
+
+
+def _owner(state: AppState) -> str:
+    """Saved searches belong to the user who saved them."""
+    return str((getattr(state, "principal", None) and state.principal.username) or "")
 
 
 def _saved(item: SavedSearch) -> dict[str, Any]:
@@ -210,20 +245,20 @@ class SavedSearchIn(BaseModel):
 
 @router.get("/saved-searches", summary="Saved searches, by name")
 def list_saved(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
-    return {"items": [_saved(s) for s in _store(state.catalog).list()]}
+    return {"items": [_saved(s) for s in _store(state).list(_owner(state))]}
 
 
 @router.post("/saved-searches", status_code=201, summary="Save the current search under a name")
 def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
     try:
-        return _saved(_store(state.catalog).create(body.name, body.query))
+        return _saved(_store(state).create(body.name, body.query, _owner(state)))
     except ValueError as err:
         raise BadRequest(str(err)) from err
 
 
 @router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete a saved search")
 def delete_saved(search_id: int, state: Annotated[AppState, Depends(get_state)]) -> Response:
-    if not _store(state.catalog).delete(search_id):
+    if not _store(state).delete(search_id, _owner(state)):
         raise NotFound(f"no saved search {search_id}")
     return Response(status_code=204)
 

@@ -32,7 +32,7 @@ from index.backend import (
 )
 from index.backends.cluster_client import ClusterClient, NotFound, connect
 from index.backends.cluster_mapping import from_source, index_body, to_source
-from index.backends.cluster_query import MATCH_ALL, filters, translate
+from index.backends.cluster_query import filters, translate
 from index.backends.cluster_results import (
     facet_aggs,
     highlight_spec,
@@ -79,9 +79,9 @@ class ClusterBackend(SearchBackend):
     def client(self) -> ClusterClient:
         return self._client
 
-    def _new_index(self) -> str:
+    def _new_index(self, refresh_interval: str = "1s") -> str:
         concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-        self._client.create_index(concrete, index_body())
+        self._client.create_index(concrete, index_body(refresh_interval=refresh_interval))
         return concrete
 
     # -- writing ---------------------------------------------------------------------------------
@@ -108,17 +108,25 @@ class ClusterBackend(SearchBackend):
         """Searches see each refresh of the cluster: nothing to do."""
 
     def clear(self) -> None:
+        """Swap in an empty index (no delete-by-query: that needs the engine's reindex module)."""
         self._need_writer()
-        self._client.delete_by_query(self._target, MATCH_ALL)
+        if self._rebuilding is not None:
+            self._client.delete_index(self._rebuilding)
+            self._rebuilding = self._target = self._new_index()
+            return
+        self.start_rebuild()
+        self.finish_rebuild()
 
     def start_rebuild(self) -> None:
         self._need_writer()
-        self._rebuilding = self._target = self._new_index()
+        # Nobody searches the index being built: no periodic refresh until it goes live.
+        self._rebuilding = self._target = self._new_index(refresh_interval="-1")
 
     def finish_rebuild(self) -> None:
         if self._rebuilding is None:
             raise SearchError("finish_rebuild without start_rebuild")
         fresh, self._rebuilding, self._target = self._rebuilding, None, self.alias
+        self._client.put_settings(fresh, {"index": {"refresh_interval": "1s"}})
         self._client.refresh(fresh)
         old = self._client.alias_targets(self.alias)
         actions: list[Json] = [{"remove": {"index": name, "alias": self.alias}} for name in old]
@@ -161,6 +169,8 @@ class ClusterBackend(SearchBackend):
             raise SearchError("offset and limit must not be negative")
         if request.search_after is None and request.offset + request.limit > MAX_WINDOW:
             raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; use search_after to go deeper")
+        if request.search_after is not None and request.collapse_threads:
+            raise SearchError("search_after and collapse_threads cannot be combined")
         query, highlight_query = self._query(request)
         facet_fields = [_facet_field(f) for f in request.facets]
         with_highlights = request.highlight and highlight_query is not None

@@ -102,6 +102,10 @@ class ClusterClient:
         with self._translated(f"create index {index}"):
             self.raw.indices.create(index=index, body=body)
 
+    def put_settings(self, index: str, settings: Json) -> None:
+        with self._translated(f"settings of {index}"):
+            self.raw.indices.put_settings(index=index, body=settings)
+
     def delete_index(self, index: str) -> None:
         with self._translated(f"delete index {index}"):
             self.raw.indices.delete(index=index)
@@ -118,10 +122,6 @@ class ClusterClient:
     def update_aliases(self, actions: list[Json]) -> None:
         with self._translated("alias update"):
             self.raw.indices.update_aliases(body={"actions": actions})
-
-    def delete_by_query(self, index: str, query: Json) -> None:
-        with self._translated("delete by query"):
-            self.raw.delete_by_query(index=index, body={"query": query}, refresh=True, conflicts="proceed")
 
     def index_size(self, index: str) -> int:
         """Bytes on disk of the primaries of `index`."""

@@ -101,10 +101,15 @@ def _properties() -> dict[str, Any]:
     for name in DERIVED_INT_FIELDS:
         props[name] = {"type": "long"}
     for name in TEXT_FIELDS:
+        # Offsets in the postings let the unified highlighter skip re-analysing long texts.
         props[name] = {
             "type": "text",
             "analyzer": EXACT_ANALYZER,
-            "fields": {code: {"type": "text", "analyzer": f"faldone_{code}"} for code in STEM_LANGUAGES},
+            "index_options": "offsets",
+            "fields": {
+                code: {"type": "text", "analyzer": f"faldone_{code}", "index_options": "offsets"}
+                for code in STEM_LANGUAGES
+            },
         }
     for name in DATE_FIELDS:
         props[name] = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
@@ -117,12 +122,13 @@ def _properties() -> dict[str, Any]:
     return props
 
 
-def index_body(*, shards: int = 1, replicas: int = 0) -> dict[str, Any]:
+def index_body(*, shards: int = 1, replicas: int = 0, refresh_interval: str = "1s") -> dict[str, Any]:
     """Settings and mapping of a fresh concrete index (unknown fields are rejected)."""
     return {
         "settings": {
             "number_of_shards": shards,
             "number_of_replicas": replicas,
+            "refresh_interval": refresh_interval,
             "analysis": _analysis(),
             # Whole documents are indexed: allow highlighting beyond the default 1M characters.
             "highlight": {"max_analyzed_offset": 100_000_000},

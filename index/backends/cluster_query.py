@@ -16,19 +16,19 @@ The counterpart of ``embedded_query``: node for node, the same matching rules.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from index.backend import SearchError, SearchRequest
 from index.backends.cluster_mapping import LANGUAGE_EXCLUDES, subfield
+from index.backends.embedded_query import fold, fuzzy_distance
 from index.backends.embedded_schema import utc
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
 from index.query.values import FieldValueError, bool_value, resolve_field
 
-__all__ = ["MATCH_ALL", "filters", "fold", "translate"]
+__all__ = ["MATCH_ALL", "filters", "translate"]
 
 Json = dict[str, Any]
 MATCH_ALL: Json = {"match_all": {}}
@@ -39,18 +39,6 @@ _TIE_BREAKER = 0.1
 _MAX_EXPANSIONS = 1_000
 _WORD = re.compile(r"[^\W_]+")
 _Leaf = ast.Term | ast.Phrase | ast.Prefix | ast.Wildcard | ast.Fuzzy
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, as the exact analyzer does."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _fuzzy_distance(word: str, distance: int | None) -> int:
-    if distance is not None:
-        return distance
-    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
 def _best_of(queries: list[Json]) -> Json:
@@ -138,7 +126,7 @@ def _text(node: _Leaf, field: str) -> Json | None:
             return _words(ast.Term(node.text, exact=True), field)
         spec = {
             "value": words[0],
-            "fuzziness": _fuzzy_distance(words[0], node.distance),
+            "fuzziness": fuzzy_distance(words[0], node.distance),
             "transpositions": True,
             "prefix_length": 0,
             "max_expansions": _MAX_EXPANSIONS,
@@ -171,7 +159,7 @@ def _keyword(node: _Leaf, field: str) -> Json:
         text = node.text.lower()
         spec = {
             "value": text,
-            "fuzziness": _fuzzy_distance(node.text, node.distance),
+            "fuzziness": fuzzy_distance(node.text, node.distance),
             "transpositions": True,
             "max_expansions": _MAX_EXPANSIONS,
         }

@@ -53,6 +53,7 @@ __all__ = ["MAX_WINDOW", "EmbeddedBackend"]
 # Tantivy collects offset+limit hits in memory; deeper pages use search_after (embedded_paging).
 MAX_WINDOW = 10_000
 _WRITER_HEAP = 128_000_000
+_MLT_MIN_SHARE = 0.3
 
 
 class EmbeddedBackend(SearchBackend):
@@ -192,14 +193,21 @@ class EmbeddedBackend(SearchBackend):
             ranked = self._offset_page(searcher, query, request)
         else:
             ranked = self._page(searcher, query, node, request.sort, request.search_after, request.limit)
+        stored_docs = [searcher.doc(address) for _, address in ranked]
         highlighter = (
-            Highlighter(searcher, highlight_query, self._schema)
+            Highlighter(
+                searcher,
+                highlight_query,
+                self._schema,
+                positive_part(node),
+                self._compiler,
+                page_ids=[str(stored.get_first("id")) for stored in stored_docs],
+            )
             if request.highlight and highlight_query is not None
             else None
         )
         hits: list[Hit] = []
-        for values, address in ranked:
-            stored = searcher.doc(address)
+        for (values, _), stored in zip(ranked, stored_docs, strict=True):
             fields = hit_fields(stored)
             hits.append(
                 Hit(
@@ -207,7 +215,7 @@ class EmbeddedBackend(SearchBackend):
                     score=float(values[0]) if request.sort == "relevance" else 0.0,
                     fields=fields,
                     highlights=highlighter.highlights(stored) if highlighter else [],
-                    sort=values,
+                    sort=[values[0], int(stored.get_first("id_key") or 0)],
                     thread_hits=threads.get(str(stored.get_first("thread_key") or ""), 0),
                 )
             )
@@ -250,10 +258,7 @@ class EmbeddedBackend(SearchBackend):
             )
         except ValueError as err:
             raise SearchError(f"search failed: {err}") from err
-        return [
-            ([value, int(searcher.doc(address).get_first("id_key") or 0)], address)
-            for value, address in found.hits[: request.limit]
-        ]
+        return [([value, None], address) for value, address in found.hits[: request.limit]]
 
     def _collapsed(
         self, searcher: tantivy.Searcher, query: tantivy.Query, node: ast.Node, request: SearchRequest
@@ -294,7 +299,9 @@ class EmbeddedBackend(SearchBackend):
             min_term_frequency=1,
             max_query_terms=25,
         )
-        return self._hits(searcher, self._excluding(like, doc_id), limit)
+        hits = self._hits(searcher, self._excluding(like, doc_id), limit)
+        # Tantivy has no minimum_should_match for MLT: drop hits far below the best one.
+        return [hit for hit in hits if hit.score >= _MLT_MIN_SHARE * hits[0].score]
 
     def duplicates(self, doc_id: str) -> list[Hit]:
         searcher = self._index.searcher()

@@ -4,19 +4,31 @@ A text field is indexed in an exact and in stemmed variants; the variant whose
 snippet marks the most words wins, so ``fatture`` also marks ``fattura``.
 Only the stored exact field holds the text: a stemmed variant is highlighted by
 handing the same text to its snippet generator under the variant's name.
+
+Tantivy's snippets mark the terms of a query, not its matches, so two kinds of
+query words are prepared per document and field to mark what the cluster's
+highlighter marks: a phrase counts only where the field really contains it
+(checked with a search restricted to the document), and a prefix, wildcard or
+fuzzy word is expanded into the document's matching terms.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import tantivy
 
 from core.document import PAGE_BREAK
 from index.backend import Highlight
+from index.backends.embedded_query import QueryCompiler, fold, fuzzy_distance
 from index.backends.embedded_schema import STEM_LANGUAGES, stemmed_field
+from index.query import ast
 
-__all__ = ["Highlighter"]
+__all__ = ["Highlighter", "leaves"]
+
+_Leaf = ast.Term | ast.Phrase | ast.Prefix | ast.Wildcard | ast.Fuzzy
+_WORD = re.compile(r"[^\W_]+")
 
 # Text first: its fragments carry a page number; then the e-mail subject and the title.
 _FIELDS = ("text", "subject", "title")
@@ -39,36 +51,142 @@ def _render(snippet: tantivy.Snippet) -> str:
     return "".join(out).replace(PAGE_BREAK, " ").strip()
 
 
+def leaves(node: ast.Node) -> list[_Leaf]:
+    """The word-level parts of a (positive) query."""
+    if isinstance(node, ast.And | ast.Or):
+        return [leaf for child in node.children for leaf in leaves(child)]
+    if isinstance(node, ast.Term | ast.Phrase | ast.Prefix | ast.Wildcard | ast.Fuzzy):
+        return [node]
+    return []
+
+
+def _edits(first: str, second: str) -> int:
+    """Levenshtein distance with adjacent transpositions (optimal string alignment)."""
+    rows = [list(range(len(second) + 1))]
+    for i, a in enumerate(first, 1):
+        row = [i] + [0] * len(second)
+        for j, b in enumerate(second, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b))
+            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def _needs_care(leaf: _Leaf) -> bool:
+    if isinstance(leaf, ast.Prefix | ast.Wildcard | ast.Fuzzy):
+        return True
+    return len(_WORD.findall(leaf.text)) > 1  # a phrase (or a word that splits in several)
+
+
 class Highlighter:
     """Makes highlights for the hits of one search."""
 
-    def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query, schema: tantivy.Schema) -> None:
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        schema: tantivy.Schema,
+        node: ast.Node | None = None,
+        compiler: QueryCompiler | None = None,
+        page_ids: list[str] | None = None,
+    ) -> None:
         self._searcher = searcher
         self._query = query
         self._schema = schema
-        self._generators: dict[str, tantivy.SnippetGenerator] = {}
+        parts = leaves(node) if node is not None else []
+        self._careful = compiler is not None and any(_needs_care(leaf) for leaf in parts)
+        self._leaves = parts
+        self._compiler = compiler
+        self._page_ids = sorted(set(page_ids or []))
+        # Caches for one page of hits: snippet generators by (index field, query words),
+        # compiled words, and which hits of the page each (word, field) really matches.
+        self._generators: dict[tuple[str, tuple[ast.Node, ...] | None], tantivy.SnippetGenerator] = {}
+        self._compiled: dict[tuple[ast.Node, ...], tantivy.Query] = {}
+        self._matching: dict[object, set[str]] = {}
 
-    def _generator(self, index_field: str) -> tantivy.SnippetGenerator:
-        if index_field not in self._generators:
-            generator = tantivy.SnippetGenerator.create(
-                self._searcher, self._query, self._schema, index_field
-            )
+    def _compile(self, nodes: tuple[ast.Node, ...]) -> tantivy.Query:
+        assert self._compiler is not None
+        if nodes not in self._compiled:
+            self._compiled[nodes] = self._compiler.compile(nodes[0] if len(nodes) == 1 else ast.Or(nodes))
+        return self._compiled[nodes]
+
+    def _generator(self, index_field: str, words: tuple[ast.Node, ...] | None) -> tantivy.SnippetGenerator:
+        key = (index_field, words)
+        if key not in self._generators:
+            query = self._query if words is None else self._compile(words)
+            generator = tantivy.SnippetGenerator.create(self._searcher, query, self._schema, index_field)
             generator.set_max_num_chars(_MAX_CHARS)
-            self._generators[index_field] = generator
-        return self._generators[index_field]
+            self._generators[key] = generator
+        return self._generators[key]
+
+    def _matches(self, leaf: ast.Node, doc_id: str) -> bool:
+        """Whether `leaf` matches document `doc_id` (one search per word for the whole page)."""
+        ids = self._page_ids if doc_id in self._page_ids else [doc_id]
+        key = leaf if ids is self._page_ids else (leaf, doc_id)
+        if key not in self._matching:
+            page = tantivy.Query.term_set_query(self._schema, "id", ids)
+            both = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._compile((leaf,))), (tantivy.Occur.Must, page)]
+            )
+            found = self._searcher.search(both, limit=len(ids), count=False).hits
+            self._matching[key] = {str(self._searcher.doc(a).get_first("id")) for _, a in found}
+        return doc_id in self._matching[key]
+
+    def _expand(self, leaf: ast.Prefix | ast.Wildcard | ast.Fuzzy, field: str, doc_id: str) -> list[ast.Node]:
+        """The document's own terms of `field` that a pattern or fuzzy word matches."""
+        me = tantivy.Query.term_query(self._schema, "id", doc_id)
+        if isinstance(leaf, ast.Prefix):
+            start, accept = fold(leaf.prefix), None
+        elif isinstance(leaf, ast.Wildcard):
+            literal = re.split(r"[*?]", leaf.pattern, maxsplit=1)[0]
+            regex = "".join(
+                ".*" if c == "*" else "." if c == "?" else re.escape(fold(c)) for c in leaf.pattern
+            )
+            start, accept = fold(literal), re.compile(regex)
+        else:
+            word = fold(leaf.text)
+            distance = fuzzy_distance(word, leaf.distance)
+            return [
+                ast.Term(term, field=field, exact=True)
+                for term, _ in self._searcher.terms_with_prefix(field, "", filter_query=me)
+                if _edits(word, term) <= distance
+            ]
+        return [
+            ast.Term(term, field=field, exact=True)
+            for term, _ in self._searcher.terms_with_prefix(field, start, filter_query=me)
+            if accept is None or accept.fullmatch(term)
+        ]
+
+    def _field_words(self, field: str, doc_id: str) -> tuple[ast.Node, ...]:
+        """The query words that really match `field` of this document."""
+        kept: list[ast.Node] = []
+        for leaf in self._leaves:
+            if leaf.field not in (None, field):
+                continue
+            scoped = type(leaf)(**{**leaf.__dict__, "field": field})
+            if isinstance(scoped, ast.Prefix | ast.Wildcard | ast.Fuzzy):
+                kept += self._expand(scoped, field, doc_id)
+            elif not _needs_care(scoped) or self._matches(scoped, doc_id):
+                kept.append(scoped)
+        return tuple(kept)
 
     def highlights(self, stored: tantivy.Document) -> list[Highlight]:
         """Fragments of `stored` that contain a match, text first."""
         language = stored.get_first("language")
         codes = [language] if language in STEM_LANGUAGES else list(STEM_LANGUAGES)
         result: list[Highlight] = []
+        doc_id = str(stored.get_first("id"))
         for field in _FIELDS:
             text = stored.get_first(field)
             if not isinstance(text, str) or not text:
                 continue
+            words = self._field_words(field, doc_id) if self._careful else None
+            if words == ():
+                continue
             best: tantivy.Snippet | None = None
             for index_field in [field, *(stemmed_field(field, code) for code in codes)]:
-                snippet = self._generator(index_field).snippet_from_doc(
+                snippet = self._generator(index_field, words).snippet_from_doc(
                     tantivy.Document(**{index_field: text})
                 )
                 if len(snippet.highlighted()) > (len(best.highlighted()) if best else 0):

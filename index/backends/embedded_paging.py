@@ -136,19 +136,42 @@ def date_page(
     if not window:
         return page
     last = int(window[-1][0])
-    complete = [([int(nanos), _id_key(searcher, a)], a) for nanos, a in window if int(nanos) != last]
-    complete.sort(key=lambda item: (-item[0][0] if descending else item[0][0], item[0][1]))
+    complete = _ordered(searcher, [(int(nanos), a) for nanos, a in window if int(nanos) != last])
     page += complete
     moment = _moment(last)
     tail = pager.by_id(_and(rest, pager.dates(moment, moment)), need - len(complete), last)
     return page + tail
 
 
+def _ordered(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]) -> list[Ranked]:
+    """`hits`, already sorted by their first value, with equal values put in id_key order.
+
+    Only tied hits are read for their id_key; the others get None (filled in from the stored
+    document by the caller).
+    """
+    ranked: list[Ranked] = []
+    start = 0
+    while start < len(hits):
+        end = start + 1
+        while end < len(hits) and hits[end][0] == hits[start][0]:
+            end += 1
+        group = hits[start:end]
+        if len(group) == 1:
+            ranked.append(([group[0][0], None], group[0][1]))
+        else:
+            keyed = sorted(((_id_key(searcher, a), value, a) for value, a in group), key=lambda t: t[0])
+            ranked += [([value, key], a) for key, value, a in keyed]
+        start = end
+    return ranked
+
+
 def relevance_page(
     searcher: tantivy.Searcher, query: tantivy.Query, after: list[Any] | None, limit: int
 ) -> list[Ranked]:
     """A page in (score desc, id_key asc) order after the cursor `after`."""
-    window = max(4 * limit, _MIN_WINDOW)
+    if limit <= 0:
+        return []
+    window = max(2 * limit, _MIN_WINDOW) if after is None else max(4 * limit, _MIN_WINDOW)
     while True:
         hits = _run(searcher, query, window)
         complete = len(hits) < window
@@ -161,24 +184,11 @@ def relevance_page(
                 hit for hit in hits if hit[0] < score or (hit[0] == score and _id_key(searcher, hit[1]) > key)
             ]
         if len(hits) >= limit or complete:
-            ranked = [([float(s), _id_key(searcher, a)], a) for s, a in hits[: limit * 2 + 1]]
-            ranked.sort(key=lambda item: (-item[0][0], item[0][1]))
-            # Scores are sorted; only ties at the cut need their id_key order, which the slice keeps.
-            return _cut(ranked, hits, searcher, limit)
+            # Scores come sorted; the group tied at the cut is ordered whole before cutting.
+            cut = hits[limit - 1][0] if len(hits) >= limit else None
+            chosen = [hit for hit in hits if cut is None or hit[0] >= cut]
+            return _ordered(searcher, [(float(s), a) for s, a in chosen])[:limit]
         window *= 4
-
-
-def _cut(
-    ranked: list[Ranked], hits: list[tuple[Any, tantivy.DocAddress]], searcher: tantivy.Searcher, limit: int
-) -> list[Ranked]:
-    if len(ranked) <= limit:
-        return ranked
-    boundary = ranked[limit - 1][0][0]
-    # Every hit tied with the boundary score competes for the last places, not only those sliced.
-    tied = [([float(s), _id_key(searcher, a)], a) for s, a in hits if float(s) == boundary]
-    above = [item for item in ranked if item[0][0] > boundary]
-    tied.sort(key=lambda item: item[0][1])
-    return (above + tied)[:limit]
 
 
 def collapse(

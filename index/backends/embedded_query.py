@@ -7,6 +7,7 @@ a query word is stemmed exactly as the indexed words were.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -17,7 +18,7 @@ from index.backends.embedded_schema import Analyzers, utc
 from index.fields import DATE_FIELDS, FLOAT_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
 
-__all__ = ["QueryCompiler", "positive_part"]
+__all__ = ["QueryCompiler", "fold", "fuzzy_distance", "positive_part"]
 
 # An exact (unstemmed) match is a better hit than a match on a stem only.
 _EXACT_BOOST = 1.5
@@ -30,7 +31,14 @@ def _escape(text: str) -> str:
     return "".join(f"\\{char}" if char in _REGEX_META else char for char in text)
 
 
-def _fuzzy_distance(word: str, distance: int | None) -> int:
+def fold(text: str) -> str:
+    """Lower-case and strip accents, as the exact analyzer does (for patterns)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def fuzzy_distance(word: str, distance: int | None) -> int:
+    """The edits a fuzzy word allows: as given, else 0 up to 2 letters, 1 up to 5, then 2."""
     if distance is not None:
         return distance
     return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
@@ -151,7 +159,7 @@ class QueryCompiler:
             words = self._analyzers.exact.analyze(node.text)
             if len(words) != 1:
                 return self._words(ast.Term(node.text, exact=True), field)
-            distance = _fuzzy_distance(words[0], node.distance)
+            distance = fuzzy_distance(words[0], node.distance)
             return tantivy.Query.fuzzy_term_query(self._schema, field, words[0], distance, True)
         return self._words(node, field)
 
@@ -184,7 +192,7 @@ class QueryCompiler:
             regex = "".join(".*" if c == "*" else "." if c == "?" else _escape(c) for c in node.pattern)
             return self._regex(field, "(?i)" + regex)
         if isinstance(node, ast.Fuzzy):
-            distance = _fuzzy_distance(node.text, node.distance)
+            distance = fuzzy_distance(node.text, node.distance)
             return tantivy.Query.fuzzy_term_query(self._schema, field, node.text.lower(), distance, True)
         values = sorted({node.text, node.text.lower()})
         return tantivy.Query.term_set_query(self._schema, field, values)

@@ -107,7 +107,9 @@ def register_analyzers(index: tantivy.Index, analyzers: Analyzers) -> None:
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for name in KEYWORD_FIELDS:
-        builder.add_text_field(name, stored=name in STORED_FIELDS, fast=True, tokenizer_name="raw")
+        # sha256 is stored too: duplicates() looks it up.
+        stored = name in STORED_FIELDS or name == "sha256"
+        builder.add_text_field(name, stored=stored, fast=True, tokenizer_name="raw")
     for name in DERIVED_KEYWORD_FIELDS:
         builder.add_text_field(name, stored=name != "simhash_band", fast=True, tokenizer_name="raw")
     for name in DERIVED_INT_FIELDS:

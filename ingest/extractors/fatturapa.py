@@ -87,7 +87,8 @@ def _batch(root: Element, found: list[Element], filename: str) -> Extraction:
     lines = [f"Lotto di {len(invoices)} fatture di {supplier.name or '-'} (P.IVA {supplier.vat or '-'})"]
     summary = []
     for number, invoice in enumerate(invoices, start=1):
-        lines.append(f"  {number}. {_title(invoice)}, totale {invoice.total} {invoice.currency}")
+        total = fatturapa.money(invoice.total, invoice.currency)
+        lines.append(f"  {number}. {_title(invoice)}, totale {total}")
         summary.append(
             {"body": number, "number": invoice.number, "date": invoice.date, "total": invoice.total}
         )

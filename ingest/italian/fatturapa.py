@@ -30,6 +30,7 @@ __all__ = [
     "attachments",
     "bodies",
     "is_fatturapa_root",
+    "money",
     "parse_invoice",
     "render",
     "split_bodies",
@@ -172,19 +173,36 @@ def _address(sede: Element | None) -> str:
     return ", ".join(p for p in (street, town, text_of(sede, "Nazione")) if p)
 
 
+def _first(scopes: list[Element | None], *path: str) -> str:
+    for scope in scopes:
+        value = text_of(scope, *path)
+        if value:
+            return value
+    return ""
+
+
 def _party(node: Element | None) -> Party:
-    """Works for the ordinary layout (DatiAnagrafici/Anagrafica) and the simplified one."""
+    """Works for the ordinary layout (DatiAnagrafici/Anagrafica) and the simplified one.
+
+    Only the party's own elements are read: a RappresentanteFiscale inside it has its
+    own name and VAT number, which must not be taken for the party's.
+    """
     if node is None:
         return Party()
-    name = text_of(node, "//", "Denominazione")
+    registry = child(node, "DatiAnagrafici")
+    ids = [registry, child(node, "IdentificativiFiscali"), node]
+    other = child(node, "AltriDatiIdentificativi")
+    names = [child(registry, "Anagrafica"), other, node]
+    name = _first(names, "Denominazione")
     if not name:
-        name = " ".join(p for p in (text_of(node, "//", "Nome"), text_of(node, "//", "Cognome")) if p)
+        name = " ".join(p for p in (_first(names, "Nome"), _first(names, "Cognome")) if p)
+    vat_node = next((found for s in ids if (found := child(s, "IdFiscaleIVA")) is not None), None)
     return Party(
         name=name,
-        vat=_vat_id(find(node, "//", "IdFiscaleIVA")),
-        codice_fiscale=text_of(node, "//", "CodiceFiscale").upper(),
-        address=_address(find(node, "//", "Sede")),
-        regime_fiscale=text_of(node, "//", "RegimeFiscale"),
+        vat=_vat_id(vat_node),
+        codice_fiscale=_first(ids, "CodiceFiscale").upper(),
+        address=_address(sede if (sede := child(node, "Sede")) is not None else child(other, "Sede")),
+        regime_fiscale=_first([registry, node], "RegimeFiscale"),
     )
 
 
@@ -309,7 +327,8 @@ def attachments(body: Element) -> tuple[list[Attachment], list[str]]:
     return found, warnings
 
 
-def _money(value: float | None, currency: str = "") -> str:
+def money(value: float | None, currency: str = "") -> str:
+    """Italian amount: ``1.234,50 EUR``; ``-`` when unknown."""
     if value is None:
         return "-"
     text = f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
@@ -351,30 +370,30 @@ def render(invoice: Invoice) -> str:
         out.append("Righe:")
         for line in invoice.lines:
             rate = line.get("vat_rate")
-            vat = f" (IVA {_money(rate)}%)" if rate is not None else ""
+            vat = f" (IVA {money(rate)}%)" if rate is not None else ""
             qty = line.get("quantity")
-            amount = f"{_money(qty)} x {_money(line.get('unit_price'))} = " if qty is not None else ""
+            amount = f"{money(qty)} x {money(line.get('unit_price'))} = " if qty is not None else ""
             out.append(
                 f"  {line.get('number') or '-'}. {line.get('description') or ''} - "
-                f"{amount}{_money(line.get('total'), invoice.currency)}{vat}"
+                f"{amount}{money(line.get('total'), invoice.currency)}{vat}"
             )
     if invoice.vat_summary:
         out.append("Riepilogo IVA:")
         for s in invoice.vat_summary:
             nature = f" natura {s['nature']}" if s["nature"] else ""
             out.append(
-                f"  aliquota {_money(s['rate'])}%{nature}: "
-                f"imponibile {_money(s['taxable'], invoice.currency)}, "
-                f"imposta {_money(s['tax'], invoice.currency)}"
+                f"  aliquota {money(s['rate'])}%{nature}: "
+                f"imponibile {money(s['taxable'], invoice.currency)}, "
+                f"imposta {money(s['tax'], invoice.currency)}"
             )
     computed = " (calcolato dal riepilogo)" if invoice.total_computed else ""
-    out.append(f"Totale documento: {_money(invoice.total, invoice.currency)}{computed}")
+    out.append(f"Totale documento: {money(invoice.total, invoice.currency)}{computed}")
     for p in invoice.payments:
         parts = [
             f"condizioni {p['terms']}" if p["terms"] else "",
             f"modalità {p['method']}" if p["method"] else "",
             f"scadenza {_italian_date(p['due_date'])}" if p["due_date"] else "",
-            f"importo {_money(p['amount'], invoice.currency)}" if p["amount"] is not None else "",
+            f"importo {money(p['amount'], invoice.currency)}" if p["amount"] is not None else "",
             f"IBAN {p['iban']}" if p["iban"] else "",
             p["bank"],
         ]

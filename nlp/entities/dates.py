@@ -1,7 +1,7 @@
 """DATE: Italian and English calendar dates, value ISO 8601 ("2024-03-12").
 
-Numeric dates are read day first (dd/mm/yyyy), as written in Italy and most of
-Europe; ISO dates (yyyy-mm-dd) as they are. Month names in Italian and English,
+Numeric dates are read day first (dd/mm/yyyy, dd/mm/yy, dd.mm.yy zero-padded), as
+written in Italy and most of Europe; ISO dates (yyyy-mm-dd) as they are. Month names in Italian and English,
 full or abbreviated. Impossible dates (31/02/2024) are rejected.
 """
 
@@ -42,6 +42,9 @@ _PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])"),
     re.compile(r"(?<![\d/.,-])(?P<d>\d{1,2})([/.-])(?P<m>\d{1,2})\2(?P<y>\d{4})(?![\d/-]|[.,]\d)"),
     re.compile(r"(?<![\d/.,-])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{2})(?![\d/]|[.,]\d)"),
+    # Dotted with a two-digit year only zero-padded ("05.11.18", receipts and card statements):
+    # "1.2.18" is more often a version or a clause number than a date.
+    re.compile(r"(?<![\d/.,-])(?P<d>\d{2})\.(?P<m>\d{2})\.(?P<y>\d{2})(?![\d/-]|[.,]\d)"),
     re.compile(
         rf"(?<![\w])(?P<d>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<mn>{_MONTH})\.?,?\s+(?P<y>\d{{4}})(?!\d)",
         re.IGNORECASE,

@@ -18,15 +18,18 @@ import phonenumbers
 
 from core.document import Entity
 from nlp.entities._base import context_before, make_entity
-from nlp.entities.iban import IBAN_SHAPE
+from nlp.entities.iban import IBAN_FIELD_SHAPE, IBAN_SHAPE
 
 __all__ = ["DEFAULT_REGION", "find_phones"]
 
 DEFAULT_REGION = "IT"
 
 # A "." or ":" before a candidate is fine after a word ("tel.02 ...") but not after a digit.
+# After it, a capitalised word glued on by a PDF's text layer ("79 79Fax", "7385E-Mail") is
+# tolerated; any other letter or digit is not.
 _CANDIDATE = re.compile(
-    r"(?<![\w+/,-])(?<!\d[.:])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]?\(?\d{1,5}\)?){0,5}(?![\w]|[.,/:-]\d)"
+    r"(?<![\w+/,-])(?<!\d[.:])(?:\+|00)?\(?\d{1,4}\)?(?:[ .-]?\(?\d{1,5}\)?){0,5}"
+    r"(?![0-9_]|[^\W\d_A-Z]|[A-Z](?![a-z]|-[A-Za-z])|[.,/:-]\d)"
 )
 _CUE = re.compile(
     r"\b(?:tel|telefono|telefonico|cell|cellulare|mob|mobile|phone|fax|call|chiamare|chiamaci|"
@@ -41,7 +44,7 @@ _MIN_DIGITS, _MAX_DIGITS = 6, 15  # E.164 allows at most 15
 
 def find_phones(text: str) -> list[Entity]:
     """Every valid phone number in `text`, value in E.164 ("+390212345678")."""
-    blocked = [(m.start(), m.end()) for m in IBAN_SHAPE.finditer(text)]
+    blocked = [(m.start(), m.end()) for shape in (IBAN_SHAPE, IBAN_FIELD_SHAPE) for m in shape.finditer(text)]
     found: list[Entity] = []
     for match in _CANDIDATE.finditer(text):
         raw, start, end = match.group(), match.start(), match.end()
@@ -49,7 +52,11 @@ def find_phones(text: str) -> list[Entity]:
             continue
         if _DATE_START.match(raw) or _next_to_currency(text, start, end):
             continue
-        if _BARE.fullmatch(raw) and not _CUE.search(context_before(text, start, 25)):
+        # "00" opens an international number only where a cue says it is one: in tables
+        # it is a zero-padded code ("00922255 003982").
+        if (_BARE.fullmatch(raw) or raw.startswith("00")) and not _CUE.search(
+            context_before(text, start, 25)
+        ):
             continue
         if any(b_start < end and start < b_end for b_start, b_end in blocked):
             continue

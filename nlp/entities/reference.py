@@ -25,9 +25,12 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _MARKER = r"(?:numero|number|num\.?|n\.\s*ro|nro\.?|nr\.?|no\.?(?=[\s\d])|n°|nº|n\.|id\s*:?|ref\.?|#|:)"
 _ID = r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/._](?=[A-Za-z0-9]))*"
+# "fattura semplificata n. 123", "fattura elettronica nr 7": a qualifier may sit between cue and number.
+_QUALIFIER = r"(?:semplificata|elettronica|differita|immediata|proforma|pro-forma|accompagnatoria|d'acconto)"
+# The cue and its identifier share a line: "FATTURA\n16121 GENOVA" is a heading above an address.
 _REFERENCE = re.compile(
     r"(?<![\w.])(?P<cue>" + "|".join(f"(?P<{kind}>{cues})" for kind, cues in _KINDS) + r")"
-    rf"(?:(?<=\.)|\b)\s*(?P<marker>{_MARKER}\s*)?(?P<id>{_ID})",
+    rf"(?:(?<=\.)|\b)(?:[ \t]+{_QUALIFIER}\b)?[ \t]*(?P<marker>{_MARKER}[ \t]*)?(?P<id>{_ID})",
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")

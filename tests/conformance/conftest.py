@@ -4,13 +4,13 @@ To add a backend, add an opener to `OPENERS` (name -> function of a fresh
 folder returning a writable backend); every conformance test then runs on it.
 
 The cluster backend runs against ONE real OpenSearch node per test session
-(`opensearch_url`). When the node cannot start, the cluster tests are skipped
-on a developer machine, but FAIL under ``CI=true``: CI never skips them.
+(`opensearch_url`, see ``cluster_node``). When the node cannot start, the cluster
+tests are skipped on a developer machine, but FAIL under ``CI=true``: CI never
+skips them.
 """
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,21 +20,10 @@ import pytest
 from index.backend import SearchBackend
 from index.backends.cluster import ClusterBackend
 from index.backends.embedded import EmbeddedBackend
-from tests.conformance.corpus import CORPUS
-from tests.services.opensearch import OpenSearchNode, start_opensearch
+from tests.conformance.cluster_node import opensearch_url
+from tests.conformance.corpus import CORPUS, FEATURE_CORPUS
 
-
-@pytest.fixture(scope="session")
-def opensearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """URL of the session's OpenSearch node (started on first use)."""
-    try:
-        node: OpenSearchNode = start_opensearch(tmp_path_factory.mktemp("opensearch"))
-    except (RuntimeError, OSError) as err:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the OpenSearch node did not start (CI never skips these tests): {err}")
-        pytest.skip(f"no OpenSearch node: {err}")
-    with node:
-        yield node.url
+__all__ = ["OPENERS", "backend", "feature_backend", "opensearch_url"]
 
 
 def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
@@ -56,8 +45,21 @@ OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
 def backend(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SearchBackend]:
+    """`CORPUS` in each backend."""
     opened = OPENERS[request.param](request, tmp_path_factory.mktemp(request.param))
     opened.index(CORPUS)
+    opened.commit()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module", params=sorted(OPENERS))
+def feature_backend(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SearchBackend]:
+    """`FEATURE_CORPUS` (paging, threads, duplicates) in each backend."""
+    opened = OPENERS[request.param](request, tmp_path_factory.mktemp(request.param))
+    opened.index(FEATURE_CORPUS)
     opened.commit()
     yield opened
     opened.close()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from core.document import Annotations, Document, EmailHeaders, Page
 
-__all__ = ["CORPUS", "make_document"]
+__all__ = ["CORPUS", "FEATURE_CORPUS", "make_document"]
 
 
 def make_document(
@@ -121,5 +122,69 @@ CORPUS: list[Document] = [
         date=datetime(2024, 4, 2, tzinfo=UTC),
         size=100,
         sentiment=0.5,
+    ),
+]
+
+
+def _paging() -> list[Document]:
+    """25 documents on 8 dates (ties), three texts (score ties)."""
+    texts = [
+        "Archivio pratiche: verbale della riunione.",
+        "Archivio pratiche e archivio storico: verbale.",
+        "Archivio.",
+    ]
+    return [
+        make_document(
+            f"page-{n:02d}",
+            [texts[n % 3]],
+            language="it",
+            date=datetime(2023, 6, 1, tzinfo=UTC) + timedelta(days=n % 8),
+        )
+        for n in range(25)
+    ]
+
+
+def _thread(doc_id: str, thread: str, text: str, day: int) -> Document:
+    doc = make_document(
+        doc_id,
+        [text],
+        language="it",
+        date=datetime(2023, 9, day, tzinfo=UTC),
+        mime_type="message/rfc822",
+        email=EmailHeaders(sender="cliente@example.it", subject="Reclamo spedizione"),
+    )
+    return replace(doc, thread_id=thread)
+
+
+_LONG = (
+    "Il presente contratto di manutenzione disciplina gli interventi ordinari e straordinari "
+    "sugli impianti di climatizzazione installati presso la sede del cliente. Il fornitore si "
+    "impegna a eseguire due visite programmate ogni anno, a sostituire i filtri, a verificare "
+    "il corretto funzionamento dei compressori e a redigere un rapporto scritto per ogni "
+    "intervento. Le chiamate urgenti sono gestite entro ventiquattro ore lavorative dalla "
+    "segnalazione. Il canone annuo comprende la manodopera ma non i pezzi di ricambio, che "
+    "sono fatturati a parte secondo il listino in vigore. Il contratto si rinnova tacitamente "
+    "salvo disdetta inviata con raccomandata almeno tre mesi prima della scadenza naturale."
+)
+
+FEATURE_CORPUS: list[Document] = [
+    *_paging(),
+    _thread("mail-1", "thread-a", "Primo reclamo per la spedizione in ritardo.", 1),
+    _thread("mail-2", "thread-a", "Secondo reclamo: la spedizione non è arrivata.", 2),
+    _thread("mail-3", "thread-a", "Terzo reclamo, ancora nessuna spedizione.", 3),
+    _thread("mail-4", "thread-b", "Un reclamo diverso su un altro ordine.", 4),
+    make_document("lone-reclamo", ["Reclamo scritto su carta, nessuna e-mail."], language="it"),
+    make_document("contract", [_LONG], title="Contratto di manutenzione", language="it"),
+    make_document(
+        "contract-scan",
+        [_LONG.replace("due visite programmate", "tre visite programmate")],
+        title="Contratto di manutenzione (scansione)",
+        language="it",
+    ),
+    replace(make_document("contract-copy", [_LONG], language="it"), sha256="contract".ljust(64, "0")),
+    make_document(
+        "cooking",
+        ["Ricetta della pasta al pomodoro con basilico fresco e olio extravergine di oliva."],
+        language="it",
     ),
 ]

@@ -188,3 +188,36 @@ def test_histogram_by_day_counts_match_search(backend: SearchBackend) -> None:
     assert buckets[0].start == datetime(2024, 2, 10, tzinfo=UTC)
     assert buckets[-1].start == datetime(2024, 3, 31, tzinfo=UTC)
     assert len(buckets) == 51
+
+
+MARKS: list[tuple[str, str, dict[str, set[str]], int | None]] = [
+    # query, document, marked words per highlight (lower-cased; "text" fragments carry a page), text page
+    ("rimborso", "three-pages", {"text": {"rimborso"}}, 3),
+    ("pagina", "three-pages", {"text": {"pagina"}}, 2),
+    ("fatture", "it-fattura", {"text": {"fattura"}, "title": {"fattura"}, "subject": {"fattura"}}, 1),
+    ("=fatture", "it-fatture", {"text": {"fatture"}}, 1),
+    ("perche", "it-fattura", {"text": {"perché"}}, 1),
+    ("invoice", "en-invoice", {"text": {"invoices"}}, 1),
+    ("fatt*", "it-fatture", {"text": {"fatture"}}, 1),
+    ('"late delivery"', "en-invoice", {"subject": {"late", "delivery"}}, None),
+    ("fatura~1", "it-fattura", {"text": {"fattura"}, "title": {"fattura"}, "subject": {"fattura"}}, 1),
+]
+
+
+def _marked(fragment: str) -> set[str]:
+    import re
+
+    return {m.lower() for m in re.findall(r"<mark>(.*?)</mark>", fragment)}
+
+
+@pytest.mark.parametrize(
+    ("query", "doc_id", "marks", "page"), MARKS, ids=[f"{q}-{d}" for q, d, _, _ in MARKS]
+)
+def test_highlights_mark_the_same_words(
+    backend: SearchBackend, query: str, doc_id: str, marks: dict[str, set[str]], page: int | None
+) -> None:
+    (hit,) = backend.search(SearchRequest(query=query, filters={"id": [doc_id]})).hits
+    found = [_marked(h.fragment) for h in hit.highlights]
+    assert sorted(map(sorted, found)) == sorted(map(sorted, marks.values()))
+    pages = [h.page for h in hit.highlights if h.page is not None]
+    assert pages == ([page] if page is not None else [])

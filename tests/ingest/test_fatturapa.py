@@ -40,9 +40,17 @@ SAMPLES: list[tuple[str, list[tuple[str, str, str, float, str]], bool]] = [
         ],
         False,
     ),
-    ("real-world/ZGEXQROO37831_anonimizzata.xml", [("IT12345670017", "17606", "2022-03-10", 109.80, "TD01")], True),
+    (
+        "real-world/ZGEXQROO37831_anonimizzata.xml",
+        [("IT12345670017", "17606", "2022-03-10", 109.80, "TD01")],
+        True,
+    ),
     ("real-world/IT02780790107_11004.xml", [("IT02780790107", "123", "2014-12-18", 41.48, "TD01")], False),
-    ("real-world/IT06363391001_00003.xml", [("IT06363391001", "INV/2016/0015", "2016-06-15", 17.08, "TD01")], True),
+    (
+        "real-world/IT06363391001_00003.xml",
+        [("IT06363391001", "INV/2016/0015", "2016-06-15", 17.08, "TD01")],
+        True,
+    ),
     (
         "real-world/IT05979361218_no_decl.xml",
         [
@@ -51,10 +59,22 @@ SAMPLES: list[tuple[str, list[tuple[str, str, str, float, str]], bool]] = [
         ],
         False,
     ),
-    ("real-world/ITBNCMRA80A01D548T_20001.xml", [("IT01484710387", "001", "2020-10-25", 122.91, "TD01")], True),
+    (
+        "real-world/ITBNCMRA80A01D548T_20001.xml",
+        [("IT01484710387", "001", "2020-10-25", 122.91, "TD01")],
+        True,
+    ),
     ("real-world/IT02780790107_11009.xml", [("IT02780790107", "16", "2022-07-16", 272.23, "TD07")], False),
-    ("real-world/IT01234567890_x05mX.xml", [("GB99999999999", "BEXS/2022/0009", "2022-07-21", 661.24, "TD17")], True),
-    ("real-world/IT08973230967_6zZcm.xml", [("IT02581610249", "IT23-94115I-790", "2023-08-07", 28.40, "TD01")], True),
+    (
+        "real-world/IT01234567890_x05mX.xml",
+        [("GB99999999999", "BEXS/2022/0009", "2022-07-21", 661.24, "TD17")],
+        True,
+    ),
+    (
+        "real-world/IT08973230967_6zZcm.xml",
+        [("IT02581610249", "IT23-94115I-790", "2023-08-07", 28.40, "TD01")],
+        True,
+    ),
     (
         "real-world/IT02182030391_32.windows-1252.xml",
         [
@@ -64,7 +84,11 @@ SAMPLES: list[tuple[str, list[tuple[str, str, str, float, str]], bool]] = [
         True,
     ),
     ("real-world/IT01234567890_FSM10.xml", [("IT01234567890", "123", "2019-01-01", 25.00, "TD07")], False),
-    ("real-world/ESEMPIO NDC SEMPL.xml", [("IT00444448888", "987354321", "2019-03-30", 63.90, "TD08")], False),
+    (
+        "real-world/ESEMPIO NDC SEMPL.xml",
+        [("IT00444448888", "987354321", "2019-03-30", 63.90, "TD08")],
+        False,
+    ),
     ("real-world/ESEMPIO TD24.xml", [("IT03012345678", "90", "2021-02-24", 3214.29, "TD24")], True),
 ]
 
@@ -114,7 +138,9 @@ def test_sample_yields_its_invoices(
     if len(expected) > 1:
         root = outcome.documents[0]
         assert root.metadata["invoice_batch"]["count"] == len(expected)
-        assert [d.metadata["position"] for d in invoices] == [f"body/{n}" for n in range(1, len(expected) + 1)]
+        assert [d.metadata["position"] for d in invoices] == [
+            f"body/{n}" for n in range(1, len(expected) + 1)
+        ]
         assert all(d.parent_id == root.id for d in invoices)
 
 
@@ -187,7 +213,9 @@ def test_malformed_xml_and_hostile_dtd_are_not_fatal(settings: Settings, tmp_pat
     assert any("forbidden XML" in w for w in result.warnings)
     assert "aaaaaaaaaa" not in result.pages[0].text
     empty = tmp_path / "nobody.xml"
-    empty.write_bytes(b"<FatturaElettronica versione='FPR12'><FatturaElettronicaHeader/></FatturaElettronica>")
+    empty.write_bytes(
+        b"<FatturaElettronica versione='FPR12'><FatturaElettronicaHeader/></FatturaElettronica>"
+    )
     [doc] = tree(empty, settings).documents
     assert any("no FatturaElettronicaBody" in w for w in doc.warnings)
 

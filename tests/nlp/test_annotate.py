@@ -93,12 +93,11 @@ def test_offsets_index_document_text_across_pages() -> None:
 
 
 def test_subject_is_analysed_but_not_tagged() -> None:
-    doc = _document(
-        "s",
-        "Vi scrivo in merito all'ordine consegnato ieri presso la nostra sede.",
-        subject="Reclamo ordine n. 5512",
-    )
-    Annotator().annotate([doc])
+    body = "Vi scrivo in merito all'ordine consegnato ieri presso la nostra sede."
+    doc = _document("s", body, subject="Reclamo formale: merce danneggiata, ordine n. 5512")
+    bare = _document("b", body)
+    Annotator().annotate([doc, bare])
+    assert doc.annotations.complaint_probability > bare.annotations.complaint_probability
     assert doc.annotations.complaint
     assert all(e.value != "order:5512" for e in doc.annotations.entities)
 

@@ -12,11 +12,17 @@ MODULES = [
     "nlp",
     "nlp.annotate",
     "nlp.category",
+    "nlp.classifier",
     "nlp.complaint",
+    "nlp.corrections",
+    "nlp.customers",
+    "nlp.embedding",
     "nlp.entities",
     "nlp.errors",
+    "nlp.features",
     "nlp.language",
     "nlp.sentiment",
+    "nlp.training",
 ]
 
 
@@ -27,6 +33,7 @@ def test_package_exports() -> None:
         "ModelNotAvailableError",
         "NlpError",
         "annotate_text",
+        "apply_corrections",
         "categorize",
         "complaint_probability",
         "detect_language",

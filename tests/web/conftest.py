@@ -19,7 +19,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from api.app import create_app
 from api.routes import ui
@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+# Machines running the whole suite are busy (OCR, NLP): give the pages time.
+expect.set_options(timeout=20_000)
 
 
 def chromium_path() -> str:
@@ -70,8 +73,8 @@ class LiveServer:
     def __init__(self, settings: Settings, app: FastAPI | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        application = app if app is not None else create_app(settings)
-        config = uvicorn.Config(application, host="127.0.0.1", port=self.port, log_level="warning")
+        self.app: FastAPI = app if app is not None else create_app(settings)
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -103,6 +106,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="it-IT")
+    context.set_default_timeout(30_000)
     page = context.new_page()
     yield page
     context.close()

@@ -4,15 +4,25 @@ downloadable, an e-mail with its attachment tree, parent and thread, entities as
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
+from fastapi import Request
 from playwright.sync_api import Page, expect
 
+from core.settings import Settings
 from tests.web._archive import IBAN, THREAD_SUBJECT
-from tests.web.conftest import LiveServer, screenshot, search_api
+from tests.web.conftest import LiveServer, screenshot, search_api, web_app
+
+CORRECTIONS = "/api/documents/{doc_id}/corrections"
+
+CURRENT_MARK = "() => [...document.querySelectorAll('#text mark.q')].findIndex((m) => m.matches('.current'))"
+IMAGE_LOADED = "() => { const i = document.querySelector('#preview-pages img'); return i?.naturalWidth > 0; }"
 
 
-def test_pdf_opened_from_a_result_shows_matches_preview_and_original(page: Page, web_server: LiveServer) -> None:
+def test_pdf_opened_from_a_result_shows_matches_preview_and_original(
+    page: Page, web_server: LiveServer
+) -> None:
     page.goto(f"{web_server.url}/?q=Menschenrechte")
     page.locator("#results .hit", has_text="udhr_ger.pdf").locator("a.title").click()
     page.wait_for_url(re.compile(r"/document\.html\?id=\w+&q=Menschenrechte"))
@@ -24,13 +34,14 @@ def test_pdf_opened_from_a_result_shows_matches_preview_and_original(page: Page,
     assert all("menschenrecht" in m.lower() for m in marks.all_inner_texts())
     page.locator("#next-match").click()
     expect(page.locator("#text mark.q.current")).to_have_count(1)
+    page.locator("#title").click()
+    page.keyboard.press("n")  # the next match, from the keyboard
+    assert page.evaluate(CURRENT_MARK) == 1
 
     # The original: its PDF pages are previewed as images, and it opens and downloads.
     preview = page.locator("#preview-pages img").first
     expect(preview).to_be_visible()
-    page.wait_for_function(
-        "() => { const i = document.querySelector('#preview-pages img'); return i && i.complete && i.naturalWidth > 0; }"
-    )
+    page.wait_for_function(IMAGE_LOADED)
     original = page.locator("#original")
     href = original.get_attribute("href")
     assert href and href.endswith("/original")
@@ -104,3 +115,34 @@ def test_unknown_document_shows_an_error(page: Page, web_server: LiveServer) -> 
     page.goto(f"{web_server.url}/document.html?id=does-not-exist")
     expect(page.locator("#error")).to_be_visible()
     expect(page.locator("#error")).not_to_be_empty()
+
+
+def test_correction_control_posts_one_correction_per_change(page: Page, web_archive: Settings) -> None:
+    """The hook for `POST /api/documents/{id}/corrections`: a stand-in route records what the page
+    sends until the real one is mounted (then the real one answers)."""
+    app = web_app(web_archive)
+    received: list[dict[str, Any]] = []
+    if not any(getattr(r, "path", "") == CORRECTIONS for r in app.routes):
+
+        @app.post(CORRECTIONS, status_code=201)
+        async def record(doc_id: str, request: Request) -> dict[str, Any]:
+            received.append({"doc_id": doc_id, **await request.json()})
+            return {"ok": True}
+
+    server = LiveServer(web_archive, app).start()
+    try:
+        complaint = search_api(server, "filename:reclamo_118.eml")[0]
+        page.goto(f"{server.url}/document.html?id={complaint['id']}")
+        page.locator("#corrections summary").click()
+        page.locator("#fix-complaint").uncheck()
+        page.locator("#fix-category").select_option("other")
+        page.locator("#corrections button[type=submit]").click()
+        expect(page.locator("#corrections [role=status]")).to_have_text("Correzione salvata")
+        screenshot(page, "document-correction")
+    finally:
+        server.stop()
+    if received:
+        assert received == [
+            {"doc_id": complaint["id"], "kind": "complaint", "value": False},
+            {"doc_id": complaint["id"], "kind": "category", "value": "other"},
+        ]

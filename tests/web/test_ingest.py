@@ -17,6 +17,17 @@ from core.settings import Settings
 from tests.support import ingest_into, make_settings, run_worker
 from tests.web.conftest import LiveServer, screenshot, web_app
 
+# Drops a text file on the drop zone, as a drag from the desktop would.
+DROP_FILE = """() => {
+    const data = new DataTransfer();
+    const text = "Verbale di consegna: merce arrivata integra, firmato dal corriere.";
+    data.items.add(new File([text], "verbale_consegna.txt", { type: "text/plain" }));
+    const zone = document.getElementById("drop");
+    for (const type of ["dragover", "drop"]) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+}"""
+
 
 @pytest.fixture(scope="module")
 def ingest_archive(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Settings:
@@ -77,17 +88,10 @@ def test_uploads_appear_in_the_results(
     expect(item.locator("progress")).to_have_attribute("value", "100")
 
     # Drag and drop: a text file dropped on the zone.
-    page.evaluate(
-        """() => {
-            const data = new DataTransfer();
-            data.items.add(new File(["Verbale di consegna: merce arrivata integra, firmato dal corriere."],
-                                    "verbale_consegna.txt", { type: "text/plain" }));
-            const zone = document.getElementById("drop");
-            zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
-            zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
-        }"""
+    page.evaluate(DROP_FILE)
+    expect(page.locator('#uploads li[data-file="verbale_consegna.txt"]')).to_have_attribute(
+        "data-state", "queued"
     )
-    expect(page.locator('#uploads li[data-file="verbale_consegna.txt"]')).to_have_attribute("data-state", "queued")
     expect(page.locator('.card[data-card="queued"] .n')).not_to_have_text("0")
     screenshot(page, "ingest-upload")
 

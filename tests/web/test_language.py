@@ -13,14 +13,14 @@ def test_switching_language_is_remembered(page: Page, web_server: LiveServer) ->
     expect(page.locator("html")).to_have_attribute("lang", "it")
     expect(page.locator("#search-form button.primary")).to_have_text("Cerca")
     expect(page.locator('header nav a[href="/ingest.html"]')).to_have_text("Acquisizione")
-    expect(page.locator("#summary")).to_contain_text("risultati")
+    expect(page.locator("#summary")).to_contain_text("1 risultato in")
 
     with page.expect_navigation():
         page.locator("#lang").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#search-form button.primary")).to_have_text("Search")
     expect(page.locator('header nav a[href="/ingest.html"]')).to_have_text("Ingest")
-    expect(page.locator("#summary")).to_contain_text("results")
+    expect(page.locator("#summary")).to_contain_text("1 result in")
     expect(page.locator("#facets h3").first).to_have_text("Type")
     # The search survives the switch.
     expect(page.locator("#q")).to_have_value("Menschenrechte")

@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 from tests.web._archive import THREAD_SUBJECT
 from tests.web.conftest import LiveServer, screenshot
 
+HIT_DATES = "(els) => els.map((e) => e.dataset.date)"
+
 
 def url_params(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query)
@@ -36,6 +38,15 @@ def test_search_with_highlight_facet_click_and_back_button(page: Page, web_serve
         "aria-pressed", "true"
     )
     screenshot(page, "search-facet")
+
+    # The other types stay on offer; a second one is OR-ed in.
+    email = page.locator('#facets button[data-facet="type"][data-value="email"]')
+    expect(email).to_have_attribute("aria-pressed", "false")
+    email.click()
+    assert url_params(page)["filter"] == ["type:pdf", "type:email"]
+    expect(page.locator("#results .hit", has_text="reclamo_118.eml")).to_be_visible()
+    page.go_back()
+    expect(page.locator("#results .hit")).to_have_count(1)
 
     # The chip removes the filter; the back button brings it back.
     page.locator('.chip[data-chip="type:pdf"]').click()
@@ -106,17 +117,17 @@ def test_suggestions_keyboard_and_syntax_help(page: Page, web_server: LiveServer
 
 
 def test_pagination_and_sort_live_in_the_url(page: Page, web_server: LiveServer) -> None:
-    page.goto(f"{web_server.url}/?sort=date_asc")
+    page.goto(f"{web_server.url}/?sort=date_asc&limit=4")
     expect(page.locator("#sort")).to_have_value("date_asc")
     expect(page.locator("#results .hit").first).to_be_visible()
-    first_page = [d for d in page.locator("#results .hit").evaluate_all("(els) => els.map((e) => e.dataset.date)")]
+    first_page = page.locator("#results .hit").evaluate_all(HIT_DATES)
     assert first_page == sorted(first_page)
     # More than one page of results: the pager's "next" moves the offset in the URL.
     expect(page.locator("#pager a.next")).to_be_visible()
     page.locator("#pager a.next").click()
     expect(page.locator("#pager .current")).to_have_text("2")
-    assert url_params(page)["offset"] == ["20"]
-    second_page = page.locator("#results .hit").evaluate_all("(els) => els.map((e) => e.dataset.date)")
+    assert url_params(page)["offset"] == ["4"]
+    second_page = page.locator("#results .hit").evaluate_all(HIT_DATES)
     assert second_page and min(second_page) >= max(first_page)
     page.locator("#sort").select_option("date_desc")
     expect(page.locator("#pager .current")).to_have_text("1")

@@ -87,24 +87,28 @@ function badges(data, config) {
   return wrap;
 }
 
-// HOOK (corrections): another component owns `POST /api/documents/{id}/corrections`. The control is
-// shown only when /api/ui/config says that route exists; it sends {complaint, category} as JSON.
+// HOOK (corrections): another component owns `POST /api/documents/{id}/corrections`, taking
+// {kind: "complaint" | "category", value}. The control appears only when /api/ui/config reports
+// that route; one correction is sent per changed field.
 function correctionControl(data, config) {
-  if (!config || !config.corrections) return el("span", { class: "muted small", id: "corrections-hook", hidden: true });
+  if (!config || !config.corrections) return el("span", { id: "corrections-hook", hidden: true });
   const ann = data.annotations || {};
   const complaint = el("input", { type: "checkbox", id: "fix-complaint", checked: Boolean(ann.complaint) });
-  const category = el("input", { id: "fix-category", value: ann.category || "", size: 12, "aria-label": t("category") });
+  const categories = config.categories && config.categories.length ? config.categories : [ann.category || "other"];
+  const category = el("select", { id: "fix-category", "aria-label": t("category") },
+    categories.map((c) => el("option", { value: c, selected: c === ann.category }, c)));
   const status = el("span", { class: "muted small", role: "status" });
+  const send = (kind, value) => fetchJson(`/api/documents/${encodeURIComponent(data.id)}/corrections`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ kind, value }),
+  });
   return el("details", { class: "correct", id: "corrections" },
     el("summary", {}, t("correct")),
     el("form", {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          await fetchJson(`/api/documents/${encodeURIComponent(data.id)}/corrections`, {
-            method: "POST", headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ complaint: complaint.checked, category: category.value.trim() }),
-          });
+          if (complaint.checked !== Boolean(ann.complaint)) await send("complaint", complaint.checked);
+          if (category.value !== ann.category) await send("category", category.value);
           status.textContent = t("correctionSaved");
         } catch (err) { status.textContent = err.message; }
       },
@@ -204,6 +208,9 @@ function preview(data) {
       count > PREVIEW_PAGES ? el("p", { class: "muted" }, `… ${count - PREVIEW_PAGES} ${t("pages")}`) : null);
   } else if (data.mime_type.startsWith("image/") && ["png", "jpeg", "gif", "webp"].includes(data.mime_type.split("/")[1])) {
     body = el("img", { src: original, alt: data.filename, class: "image-preview", id: "preview-image" });
+  } else if (data.mime_type.startsWith("text/") || data.mime_type.startsWith("message/")) {
+    // The text above is the readable form; the original is one click away.
+    return section("preview", t("original"), links);
   } else {
     body = el("p", { class: "muted" }, t("noPreview"));
   }
@@ -231,6 +238,8 @@ function textSection(data, q) {
       marks[cursor].scrollIntoView({ block: "center" });
     },
   }, "↓");
+  next.setAttribute("aria-label", t("nextMatch"));
+  next.title = t("nextMatch");
   const info = q
     ? el("p", { class: "muted", id: "match-count" }, `${t("highlightOf")}: “${q}” — ${total} ${t("matches")} `, total ? next : null)
     : null;
@@ -268,5 +277,14 @@ async function loadDocument() {
   );
   main.setAttribute("aria-busy", "false");
 }
+
+// Keyboard: n jumps to the next match of the query in the text.
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (target && (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable)) return;
+  const next = document.getElementById("next-match");
+  if (next) { event.preventDefault(); next.click(); }
+});
 
 document.addEventListener("DOMContentLoaded", loadDocument);

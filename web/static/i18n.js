@@ -4,7 +4,7 @@
 const FALDONE_TEXT = {
   it: {
     search: "Cerca", placeholder: "Cerca nell'archivio: parole, \"frasi\", from:rossi, date:2024-03",
-    results: "risultati", in: "in", noResults: "Nessun risultato.", original: "Originale", open: "Apri",
+    results: "risultati", result: "risultato", in: "in", noResults: "Nessun risultato.", original: "Originale", open: "Apri",
     download: "Scarica", page: "pag.", pages: "pagine",
     facets: {
       type: "Tipo", language: "Lingua", category: "Categoria", source: "Fonte", sender: "Mittente",
@@ -12,6 +12,8 @@ const FALDONE_TEXT = {
       phone: "Telefoni", iban: "IBAN", codice_fiscale: "Codice fiscale", partita_iva: "Partita IVA",
       money: "Importi", date_mentioned: "Date citate", reference: "Riferimenti", complaint: "Reclamo",
       sentiment: "Sentiment", year: "Anno", month: "Mese", date: "Data", hold: "Blocco legale", tags: "Etichette",
+      supplier_name: "Fornitore", invoice_number: "Numero fattura", document_type: "Tipo documento", pec_type: "PEC",
+      signer: "Firmatario",
     },
     values: {
       true: "sì", false: "no", negative: "negativo", neutral: "neutro", positive: "positivo",
@@ -28,7 +30,7 @@ const FALDONE_TEXT = {
       ["date:[2024-01-01 TO 2024-03-31]", "intervallo di date"], ["date:2024-03", "un mese intero"],
       ["sentiment:<-0.5", "confronto"], ["complaint:true", "solo reclami"],
     ],
-    suggestions: "Suggerimenti", savedSearches: "Ricerche salvate", save: "Salva ricerca", saveName: "Nome della ricerca",
+    suggestions: "Suggerimenti", savedSearches: "Ricerche salvate", save: "Salva ricerca", saveName: "Nome della ricerca", saveNameShort: "Nome…",
     deleteSaved: "Elimina ricerca salvata", noSaved: "Nessuna ricerca salvata.", filters: "Filtri",
     clear: "Rimuovi filtro", clearAll: "Rimuovi tutti", facetsLabel: "Filtri per campo", more: "altri",
     keyboard: "Tasti: / cerca · j/k risultato successivo/precedente · Invio apre",
@@ -36,7 +38,7 @@ const FALDONE_TEXT = {
     thread: "Conversazione", complaint: "Reclamo", noComplaint: "Non è un reclamo", sentiment: "Sentiment",
     category: "Categoria", unreadable: "Non leggibile", preview: "Anteprima", openOriginal: "Apri l'originale",
     noPreview: "Anteprima non disponibile per questo tipo di file.", thisDoc: "questo documento",
-    matches: "occorrenze", highlightOf: "Evidenziato", correct: "Correggi", correctionSaved: "Correzione salvata",
+    matches: "occorrenze", nextMatch: "Occorrenza successiva (n)", highlightOf: "Evidenziato", correct: "Correggi", correctionSaved: "Correzione salvata",
     correctionsUnavailable: "Correzione non ancora disponibile",
     filename: "File", mime: "Tipo MIME", date: "Data", size: "Dimensione", source: "Fonte",
     from: "Da", to: "A", cc: "Cc", subject: "Oggetto", messageId: "Message-ID", ocr: "OCR",
@@ -49,7 +51,7 @@ const FALDONE_TEXT = {
   },
   en: {
     search: "Search", placeholder: "Search the archive: words, \"phrases\", from:rossi, date:2024-03",
-    results: "results", in: "in", noResults: "No results.", original: "Original", open: "Open",
+    results: "results", result: "result", in: "in", noResults: "No results.", original: "Original", open: "Open",
     download: "Download", page: "p.", pages: "pages",
     facets: {
       type: "Type", language: "Language", category: "Category", source: "Source", sender: "Sender",
@@ -57,6 +59,8 @@ const FALDONE_TEXT = {
       phone: "Phones", iban: "IBAN", codice_fiscale: "Tax code", partita_iva: "VAT number",
       money: "Amounts", date_mentioned: "Dates mentioned", reference: "References", complaint: "Complaint",
       sentiment: "Sentiment", year: "Year", month: "Month", date: "Date", hold: "Legal hold", tags: "Tags",
+      supplier_name: "Supplier", invoice_number: "Invoice number", document_type: "Document type", pec_type: "PEC",
+      signer: "Signer",
     },
     values: {
       true: "yes", false: "no", negative: "negative", neutral: "neutral", positive: "positive",
@@ -73,7 +77,7 @@ const FALDONE_TEXT = {
       ["date:[2024-01-01 TO 2024-03-31]", "date range"], ["date:2024-03", "a whole month"],
       ["sentiment:<-0.5", "comparison"], ["complaint:true", "complaints only"],
     ],
-    suggestions: "Suggestions", savedSearches: "Saved searches", save: "Save search", saveName: "Name of the search",
+    suggestions: "Suggestions", savedSearches: "Saved searches", save: "Save search", saveName: "Name of the search", saveNameShort: "Name…",
     deleteSaved: "Delete saved search", noSaved: "No saved searches.", filters: "Filters",
     clear: "Remove filter", clearAll: "Remove all", facetsLabel: "Filters by field", more: "more",
     keyboard: "Keys: / search · j/k next/previous result · Enter opens",
@@ -81,7 +85,7 @@ const FALDONE_TEXT = {
     thread: "Thread", complaint: "Complaint", noComplaint: "Not a complaint", sentiment: "Sentiment",
     category: "Category", unreadable: "Unreadable", preview: "Preview", openOriginal: "Open the original",
     noPreview: "No preview for this type of file.", thisDoc: "this document",
-    matches: "matches", highlightOf: "Highlighted", correct: "Correct", correctionSaved: "Correction saved",
+    matches: "matches", nextMatch: "Next match (n)", highlightOf: "Highlighted", correct: "Correct", correctionSaved: "Correction saved",
     correctionsUnavailable: "Corrections not available yet",
     filename: "File", mime: "MIME type", date: "Date", size: "Size", source: "Source",
     from: "From", to: "To", cc: "Cc", subject: "Subject", messageId: "Message-ID", ocr: "OCR",
@@ -160,10 +164,24 @@ function showError(message) {
   box.textContent = message || "";
 }
 
+// The session's CSRF token (double submit: the server sets the `faldone_csrf` cookie).
+function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)faldone_csrf=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : "";
+}
+
+function goToLogin() {
+  location.assign(`/login?${new URLSearchParams({ next: location.pathname + location.search }).toString()}`);
+}
+
 async function fetchJson(url, options) {
-  const response = await fetch(url, options);
+  const opts = { ...(options || {}) };
+  const method = (opts.method || "GET").toUpperCase();
+  if (!["GET", "HEAD"].includes(method)) opts.headers = { ...(opts.headers || {}), "X-CSRF-Token": csrfToken() };
+  const response = await fetch(url, opts);
   let data = null;
   try { data = await response.json(); } catch (_) { data = null; }
+  if (response.status === 401) goToLogin();
   if (!response.ok) {
     const err = (data && data.error) || {};
     const position = err.position !== undefined ? ` (pos. ${err.position})` : "";

@@ -73,10 +73,12 @@ function uploadOne(file) {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/documents");
+    xhr.setRequestHeader("X-CSRF-Token", csrfToken());
     xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total); });
     xhr.addEventListener("load", () => {
       let data = null;
       try { data = JSON.parse(xhr.responseText); } catch (_) { data = null; }
+      if (xhr.status === 401) { goToLogin(); return; }
       if (xhr.status >= 200 && xhr.status < 300 && data) {
         bar.value = 100;
         const job = data.jobs[0];

@@ -2,12 +2,18 @@
 // shared, and the back button walks through earlier searches.
 "use strict";
 
-const PAGE_SIZE = 20;
+const DEFAULT_PAGE_SIZE = 20;
 const FACET_SIZE = 8;
 // Keyword facets in sidebar order; fields the index lacks (e.g. hold, tags) are dropped by /api/ui/config.
 let FACETS = ["type", "source", "language", "category", "customer", "sender", "person", "org", "loc",
   "email_address", "phone", "iban", "codice_fiscale", "partita_iva", "money", "reference", "date_mentioned"];
 const SENTIMENT = { negative: "sentiment:<-0.3", neutral: "sentiment:[-0.3 TO 0.3]", positive: "sentiment:>0.3" };
+
+// Results per page: 20, or `limit` from the URL (1–100).
+function pageSize(p) {
+  const n = Number(p.get("limit"));
+  return Number.isInteger(n) && n >= 1 && n <= 100 ? n : DEFAULT_PAGE_SIZE;
+}
 
 function params() {
   return new URLSearchParams(location.search);
@@ -48,7 +54,7 @@ function apiParams(p) {
   if (range) { api.set("date_from", range[0]); api.set("date_to", range[1]); }
   api.set("sort", p.get("sort") || "relevance");
   api.set("offset", p.get("offset") || "0");
-  api.set("limit", String(PAGE_SIZE));
+  api.set("limit", String(pageSize(p)));
   api.set("facets", FACETS.join(","));
   api.set("facet_size", String(FACET_SIZE));
   return api;
@@ -61,6 +67,7 @@ function facetParams(p) {
   const range = dateRange(p.get("date"));
   if (range) { api.set("date_from", range[0]); api.set("date_to", range[1]); }
   if (SENTIMENT[p.get("sentiment")]) api.set("sentiment", p.get("sentiment"));
+  api.set("facet_size", String(FACET_SIZE));
   return api;
 }
 
@@ -125,7 +132,9 @@ function renderFacets(data, extra, p) {
   const nav = document.getElementById("facets");
   const active = p.getAll("filter");
   const groups = [];
-  const keyword = (field) => facetGroup(field, data.facets[field] || [],
+  // A field with a selected value shows its other values too (counted without that selection).
+  const counts = (field) => (extra && extra.keyword && extra.keyword[field]) || data.facets[field] || [];
+  const keyword = (field) => facetGroup(field, counts(field),
     (v) => active.includes(`${field}:${v}`), (v) => toggleFilter(field, v));
   groups.push(keyword("type"), keyword("source"));
   if (extra) {
@@ -235,12 +244,13 @@ function renderHits(data, p) {
 function renderPager(data, p) {
   const pager = document.getElementById("pager");
   const offset = Number(p.get("offset") || 0);
-  const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
-  const current = Math.floor(offset / PAGE_SIZE) + 1;
+  const size = pageSize(p);
+  const pages = Math.max(1, Math.ceil(data.total / size));
+  const current = Math.floor(offset / size) + 1;
   if (pages <= 1) { pager.replaceChildren(); return; }
   const link = (label, pageNumber, attrs) => {
     const next = new URLSearchParams(p);
-    if (pageNumber > 1) next.set("offset", String((pageNumber - 1) * PAGE_SIZE)); else next.delete("offset");
+    if (pageNumber > 1) next.set("offset", String((pageNumber - 1) * size)); else next.delete("offset");
     return el("a", { href: "/?" + next.toString(), ...attrs, onclick: (e) => { e.preventDefault(); go(next); window.scrollTo(0, 0); } }, label);
   };
   const items = [];
@@ -270,7 +280,7 @@ async function runSearch() {
     ]);
     if (seq !== searchSeq) return;
     showError("");
-    document.getElementById("summary").textContent = `${data.total} ${t("results")} ${t("in")} ${data.took_ms} ms`;
+    document.getElementById("summary").textContent = `${data.total} ${t(data.total === 1 ? "result" : "results")} ${t("in")} ${data.took_ms} ms`;
     renderFacets(data, extra, p);
     renderChips(p);
     renderHits(data, p);
@@ -382,7 +392,10 @@ async function loadSaved() {
     el("a", { href: item.url, onclick: (e) => { e.preventDefault(); history.pushState(null, "", item.url); runSearch(); } }, item.name),
     el("button", {
       type: "button", class: "icon", "aria-label": `${t("deleteSaved")}: ${item.name}`, title: t("deleteSaved"),
-      onclick: async () => { await fetch(`/api/ui/saved-searches/${item.id}`, { method: "DELETE" }); loadSaved(); },
+      onclick: async () => {
+        try { await fetchJson(`/api/ui/saved-searches/${item.id}`, { method: "DELETE" }); } catch (err) { showError(err.message); }
+        loadSaved();
+      },
     }, "✕"))));
 }
 

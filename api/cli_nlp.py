@@ -1,0 +1,97 @@
+"""The `faldone customers` and `faldone nlp` sub-commands.
+
+    faldone customers import customers.csv   # name,code,vat_id,emails,aliases (";" inside cells)
+    faldone customers list
+    faldone nlp train [--include-test]       # shipped data + corrections -> <data_dir>/models/
+
+`register(subparsers)` adds them to the main parser; `COMMANDS` maps each
+command name to its handler `(settings, args) -> exit code`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from core.catalog import Catalog
+from core.settings import Settings
+
+__all__ = ["COMMANDS", "cmd_customers", "cmd_nlp", "register"]
+
+console = Console()
+
+
+def register(subparsers: Any) -> None:
+    """Add the `customers` and `nlp` sub-commands to the `faldone` parser's subparsers."""
+    customers = subparsers.add_parser("customers", help="the customer registry: import a CSV, list")
+    customers.add_argument("action", choices=["import", "list"])
+    customers.add_argument("file", nargs="?", help="CSV with the header name,code,vat_id,emails,aliases")
+    nlp = subparsers.add_parser("nlp", help="NLP models: retrain the classifier from data and corrections")
+    nlp.add_argument("action", choices=["train"])
+    nlp.add_argument(
+        "--include-test",
+        action="store_true",
+        help="train on the held-out test split too (no more honest bench)",
+    )
+
+
+def cmd_customers(settings: Settings, args: argparse.Namespace) -> int:
+    from core.customers import CustomerImportError, import_csv, load_customers
+
+    settings.ensure_dirs()
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        if args.action == "import":
+            if not args.file:
+                console.print("[red]faldone customers import FILE.csv[/red]")
+                return 2
+            path = Path(args.file)
+            if not path.is_file():
+                console.print(f"[red]Not found / non trovato: {path}[/red]")
+                return 2
+            try:
+                count = import_csv(catalog, path)
+            except (CustomerImportError, UnicodeDecodeError) as err:
+                console.print(f"[red]{err}[/red]")
+                return 2
+            console.print(f"{count} customers imported / clienti importati")
+            console.print("Documents already indexed are linked when reprocessed (`faldone jobs reprocess`).")
+            return 0
+        table = Table("name", "codes", "VAT", "e-mails", "aliases")
+        for customer in load_customers(catalog):
+            table.add_row(
+                customer.name,
+                "; ".join(customer.codes),
+                customer.vat_id,
+                "; ".join(customer.emails),
+                "; ".join(customer.aliases),
+            )
+        console.print(table)
+        return 0
+    finally:
+        catalog.close()
+
+
+def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
+    from nlp.training import train_and_save
+
+    settings.ensure_dirs()
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        with console.status("Training / addestramento…"):
+            path = train_and_save(settings.data_dir / "models", catalog, include_test=args.include_test)
+    finally:
+        catalog.close()
+    console.print(f"weights written to {path}; the worker uses them from its next batch")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "customers": cmd_customers,
+    "nlp": cmd_nlp,
+}

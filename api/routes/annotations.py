@@ -1,0 +1,114 @@
+"""Corrections of a document's annotations: category, complaint flag, entities.
+
+``POST /api/documents/{id}/corrections`` with ``{"kind": ..., "value": ...}`` (kinds
+and values: `core.corrections`) validates the correction, stores it, applies it
+to the stored document at once (so the document page and the catalog show it),
+and queues the document's job again so that the search index follows; the
+worker re-applies every stored correction after NLP, so corrections survive that
+reprocessing and any later one. ``GET`` lists a document's corrections.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from api.errors import BadRequest, NotFound
+from api.state import AppState, get_state
+from core.catalog import Catalog, utcnow
+from core.corrections import KINDS, CorrectionRecord, add_correction, corrections_for
+from core.document import Document
+from core.models import DocumentRow, JobRow
+from nlp.corrections import InvalidCorrectionError, apply_corrections, validate_correction
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/documents", tags=["annotations"])
+
+
+class CorrectionIn(BaseModel):
+    """A correction as the client sends it."""
+
+    kind: str = Field(description=f"one of {', '.join(KINDS)}")
+    value: Any = Field(description="category name, true/false, or {label, value[, text]} for entities")
+
+
+def _user(request: Request) -> str:
+    principal = getattr(request.state, "principal", None)
+    return str(getattr(principal, "username", "") or "")
+
+
+def _apply_and_requeue(
+    catalog: Catalog, doc_id: str, record: CorrectionRecord
+) -> tuple[Document, int | None]:
+    """Apply one correction to the stored document; queue its job again. Returns (document, job id)."""
+    with catalog.session() as session, session.begin():
+        row = session.get(DocumentRow, doc_id)
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        doc = Document.from_dict(row.data)
+        apply_corrections(doc, [record])
+        row.data = doc.to_dict()
+        row.category = doc.annotations.category
+        row.complaint = doc.annotations.complaint
+        row.sentiment = doc.annotations.sentiment
+        job = session.get(JobRow, row.job_id) if row.job_id is not None else None
+        requeued = None
+        if job is not None and job.state in ("done", "failed"):
+            job.state, job.attempts, job.available_at = "queued", 0, utcnow()
+            requeued = job.id
+        elif job is not None:
+            requeued = job.id  # queued or running: the run to come re-applies the correction
+    return doc, requeued
+
+
+@router.post(
+    "/{doc_id}/corrections",
+    status_code=201,
+    summary="Correct a document's category, complaint flag or entities",
+)
+def post_correction(
+    doc_id: str,
+    body: CorrectionIn,
+    request: Request,
+    state: Annotated[AppState, Depends(get_state)],
+) -> dict[str, Any]:
+    if state.catalog.document(doc_id) is None:
+        raise NotFound(f"no document {doc_id}")
+    try:
+        value = validate_correction(body.kind, body.value)
+    except InvalidCorrectionError as err:
+        raise BadRequest(str(err), kind=body.kind) from err
+    record = add_correction(state.catalog, doc_id, body.kind, value, _user(request))
+    doc, job_id = _apply_and_requeue(state.catalog, doc_id, record)
+    ann = doc.annotations
+    return {
+        "correction": record.to_dict(),
+        "annotations": {
+            "category": ann.category,
+            "complaint": ann.complaint,
+            "complaint_probability": ann.complaint_probability,
+            "entities": [
+                {
+                    "label": e.label,
+                    "value": e.value,
+                    "text": e.text,
+                    "start": e.start,
+                    "end": e.end,
+                    "source": e.source,
+                }
+                for e in ann.entities
+            ],
+        },
+        "reprocess_job_id": job_id,
+    }
+
+
+@router.get("/{doc_id}/corrections", summary="A document's corrections, oldest first")
+def get_corrections(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    if state.catalog.document(doc_id) is None:
+        raise NotFound(f"no document {doc_id}")
+    records = corrections_for(state.catalog, [doc_id]).get(doc_id, [])
+    return {"document_id": doc_id, "corrections": [r.to_dict() for r in records]}

@@ -1,0 +1,153 @@
+"""Login, logout, the current user, password changes and personal API keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.auth import LoginLimiter, clear_session_cookies, session_token, set_session_cookies
+from api.errors import ApiError, BadRequest, NotFound
+from api.state import AppState, Unauthenticated, get_state
+from core.users import UserError, Users
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+class TooManyRequests(ApiError):
+    status = 429
+    code = "too_many_attempts"
+
+
+class LoginBody(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class PasswordBody(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class KeyBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+def _limiter(request: Request) -> LoginLimiter:
+    limiter: LoginLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+@router.post("/login", summary="Log in with a user name and password; sets the session cookie")
+def login(body: LoginBody, request: Request) -> JSONResponse:
+    base: AppState = request.app.state.faldone
+    limiter, ip = _limiter(request), _ip(request)
+    wait = limiter.retry_after(body.username, ip)
+    if wait:
+        raise TooManyRequests("too many failed logins; try again later", retry_after=wait)
+    users = Users(base.catalog)
+    principal = users.authenticate(body.username, body.password)
+    if principal is None or principal.user_id is None:
+        limiter.failed(body.username, ip)
+        base.audit.record(body.username[:64], "", "auth.login_failed", ip=ip)
+        raise Unauthenticated("wrong user name or password")
+    limiter.succeeded(body.username)
+    token, csrf = users.new_session(principal.user_id)
+    base.audit.record(principal.username, principal.role, "auth.login", ip=ip)
+    response = JSONResponse(
+        {
+            "username": principal.username,
+            "role": principal.role,
+            "must_change_password": principal.must_change_password,
+            "csrf_token": csrf,
+        }
+    )
+    set_session_cookies(response, request, users.sign(token), csrf)
+    return response
+
+
+@router.post("/logout", summary="End the session")
+def logout(request: Request, state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+    token = session_token(request, state)
+    if token:
+        Users(state.catalog).end_session(token)
+    response = JSONResponse({"ok": True})
+    clear_session_cookies(response)
+    return response
+
+
+@router.get("/me", summary="Who I am: user name, role, groups")
+def me(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    p = state.principal
+    return {
+        "username": p.username,
+        "role": p.role,
+        "groups": sorted(p.groups),
+        "via": p.via,
+        "must_change_password": p.must_change_password,
+        "csrf_token": p.csrf,
+    }
+
+
+@router.post("/password", summary="Change my password (ends my other sessions)")
+def change_password(
+    body: PasswordBody, request: Request, state: Annotated[AppState, Depends(get_state)]
+) -> JSONResponse:
+    p = state.principal
+    users = Users(state.catalog)
+    if p.user_id is None:
+        raise BadRequest("the local admin has no password")
+    limiter, ip = _limiter(request), _ip(request)
+    if limiter.retry_after(p.username, ip):
+        raise TooManyRequests("too many failed attempts; try again later")
+    if users.authenticate(p.username, body.current_password) is None:
+        limiter.failed(p.username, ip)
+        raise BadRequest("the current password is wrong")
+    if body.new_password == body.current_password:
+        raise BadRequest("choose a new password")
+    try:
+        users.set_password(p.username, body.new_password)
+    except UserError as err:
+        raise BadRequest(str(err)) from err
+    state.audit.record(p.username, p.role, "auth.password_changed", ip=ip)
+    response = JSONResponse({"ok": True})
+    if p.via == "session":
+        token, csrf = users.new_session(p.user_id)
+        set_session_cookies(response, request, users.sign(token), csrf)
+    return response
+
+
+@router.get("/keys", summary="My API keys (never the keys themselves)")
+def list_keys(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    if state.principal.user_id is None:
+        return {"keys": []}
+    return {"keys": Users(state.catalog).api_keys(state.principal.user_id)}
+
+
+@router.post("/keys", status_code=201, summary="Create an API key; the key is shown only in this answer")
+def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+    p = state.principal
+    if p.user_id is None:
+        raise BadRequest("the local admin cannot hold API keys")
+    key_id, key = Users(state.catalog).create_api_key(p.user_id, body.name)
+    state.audit.record(
+        p.username, p.role, "auth.api_key_created", target=str(key_id), detail={"name": body.name}
+    )
+    return {"id": key_id, "name": body.name, "key": key}
+
+
+@router.delete("/keys/{key_id}", status_code=204, summary="Revoke one of my API keys")
+def revoke_key(key_id: int, state: Annotated[AppState, Depends(get_state)]) -> Response:
+    p = state.principal
+    if p.user_id is None or not Users(state.catalog).revoke_api_key(p.user_id, key_id):
+        raise NotFound(f"no API key {key_id}")
+    state.audit.record(p.username, p.role, "auth.api_key_revoked", target=str(key_id))
+    return Response(status_code=204)

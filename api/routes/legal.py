@@ -1,0 +1,364 @@
+"""Legal: holds (matters), deletion, retention, exports and the audit log (legal and admin).
+
+Holds bind everyone, so the checks that protect held documents use the unscoped
+catalog and index (`state.base`); what a user is *shown* is always scoped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
+from api.state import AppState, get_state
+from core.export import ExportError, ExportTooLarge, plan_export, stream_export
+from core.holds import HoldError, Holds, matching_ids
+from core.retention import (
+    DocumentHeld,
+    Retention,
+    RetentionError,
+    RetentionReport,
+    delete_family,
+    flush_deletions,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["legal"])
+
+State = Annotated[AppState, Depends(get_state)]
+MAX_AUDIT_PAGE = 500
+
+
+class Conflict(ApiError):
+    status = 409
+    code = "conflict"
+
+
+class MatterBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    custodian: str = Field(default="", max_length=200)
+    query: str = Field(default="", max_length=4000)
+    document_ids: list[str] = Field(default_factory=list, max_length=10_000)
+
+
+class DocumentsBody(BaseModel):
+    document_ids: list[str] = Field(min_length=1, max_length=10_000)
+
+
+class ReleaseBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class PolicyBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(default="", max_length=64)
+    source_pattern: str = Field(default="", max_length=255)
+    years: int = Field(default=0, ge=0, le=200)
+    months: int = Field(default=0, ge=0, le=2400)
+    days: int = Field(default=0, ge=0, le=100_000)
+    basis: str = Field(default="date", description="'date' (document date) or 'ingested_at'")
+
+
+def _base(state: AppState) -> AppState:
+    assert state.base is not None
+    return state.base
+
+
+def _audit(state: AppState, action: str, target: str = "", **detail: Any) -> None:
+    state.audit.record(state.principal.username, state.principal.role, action, target=target, detail=detail)
+
+
+def _holds(state: AppState) -> Holds:
+    """Holds as they bind: every document, whoever asks."""
+    base = _base(state)
+    return Holds(base.catalog, base.backend)
+
+
+def _visible(state: AppState, ids: list[str]) -> list[str]:
+    return [i for i in ids if state.catalog.document(i) is not None]
+
+
+# -- holds -------------------------------------------------------------------------
+
+
+@router.get("/api/legal/matters", summary="Legal matters and their holds")
+def list_matters(state: State, include_released: bool = True) -> dict[str, Any]:
+    return {"matters": [m.to_dict() for m in _holds(state).matters(include_released=include_released)]}
+
+
+@router.post("/api/legal/matters", status_code=201, summary="Open a matter: hold documents by query or id")
+def create_matter(body: MatterBody, state: State) -> dict[str, Any]:
+    ids = body.document_ids
+    if any(state.catalog.document(i) is None for i in ids):
+        raise NotFound("unknown documents in document_ids")
+    # The snapshot of the query is taken with the creator's view; the query itself binds everyone.
+    holds = Holds(_base(state).catalog, state.backend)
+    try:
+        matter = holds.create(
+            body.name,
+            created_by=state.principal.username,
+            description=body.description,
+            custodian=body.custodian,
+            query=body.query,
+            document_ids=ids,
+        )
+    except HoldError as err:
+        raise BadRequest(str(err)) from err
+    _audit(state, "hold.created", str(matter.id), name=matter.name, query=matter.query, documents=ids)
+    return matter.to_dict()
+
+
+@router.get("/api/legal/matters/{matter_id}", summary="A matter with the documents it holds")
+def get_matter(
+    matter_id: int, state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+) -> dict[str, Any]:
+    holds = _holds(state)
+    matter = holds.get(matter_id)
+    if matter is None:
+        raise NotFound(f"no matter {matter_id}")
+    ids = _visible(state, holds.document_ids(matter_id))
+    data = matter.to_dict()
+    data.update(documents=len(ids), document_ids=ids[:limit])
+    return data
+
+
+@router.post("/api/legal/matters/{matter_id}/documents", summary="Hold more documents in a matter")
+def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> dict[str, Any]:
+    if any(state.catalog.document(i) is None for i in body.document_ids):
+        raise NotFound("unknown documents in document_ids")
+    try:
+        added = _holds(state).add_documents(matter_id, body.document_ids)
+    except HoldError as err:
+        raise NotFound(str(err)) from err
+    _audit(state, "hold.documents_added", str(matter_id), documents=body.document_ids)
+    return {"added": added}
+
+
+@router.post("/api/legal/matters/{matter_id}/release", summary="Release a hold (audited, with a reason)")
+def release_matter(matter_id: int, body: ReleaseBody, state: State) -> dict[str, Any]:
+    holds = _holds(state)
+    if holds.get(matter_id) is None:
+        raise NotFound(f"no matter {matter_id}")
+    try:
+        matter = holds.release(matter_id, released_by=state.principal.username, reason=body.reason)
+    except HoldError as err:
+        raise Conflict(str(err)) from err
+    _audit(state, "hold.released", str(matter_id), name=matter.name, reason=body.reason)
+    return matter.to_dict()
+
+
+# -- deletion and retention ----------------------------------------------------------
+
+
+@router.delete(
+    "/api/documents/{doc_id}", tags=["documents"], summary="Delete a document with its attachments"
+)
+def delete_document(doc_id: str, state: State) -> dict[str, Any]:
+    doc = state.catalog.document(doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id}")
+    base = _base(state)
+    try:
+        ids = delete_family(
+            base.catalog,
+            base.archive,
+            _holds(state),
+            doc_id,
+            actor=state.principal.username,
+            role=state.principal.role,
+            audit=state.audit,
+            reason="deleted by user",
+        )
+    except DocumentHeld as held:
+        raise Conflict(str(held), matters=held.matters) from held
+    except RetentionError as err:
+        raise BadRequest(str(err)) from err
+    indexed = flush_deletions(base.settings, base.catalog)
+    base.backend.refresh()
+    return {"deleted": ids, "index_updated": indexed}
+
+
+def _retention(state: AppState) -> Retention:
+    base = _base(state)
+    return Retention(base.catalog, base.archive, _holds(state))
+
+
+@router.get("/api/legal/retention/policies", summary="Retention policies")
+def list_policies(state: State) -> dict[str, Any]:
+    return {"policies": _retention(state).policies()}
+
+
+@router.put("/api/legal/retention/policies", summary="Create or change a retention policy")
+def set_policy(body: PolicyBody, state: State) -> dict[str, Any]:
+    try:
+        policy = _retention(state).set_policy(**body.model_dump(), created_by=state.principal.username)
+    except RetentionError as err:
+        raise BadRequest(str(err)) from err
+    _audit(state, "retention.policy_set", body.name, **body.model_dump())
+    return policy
+
+
+@router.delete("/api/legal/retention/policies/{name}", status_code=204, summary="Remove a retention policy")
+def delete_policy(name: str, state: State) -> Response:
+    if not _retention(state).delete_policy(name):
+        raise NotFound(f"no policy {name!r}")
+    _audit(state, "retention.policy_deleted", name)
+    return Response(status_code=204)
+
+
+def _report_view(report: dict[str, Any], visible: set[str]) -> dict[str, Any]:
+    """Only families this user may see are named."""
+    for key in ("expired", "held"):
+        report[key] = [e for e in report[key] if e["root_id"] in visible]
+    return report
+
+
+def _visible_roots(state: AppState, report: RetentionReport) -> set[str]:
+    return {e.root_id for e in report.expired + report.held if state.catalog.document(e.root_id) is not None}
+
+
+@router.get(
+    "/api/legal/retention/report", summary="Dry run: what retention would delete now, and what holds keep"
+)
+def retention_report(state: State) -> dict[str, Any]:
+    report = _retention(state).evaluate()
+    return _report_view(report.to_dict(), _visible_roots(state, report))
+
+
+@router.post(
+    "/api/legal/retention/run", summary="Apply retention: delete expired families that no hold keeps"
+)
+def retention_run(state: State) -> dict[str, Any]:
+    base = _base(state)
+    retention = _retention(state)
+    report = retention.evaluate()
+    visible = _visible_roots(state, report)
+    report = retention.apply(
+        report, actor=state.principal.username, role=state.principal.role, audit=state.audit
+    )
+    flush_deletions(base.settings, base.catalog)
+    base.backend.refresh()
+    return _report_view(report.to_dict(), visible)
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/api/legal/export",
+    summary="ZIP of originals, text, metadata (CSV, JSON) and a SHA-256 manifest, for a query or a matter",
+    response_class=StreamingResponse,
+)
+def export(
+    state: State,
+    q: Annotated[str | None, Query(max_length=4000)] = None,
+    matter_id: int | None = None,
+) -> StreamingResponse:
+    if (q is None) == (matter_id is None):
+        raise BadRequest("give either q (a query) or matter_id")
+    if matter_id is not None:
+        if _holds(state).get(matter_id) is None:
+            raise NotFound(f"no matter {matter_id}")
+        ids = _visible(state, _holds(state).document_ids(matter_id))
+    else:
+        state.backend.refresh()
+        ids = [doc_id for doc_id, _ in matching_ids(state.backend, q or "", limit=20_000)]
+    documents = (d for d in (state.catalog.document(i) for i in ids) if d is not None)
+    try:
+        plan = plan_export(documents)
+    except ExportTooLarge as err:
+        raise PayloadTooLarge(str(err), documents=err.documents, bytes=err.total_bytes) from err
+    except ExportError as err:
+        raise NotFound(str(err)) from err
+    description = {"query": q, "matter_id": matter_id, "by": state.principal.username}
+    _audit(
+        state,
+        "export",
+        f"matter:{matter_id}" if matter_id is not None else "query",
+        query=q,
+        matter_id=matter_id,
+        documents=[d.id for d in plan.documents],
+        sha256=[d.sha256 for d in plan.documents],
+        bytes=plan.total_bytes,
+    )
+    return StreamingResponse(
+        stream_export(plan, state.archive, description=description),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{plan.filename}"'},
+    )
+
+
+# -- audit log -----------------------------------------------------------------------
+
+
+def _audit_filters(
+    actor: str | None, action: str | None, target: str | None, since: datetime | None, until: datetime | None
+) -> dict[str, str]:
+    filters = {"actor": actor or "", "action": action or "", "target": target or ""}
+    if since:
+        filters["since"] = since.strftime("%Y-%m-%dT%H:%M:%S")
+    if until:
+        filters["until"] = until.strftime("%Y-%m-%dT%H:%M:%S.999999Z")
+    return filters
+
+
+@router.get("/api/audit", tags=["audit"], summary="Audit entries, newest first")
+def audit_entries(
+    state: State,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_AUDIT_PAGE)] = 100,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    target: Annotated[str | None, Query(max_length=255)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    log = state.audit
+    filters = _audit_filters(actor, action, target, since, until)
+    return {
+        "total": log.count(**filters),
+        "offset": offset,
+        "limit": limit,
+        "entries": [e.to_dict() for e in log.entries(offset=offset, limit=limit, **filters)],
+    }
+
+
+@router.get(
+    "/api/audit.csv",
+    tags=["audit"],
+    summary="The audit log as CSV (oldest first)",
+    response_class=StreamingResponse,
+)
+def audit_csv(
+    state: State,
+    actor: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    target: Annotated[str | None, Query(max_length=255)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> StreamingResponse:
+    filters = _audit_filters(actor, action, target, since, until)
+    _audit(state, "audit.exported", filters=filters)
+    return StreamingResponse(
+        state.audit.iter_csv(**filters),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="faldone-audit.csv"'},
+    )
+
+
+@router.get("/api/audit/verify", tags=["audit"], summary="Check the hash chain of the whole audit log")
+def audit_verify(state: State) -> dict[str, Any]:
+    result = state.audit.verify()
+    return {
+        "ok": result.ok,
+        "checked": result.checked,
+        "head_hash": result.head_hash,
+        "first_bad_id": result.first_bad_id,
+        "problem": result.problem,
+    }

@@ -1,0 +1,225 @@
+"""Quality metrics for the dashboard: `/api/metrics/…` (JSON, or CSV with ``format=csv``).
+
+Every endpoint takes the same scope: ``q`` (query language), repeatable
+``filter=field:value`` (as `/api/search`), ``date_from``/``date_to`` (days,
+inclusive). Figures come from the search backend (`api.metrics_service`);
+response times from the catalog's threads (`api.response_time`). Each figure
+carries ``link``: the search page listing exactly the documents it counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+
+from api.demo import DEMO_DOMAIN, DEMO_SOURCE
+from api.errors import BadRequest
+from api.metrics_service import (
+    BREAKDOWN_FIELDS,
+    COMPLAINT,
+    MENTION_FIELDS,
+    NEGATIVE_BELOW,
+    Scope,
+    breakdown,
+    top_entities,
+    trend,
+)
+from api.response_time import parse_domains, response_times
+from api.routes.search import parse_filters
+from api.state import AppState, get_state
+from index.query import parse
+
+__all__ = ["DEFAULT_SLA_HOURS", "router"]
+
+router = APIRouter(prefix="/api/metrics", tags=["metrics"])
+
+DEFAULT_SLA_HOURS = 48.0
+DEFAULT_PERIOD_DAYS = 30
+Format = Literal["json", "csv"]
+IntervalParam = Literal["day", "week", "month"]
+
+
+def scope(
+    q: Annotated[str, Query(description="Query in Faldone's query language", max_length=4000)] = "",
+    filter: Annotated[list[str], Query(description="field:value, repeatable")] = [],  # noqa: B006
+    date_from: Annotated[date | None, Query(description="First day (inclusive)")] = None,
+    date_to: Annotated[date | None, Query(description="Last day (inclusive)")] = None,
+) -> Scope:
+    """The documents the figures are about; the query is parsed alone so error positions are the user's."""
+    if q.strip():
+        parse(q)
+    if date_from and date_to and date_from > date_to:
+        raise BadRequest("date_from is after date_to")
+    return Scope(q.strip(), parse_filters(filter), date_from, date_to)
+
+
+ScopeParam = Annotated[Scope, Depends(scope)]
+StateParam = Annotated[AppState, Depends(get_state)]
+
+
+def _fields(raw: str, allowed: tuple[str, ...]) -> list[str]:
+    fields = [f.strip() for f in raw.split(",") if f.strip()]
+    unknown = [f for f in fields if f not in allowed]
+    if unknown or not fields:
+        raise BadRequest(f"fields must be among {', '.join(allowed)}", fields=raw)
+    return fields
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str], name: str) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: ("" if row.get(k) is None else row.get(k)) for k in columns} for row in rows)
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="faldone-{name}.csv"'},
+    )
+
+
+@router.get("/config", summary="What the dashboard needs to know: company domains, SLA, fields")
+def config(state: StateParam) -> dict[str, Any]:
+    state.backend.refresh()
+    demo = state.backend.search(Scope(filters={"source": [DEMO_SOURCE]}).request()).total
+    return {
+        "company_domains": parse_domains(state.settings.company_domains),
+        "sla_hours": DEFAULT_SLA_HOURS,
+        "negative_below": NEGATIVE_BELOW,
+        "breakdown_fields": list(BREAKDOWN_FIELDS),
+        "entity_fields": list(MENTION_FIELDS),
+        "demo": {"documents": demo, "company_domain": DEMO_DOMAIN if demo else None},
+    }
+
+
+@router.get("/trend", summary="Documents, complaints, sentiment and negative share per period")
+def trend_metric(
+    state: StateParam, scope: ScopeParam, interval: IntervalParam = "week", format: Format = "json"
+) -> Any:
+    state.backend.refresh()
+    figures = trend(state.backend, scope, interval)
+    if format == "csv":
+        rows = [{**b, "complaints_link": b["links"]["complaints"]} for b in figures["buckets"]]
+        columns = [
+            "start", "end", "documents", "complaints", "complaint_share", "avg_sentiment", "negative",
+            "negative_share", "complaints_link",
+        ]  # fmt: skip
+        return _csv(rows, columns, f"trend-{interval}")
+    return figures
+
+
+@router.get("/breakdown", summary="Top values of keyword fields by documents, complaints or negatives")
+def breakdown_metric(
+    state: StateParam,
+    scope: ScopeParam,
+    fields: Annotated[str, Query(description="comma-separated keyword fields")] = "category,org,type,source",
+    measure: Literal["documents", "complaints", "negative"] = "complaints",
+    size: Annotated[int, Query(ge=1, le=50)] = 10,
+    format: Format = "json",
+) -> Any:
+    state.backend.refresh()
+    figures = breakdown(state.backend, scope, _fields(fields, BREAKDOWN_FIELDS), measure, size)
+    if format == "csv":
+        rows = [{"field": name, **row} for name, values in figures["fields"].items() for row in values]
+        columns = ["field", "value", "count", "documents", "share", "of_measure", "link"]
+        return _csv(rows, columns, f"breakdown-{measure}")
+    return figures
+
+
+def _newest_day(state: AppState, scope: Scope) -> date | None:
+    """Day of the newest document in scope: the default period ends with the data, not the calendar."""
+    request = scope.request(COMPLAINT)
+    request.limit = 1
+    hits = state.backend.search(request).hits
+    moment = hits[0].fields.get("date") if hits else None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.date() if isinstance(moment, datetime) else None
+
+
+@router.get("/entities", summary="Entities most named in complaints: this period against the previous one")
+def entities_metric(
+    state: StateParam,
+    scope: ScopeParam,
+    fields: Annotated[str, Query(description="comma-separated entity fields")] = "org,person,reference",
+    size: Annotated[int, Query(ge=1, le=50)] = 10,
+    days: Annotated[int, Query(ge=1, le=3660, description="Period length without date_from")] = 30,
+    format: Format = "json",
+) -> Any:
+    """The period is date_from…date_to, else the `days` up to date_to (default: the newest complaint)."""
+    state.backend.refresh()
+    end = scope.date_to or _newest_day(state, scope) or datetime.now(UTC).date()
+    start = scope.date_from or end - timedelta(days=days - 1)
+    figures = top_entities(
+        state.backend, Scope(scope.q, scope.filters), _fields(fields, MENTION_FIELDS), size, (start, end)
+    )
+    if format == "csv":
+        rows = [{"field": name, **row} for name, values in figures["fields"].items() for row in values]
+        columns = ["field", "value", "count", "previous", "change", "change_pct", "link"]
+        return _csv(rows, columns, "entities")
+    return figures
+
+
+def _domains(state: AppState, company_domains: str) -> list[str]:
+    return parse_domains(company_domains) or parse_domains(state.settings.company_domains)
+
+
+@router.get("/response-time", summary="Hours to the company's first reply to complaint e-mails, per period")
+def response_time_metric(
+    state: StateParam,
+    scope: ScopeParam,
+    interval: IntervalParam = "week",
+    sla_hours: Annotated[float, Query(gt=0, le=24 * 365)] = DEFAULT_SLA_HOURS,
+    company_domains: Annotated[str, Query(description="comma-separated; default: the setting")] = "",
+    now: Annotated[datetime | None, Query(description="Reference time for open cases (default: now)")] = None,
+    open_limit: Annotated[int, Query(ge=0, le=1000)] = 50,
+    format: Format = "json",
+) -> Any:
+    domains = _domains(state, company_domains)
+    if not domains:
+        raise BadRequest(
+            "no company e-mail domains: set FALDONE_COMPANY_DOMAINS or pass company_domains",
+            parameter="company_domains",
+        )
+    state.backend.refresh()
+    figures = response_times(
+        state.backend,
+        state.catalog,
+        scope,
+        domains=domains,
+        sla_hours=sla_hours,
+        interval=interval,
+        now=now,
+        open_limit=open_limit,
+    )
+    if format == "csv":
+        columns = [
+            "start", "end", "cases", "answered", "open", "overdue", "pending", "median_hours", "p90_hours",
+            "within_sla", "sla_share",
+        ]  # fmt: skip
+        return _csv(figures["buckets"], columns, f"response-time-{interval}")
+    return figures
+
+
+@router.get("/open-complaints", summary="Complaint e-mails still without a reply, oldest first")
+def open_complaints(
+    state: StateParam,
+    scope: ScopeParam,
+    sla_hours: Annotated[float, Query(gt=0, le=24 * 365)] = DEFAULT_SLA_HOURS,
+    company_domains: str = "",
+    now: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    format: Format = "json",
+) -> Any:
+    figures = response_time_metric(
+        state, scope, "month", sla_hours, company_domains, now, open_limit=limit, format="json"
+    )
+    rows = figures["open_cases"]
+    if format == "csv":
+        columns = ["opened", "age_hours", "overdue", "sender", "subject", "id", "url"]
+        return _csv(rows, columns, "open-complaints")
+    return {"total": figures["open_total"], "sla_hours": sla_hours, "cases": rows}

@@ -1,0 +1,87 @@
+"""Load generator of bench/search: runs in its own process, prints latencies as JSON.
+
+Usage: python bench/search_load.py URL QUERIES.json [--requests 300] [--warmup 30] [--concurrency 1]
+
+Bounded closed loop: each of `--concurrency` threads sends one request, waits for the
+answer, sends the next; every query kind gets `--warmup` unmeasured then `--requests`
+measured requests, cycling through its query list. Latency is the client's wall time of
+the whole HTTP exchange (FastAPI + backend + JSON), in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def _run(
+    client: httpx.Client, url: str, params: list[dict[str, Any]], count: int, threads: int
+) -> list[float]:
+    cycle = itertools.cycle(params)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    remaining = [count]
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if remaining[0] <= 0:
+                    return
+                remaining[0] -= 1
+                query = next(cycle)
+            started = time.perf_counter()
+            answer = client.get(url, params=query)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.status_code != 200:
+                raise SystemExit(f"{answer.status_code} for {query}: {answer.text[:300]}")
+            with lock:
+                latencies.append(elapsed)
+
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return latencies
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("url")
+    parser.add_argument("queries", type=Path)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--concurrency", type=int, default=1)
+    args = parser.parse_args()
+    kinds: dict[str, list[dict[str, Any]]] = json.loads(args.queries.read_text())
+    result: dict[str, Any] = {}
+    with httpx.Client(timeout=60) as client:
+        for kind, params in kinds.items():
+            _run(client, args.url, params, args.warmup, args.concurrency)
+            latencies = _run(client, args.url, params, args.requests, args.concurrency)
+            result[kind] = {
+                "requests": len(latencies),
+                "p50_ms": round(statistics.median(latencies), 2),
+                "p95_ms": round(_percentile(latencies, 0.95), 2),
+                "max_ms": round(max(latencies), 2),
+            }
+    json.dump(result, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

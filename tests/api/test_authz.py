@@ -1,0 +1,320 @@
+"""Authorization: every endpoint, every role, no credentials; and nothing hidden leaks.
+
+`EXPECTED` is the access table the product promises. The walk takes its endpoints
+from the app itself (`flat_routes(app)`), so a route added later by anyone is
+walked too, and the test fails until the route is given a line in `EXPECTED`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.security import flat_routes
+from api.state import ScopedBackend, ScopedCatalog
+from core.catalog import Catalog
+from index.backend import SearchBackend
+from tests.api._legal_support import PASSWORD, PUBLIC_WORD, ROLES, SECRET_WORD, Seeded, seed
+
+PUBLIC = {"anonymous", *ROLES}
+EVERYONE = set(ROLES)
+LEGAL = {"legal", "admin"}
+QUALITY = {"quality", "admin"}
+WRITERS = {"staff", "legal", "admin"}
+ADMIN = {"admin"}
+
+EXPECTED: dict[tuple[str, str], set[str]] = {
+    # health, login and static files
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/api/auth/login"): PUBLIC,
+    ("*", "/static"): PUBLIC,
+    # pages and API docs
+    ("GET", "/"): EVERYONE,
+    ("GET", "/document.html"): EVERYONE,
+    ("GET", "/ingest.html"): EVERYONE,
+    ("GET", "/legal.html"): LEGAL,
+    ("GET", "/audit.html"): LEGAL,
+    ("GET", "/docs"): EVERYONE,
+    ("GET", "/docs/oauth2-redirect"): EVERYONE,
+    ("GET", "/redoc"): EVERYONE,
+    ("GET", "/openapi.json"): EVERYONE,
+    # own account
+    ("POST", "/api/auth/logout"): EVERYONE,
+    ("GET", "/api/auth/me"): EVERYONE,
+    ("POST", "/api/auth/password"): EVERYONE,
+    ("GET", "/api/auth/keys"): EVERYONE,
+    ("POST", "/api/auth/keys"): EVERYONE,
+    ("DELETE", "/api/auth/keys/{key_id}"): EVERYONE,
+    # search, documents, metrics
+    ("GET", "/api/search"): EVERYONE,
+    ("GET", "/api/metrics/sentiment"): QUALITY,
+    ("GET", "/api/documents/{doc_id}"): EVERYONE,
+    ("GET", "/api/documents/{doc_id}/original"): EVERYONE,
+    ("POST", "/api/documents"): WRITERS,
+    ("DELETE", "/api/documents/{doc_id}"): LEGAL,
+    # ingest
+    ("GET", "/api/ingest/status"): EVERYONE,
+    ("GET", "/api/jobs"): EVERYONE,
+    ("POST", "/api/jobs/{job_id}/retry"): ADMIN,
+    ("GET", "/api/quarantine"): EVERYONE,
+    # web page helpers (api/routes/ui.py, once included)
+    ("GET", "/api/ui/config"): EVERYONE,
+    ("GET", "/api/ui/facets"): EVERYONE,
+    ("GET", "/api/ui/suggest"): EVERYONE,
+    ("GET", "/api/ui/saved-searches"): EVERYONE,
+    ("POST", "/api/ui/saved-searches"): EVERYONE,
+    ("DELETE", "/api/ui/saved-searches/{search_id}"): EVERYONE,
+    ("GET", "/api/ui/documents/{doc_id}/tree"): EVERYONE,
+    ("GET", "/api/ui/documents/{doc_id}/pages/{number}.png"): EVERYONE,
+    # quality dashboard (api/routes/metrics.py) and Prometheus (api/observability.py), once included
+    ("GET", "/api/metrics/config"): QUALITY,
+    ("GET", "/api/metrics/trend"): QUALITY,
+    ("GET", "/api/metrics/breakdown"): QUALITY,
+    ("GET", "/api/metrics/entities"): QUALITY,
+    ("GET", "/api/metrics/response-time"): QUALITY,
+    ("GET", "/api/metrics/open-complaints"): QUALITY,
+    ("GET", "/metrics"): ADMIN,
+    # corrections (api/routes/annotations.py, once included)
+    ("POST", "/api/documents/{doc_id}/corrections"): WRITERS,
+    ("GET", "/api/documents/{doc_id}/corrections"): EVERYONE,
+    # legal
+    ("GET", "/api/legal/matters"): LEGAL,
+    ("POST", "/api/legal/matters"): LEGAL,
+    ("GET", "/api/legal/matters/{matter_id}"): LEGAL,
+    ("POST", "/api/legal/matters/{matter_id}/documents"): LEGAL,
+    ("POST", "/api/legal/matters/{matter_id}/release"): LEGAL,
+    ("GET", "/api/legal/retention/policies"): LEGAL,
+    ("PUT", "/api/legal/retention/policies"): LEGAL,
+    ("DELETE", "/api/legal/retention/policies/{name}"): LEGAL,
+    ("GET", "/api/legal/retention/report"): LEGAL,
+    ("POST", "/api/legal/retention/run"): LEGAL,
+    ("GET", "/api/legal/export"): LEGAL,
+    ("GET", "/api/audit"): LEGAL,
+    ("GET", "/api/audit.csv"): LEGAL,
+    ("GET", "/api/audit/verify"): LEGAL,
+    # administration
+    ("GET", "/api/admin/users"): ADMIN,
+    ("POST", "/api/admin/users"): ADMIN,
+    ("PATCH", "/api/admin/users/{username}"): ADMIN,
+    ("POST", "/api/admin/users/{username}/password"): ADMIN,
+    ("DELETE", "/api/admin/users/{username}"): ADMIN,
+    ("GET", "/api/admin/collections"): ADMIN,
+    ("PUT", "/api/admin/collections"): ADMIN,
+    ("DELETE", "/api/admin/collections"): ADMIN,
+    ("GET", "/api/admin/sources"): ADMIN,
+}
+
+# Endpoints whose side effects would spoil the walk for the roles after them.
+_DESTRUCTIVE = {("DELETE", "/api/documents/{doc_id}"), ("POST", "/api/legal/retention/run")}
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("authz"))
+    with TestClient(data.app):
+        yield data
+
+
+def _endpoints(seeded: Seeded) -> list[tuple[str, str]]:
+    found = []
+    for info in flat_routes(seeded.app):
+        for method in sorted(info.methods or {"*"}):
+            if method != "HEAD":
+                found.append((method, info.path))
+    return found
+
+
+def _fill(path: str, seeded: Seeded) -> str:
+    values = {
+        "doc_id": seeded.secret.id,
+        "job_id": "1",
+        "matter_id": "1",
+        "key_id": "999",
+        "username": "nobody",
+        "name": "nopolicy",
+        "search_id": "999",
+        "number": "1",
+    }
+    for name, value in values.items():
+        path = path.replace("{" + name + "}", value)
+    while "{" in path:  # a parameter we do not know yet
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + "x" + path[end + 1 :]
+    return path
+
+
+def _call(client: TestClient, method: str, path: str) -> Any:
+    if path == "/static":
+        path, method = "/static/i18n.js", "GET"
+    params = {"q": PUBLIC_WORD, "pattern": "nothing"}  # the hidden document matches it too
+    if method in ("GET", "DELETE", "*"):
+        return client.request("GET" if method == "*" else method, path, params=params)
+    return client.request(method, path, params=params, json={})
+
+
+def test_every_route_is_in_the_access_table(seeded: Seeded) -> None:
+    missing = [e for e in _endpoints(seeded) if e not in EXPECTED]
+    assert not missing, f"add these endpoints to EXPECTED (and api/security.py if needed): {missing}"
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff", "quality", "legal", "hruser", "admin"])
+def test_every_endpoint_answers_each_role_as_promised_and_leaks_nothing(seeded: Seeded, who: str) -> None:
+    role = "staff" if who == "hruser" else who
+    client = seeded.client(None if who == "anonymous" else who)
+    markers = seeded.markers()
+    failures = []
+    for method, path in _endpoints(seeded):
+        allowed = role in EXPECTED.get((method, path), set())
+        if (method, path) in _DESTRUCTIVE and allowed:
+            continue  # exercised in test_holds / test_retention
+        url = _fill(path, seeded)
+        response = _call(client, method, url)
+        status = response.status_code
+        if status >= 500:
+            failures.append(f"{method} {path}: {status} {response.text[:200]}")
+        elif not allowed and status != (401 if who == "anonymous" else 403):
+            failures.append(f"{method} {path}: {who} got {status}, expected to be refused")
+        elif allowed and status in (401, 403):
+            failures.append(f"{method} {path}: {who} refused ({status}) {response.text[:200]}")
+        # The audit log is the record of what people did, for legal oversight: legal sees all of it.
+        if who not in ("admin", "hruser") and not path.startswith("/api/audit"):
+            body = response.content.decode("utf-8", "replace")
+            leaked = [m for m in markers if m in body and m not in url]  # an id we sent may be echoed
+            if leaked:
+                failures.append(f"{method} {path}: {who} saw {leaked}")
+    assert not failures, "\n".join(failures)
+
+
+def test_hidden_document_is_a_404_like_a_missing_one(seeded: Seeded) -> None:
+    staff = seeded.client("staff")
+    for suffix in ("", "/original"):
+        hidden = staff.get(f"/api/documents/{seeded.secret.id}{suffix}")
+        missing = staff.get(f"/api/documents/{'0' * 32}{suffix}")
+        assert hidden.status_code == missing.status_code == 404
+        assert hidden.json()["error"]["code"] == missing.json()["error"]["code"]
+    assert staff.get(f"/api/documents/{seeded.docs['invoice'].id}").status_code == 200
+    hr = seeded.client("hruser")
+    document = hr.get(f"/api/documents/{seeded.secret.id}").json()
+    assert [c["id"] for c in document["children"]] == [seeded.docs["secret_child"].id]
+
+
+def test_search_totals_facets_highlights_and_metrics_only_count_visible_documents(seeded: Seeded) -> None:
+    query = {"q": PUBLIC_WORD, "facets": "source,category,type"}
+    staff = seeded.client("staff").get("/api/search", params=query).json()
+    admin = seeded.client("admin").get("/api/search", params=query).json()
+    assert staff["total"] == 2 and admin["total"] == 3
+    assert {b["value"] for b in staff["facets"]["source"]} == {"public"}
+    assert sum(b["count"] for b in staff["facets"]["category"]) == 2
+    assert all(SECRET_WORD not in h["fragment"] for hit in staff["hits"] for h in hit["highlights"])
+    # a filter cannot widen the scope
+    widened = seeded.client("staff").get("/api/search", params={"q": "", "filter": "source:hr"}).json()
+    assert widened["total"] == 0
+    assert seeded.client("staff").get("/api/search", params={"q": SECRET_WORD}).json()["total"] == 0
+    assert seeded.client("hruser").get("/api/search", params={"q": SECRET_WORD}).json()["total"] == 2
+
+    def histogram_total(role: str) -> int:
+        client = seeded.client(role)
+        buckets = client.get("/api/metrics/sentiment", params={"interval": "month"}).json()["buckets"]
+        return sum(b["count"] for b in buckets)
+
+    assert histogram_total("quality") == 2
+    assert histogram_total("admin") == 4
+
+
+def test_ingest_views_are_scoped(seeded: Seeded) -> None:
+    staff = seeded.client("staff")
+    jobs = staff.get("/api/jobs").json()["jobs"]
+    assert jobs and {j["source"] for j in jobs} == {"public"}
+    assert staff.get("/api/ingest/status").json()["documents"] == 2
+
+
+def test_query_cost_is_bounded(seeded: Seeded) -> None:
+    staff = seeded.client("staff")
+    assert staff.get("/api/search", params={"q": "*a*"}).status_code == 400
+    many = " OR ".join(f"ab{i}*" for i in range(12))
+    assert staff.get("/api/search", params={"q": many}).status_code == 400
+    assert staff.get("/api/search", params={"q": "fatt*"}).status_code == 200
+    assert staff.get("/api/search", params={"offset": 20_000}).status_code in (400, 422)
+
+
+def test_sessions_need_the_csrf_token_and_keys_do_not(seeded: Seeded) -> None:
+    client = seeded.client()
+    login = client.post("/api/auth/login", json={"username": "legal", "password": PASSWORD})
+    assert login.status_code == 200
+    cookie = login.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    body = {"name": "csrf-test", "query": PUBLIC_WORD}
+    refused = client.post("/api/legal/matters", json=body)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf"
+    token = login.json()["csrf_token"]
+    assert client.post("/api/legal/matters", json=body, headers={"X-CSRF-Token": token}).status_code == 201
+    keyed = seeded.client("legal").post("/api/legal/matters", json={**body, "name": "csrf-test-2"})
+    assert keyed.status_code == 201
+    assert client.post("/api/auth/logout", headers={"X-CSRF-Token": token}).status_code == 200
+    assert client.get("/api/search").status_code == 401
+
+
+def test_bearer_and_bad_keys(seeded: Seeded) -> None:
+    client = seeded.client()
+    bearer = {"Authorization": f"Bearer {seeded.keys['staff']}"}
+    assert client.get("/api/auth/me", headers=bearer).json()["role"] == "staff"
+    assert client.get("/api/auth/me", headers={"X-API-Key": "fk_wrong"}).status_code == 401
+
+
+def test_login_is_rate_limited(seeded: Seeded) -> None:
+    client = seeded.client()
+    for _ in range(5):
+        assert (
+            client.post("/api/auth/login", json={"username": "quality", "password": "nope"}).status_code
+            == 401
+        )
+    right = client.post("/api/auth/login", json={"username": "quality", "password": PASSWORD})
+    assert right.status_code == 429
+    seeded.app.state.login_limiter.__init__()  # reset for the other tests
+
+
+def test_first_run_creates_an_admin_who_must_change_the_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from api.app import create_app
+    from tests.support import make_settings
+
+    settings = make_settings(tmp_path / "data", auth_disabled=False)
+    with TestClient(create_app(settings)) as client:
+        printed = capsys.readouterr().err
+        password = next(line.strip() for line in printed.splitlines() if len(line.strip()) == 20)
+        login = client.post("/api/auth/login", json={"username": "admin", "password": password})
+        assert login.json()["must_change_password"] is True
+        token = login.json()["csrf_token"]
+        blocked = client.get("/api/search")
+        assert blocked.status_code == 403 and blocked.json()["error"]["code"] == "password_change_required"
+        new = "a much longer new password"
+        changed = client.post(
+            "/api/auth/password",
+            json={"current_password": password, "new_password": new},
+            headers={"X-CSRF-Token": token},
+        )
+        assert changed.status_code == 200
+        assert client.get("/api/search").status_code == 200
+    # a second start prints nothing
+    with TestClient(create_app(settings)):
+        assert "one-time password" not in capsys.readouterr().err
+
+
+def test_scopes_know_every_method_of_the_interfaces() -> None:
+    """A new Catalog or SearchBackend method must be taught to the scopes (or it would leak)."""
+
+    def public(cls: type) -> set[str]:
+        return {n for n, _ in inspect.getmembers(cls) if not n.startswith("_")}
+
+    catalog_known = set(vars(ScopedCatalog)) | ScopedCatalog.PASSTHROUGH
+    assert public(Catalog) - catalog_known == set()
+    backend_known = set(vars(ScopedBackend)) | {"name"}
+    assert public(SearchBackend) - backend_known == set()
