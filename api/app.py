@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
 from api.observability import Observability
-from api.routes import admin, auth, documents, ingest, legal, search, ui
+from api.routes import admin, auth, documents, ingest, legal, metrics, search, ui
 from api.security import SecurityMiddleware
 from api.state import AppState
 from core.archive import Archive
@@ -88,6 +88,7 @@ def create_app(
     app.include_router(legal.router)
     app.include_router(admin.router)
     app.include_router(ui.router)
+    app.include_router(metrics.router)
     observability = Observability(state.catalog)
     app.include_router(observability.router)
     app.middleware("http")(observability.middleware)
@@ -122,6 +123,10 @@ def create_app(
     @app.get("/document.html", include_in_schema=False)
     def document_page() -> FileResponse:
         return FileResponse(WEB_DIR / "document.html")
+
+    @app.get("/dashboard.html", include_in_schema=False)
+    def dashboard_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "dashboard.html")
 
     @app.get("/ingest.html", include_in_schema=False)
     def ingest_page() -> FileResponse:

@@ -74,6 +74,7 @@ ROUTE_ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/"): ANY,
     ("GET", "/document.html"): ANY,
     ("GET", "/ingest.html"): ANY,
+    ("GET", "/dashboard.html"): QUALITY,
     ("GET", "/legal.html"): LEGAL,
     ("GET", "/audit.html"): LEGAL,
     ("GET", "/docs"): ANY,

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     ocr_enabled: bool = Field(default=True, description="Run OCR on pages without a usable text layer.")
     watch_dir: Path | None = Field(default=None, description="Inbox folder watched for new files.")
     company_domains: str = Field(default="", description="Comma-separated e-mail domains of the company.")
+    response_sla_hours: float = Field(default=48.0, description="Complaints answered within this many hours.")
     log_format: Literal["text", "json"] = Field(default="text", description="'json' for one object per line.")
     auth_disabled: bool = Field(
         default=False,

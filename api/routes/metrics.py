@@ -34,11 +34,10 @@ from api.routes.search import parse_filters
 from api.state import AppState, get_state
 from index.query import parse
 
-__all__ = ["DEFAULT_SLA_HOURS", "router"]
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"])
 
-DEFAULT_SLA_HOURS = 48.0
 DEFAULT_PERIOD_DAYS = 30
 Format = Literal["json", "csv"]
 IntervalParam = Literal["day", "week", "month"]
@@ -88,7 +87,7 @@ def config(state: StateParam) -> dict[str, Any]:
     demo = state.backend.search(Scope(filters={"source": [DEMO_SOURCE]}).request()).total
     return {
         "company_domains": parse_domains(state.settings.company_domains),
-        "sla_hours": DEFAULT_SLA_HOURS,
+        "sla_hours": state.settings.response_sla_hours,
         "negative_below": NEGATIVE_BELOW,
         "breakdown_fields": list(BREAKDOWN_FIELDS),
         "entity_fields": list(MENTION_FIELDS),
@@ -168,12 +167,17 @@ def _domains(state: AppState, company_domains: str) -> list[str]:
     return parse_domains(company_domains) or parse_domains(state.settings.company_domains)
 
 
+SlaParam = Annotated[
+    float | None, Query(gt=0, le=24 * 365, description="default: the setting FALDONE_RESPONSE_SLA_HOURS")
+]
+
+
 @router.get("/response-time", summary="Hours to the company's first reply to complaint e-mails, per period")
 def response_time_metric(
     state: StateParam,
     scope: ScopeParam,
     interval: IntervalParam = "week",
-    sla_hours: Annotated[float, Query(gt=0, le=24 * 365)] = DEFAULT_SLA_HOURS,
+    sla_hours: SlaParam = None,
     company_domains: Annotated[str, Query(description="comma-separated; default: the setting")] = "",
     now: Annotated[datetime | None, Query(description="Reference time for open cases (default: now)")] = None,
     open_limit: Annotated[int, Query(ge=0, le=1000)] = 50,
@@ -191,7 +195,7 @@ def response_time_metric(
         state.catalog,
         scope,
         domains=domains,
-        sla_hours=sla_hours,
+        sla_hours=sla_hours or state.settings.response_sla_hours,
         interval=interval,
         now=now,
         open_limit=open_limit,
@@ -209,7 +213,7 @@ def response_time_metric(
 def open_complaints(
     state: StateParam,
     scope: ScopeParam,
-    sla_hours: Annotated[float, Query(gt=0, le=24 * 365)] = DEFAULT_SLA_HOURS,
+    sla_hours: SlaParam = None,
     company_domains: str = "",
     now: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -222,4 +226,8 @@ def open_complaints(
     if format == "csv":
         columns = ["opened", "age_hours", "overdue", "sender", "subject", "id", "url"]
         return _csv(rows, columns, "open-complaints")
-    return {"total": figures["open_total"], "sla_hours": sla_hours, "cases": rows}
+    return {
+        "total": figures["open_total"],
+        "sla_hours": sla_hours or state.settings.response_sla_hours,
+        "cases": rows,
+    }

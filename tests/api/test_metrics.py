@@ -97,7 +97,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     folder = tmp_path_factory.mktemp("demo")
     settings = make_settings(folder / "data")
     generate_demo(folder / "files", today=TODAY)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     load_demo(settings, folder / "files")
     catalog = Catalog(settings.resolved_catalog_url)
     docs = [doc for batch in catalog.iter_documents() for doc in batch]

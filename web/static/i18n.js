@@ -20,7 +20,7 @@ const FALDONE_TEXT = {
     },
     sort: "Ordina", relevance: "Pertinenza", newest: "Più recenti", oldest: "Meno recenti",
     prev: "← Precedenti", next: "Successivi →", pageOf: "Pagina {n} di {m}",
-    ingest: "Acquisizione", archive: "Archivio", language: "Lingua",
+    ingest: "Acquisizione", archive: "Archivio", quality: "Qualità", legal: "Legale", language: "Lingua",
     help: "Guida alla sintassi", helpIntro: "Le parole sono unite da AND. Radici italiane e inglesi, accenti ignorati.",
     helpRows: [
       ["fattura rossi", "entrambe le parole"], ["reclamo OR lamentela", "una delle due"],
@@ -67,7 +67,7 @@ const FALDONE_TEXT = {
     },
     sort: "Sort", relevance: "Relevance", newest: "Newest", oldest: "Oldest",
     prev: "← Previous", next: "Next →", pageOf: "Page {n} of {m}",
-    ingest: "Ingest", archive: "Archive", language: "Language",
+    ingest: "Ingest", archive: "Archive", quality: "Quality", legal: "Legal", language: "Language",
     help: "Query syntax", helpIntro: "Words are joined by AND. Italian and English stems, accents ignored.",
     helpRows: [
       ["invoice rossi", "both words"], ["complaint OR grievance", "either word"],
