@@ -8,7 +8,9 @@ addresses and aliases (other spellings, brands). `import_csv` reads the file tha
     Rossi Impianti S.r.l.,C-0042;R42,IT01234567897,info@rossi.it;@rossi-impianti.it,Rossi Impianti
 
 Lists inside a cell are separated by ";". A row whose name exists already replaces
-it. An e-mail entry that starts with "@" stands for the whole domain.
+it. An e-mail entry that starts with "@" stands for the whole domain. Columns named
+"codes"/"id", "vat" and "email" are read as "code", "vat_id" and "emails"; others
+are ignored.
 """
 
 from __future__ import annotations
@@ -103,9 +105,9 @@ def read_csv(path: Path) -> list[CustomerRecord]:
             records.append(
                 CustomerRecord(
                     name=name,
-                    codes=_split(row.get("code") or row.get("codes")),
-                    vat_id=normalise_vat(row.get("vat_id", "")),
-                    emails=tuple(e.lower() for e in _split(row.get("emails"))),
+                    codes=_split(row.get("code") or row.get("codes") or row.get("id")),
+                    vat_id=normalise_vat(row.get("vat_id") or row.get("vat") or ""),
+                    emails=tuple(e.lower() for e in _split(row.get("emails") or row.get("email"))),
                     aliases=_split(row.get("aliases")),
                 )
             )

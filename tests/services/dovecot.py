@@ -16,6 +16,7 @@ files live in a folder of their own under the system temp dir, removed on stop.
 from __future__ import annotations
 
 import contextlib
+import grp
 import imaplib
 import os
 import pwd
@@ -97,7 +98,7 @@ first_valid_uid = {min(self.uid, 1)}
 first_valid_gid = {min(self.gid, 1)}
 default_login_user = {self.service_user if os.geteuid() != 0 else "dovenull"}
 default_internal_user = {self.service_user}
-default_internal_group = {pwd.getpwnam(self.service_user).pw_name if os.geteuid() != 0 else "dovecot"}
+default_internal_group = {grp.getgrgid(self.gid).gr_name}
 passdb {{
   driver = passwd-file
   args = {users}
