@@ -16,6 +16,8 @@ Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-be
    the API's eight default facets). Term, AND and phrase ask for no facets. Every request
    returns 20 hits with highlights. Query words are drawn, with a fixed seed, from the
    corpus vocabulary (mid-frequency words, co-occurring pairs, frequent bigrams).
+   The same queries are also timed straight on each backend, in process (no HTTP, no
+   FastAPI): the difference is the API's share.
 4. Checks that both backends report the same number of hits for the measured queries.
 
 Writes ``<cache>/search-results.json`` and prints a markdown table.
@@ -29,11 +31,12 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from collections import Counter
-from itertools import islice
+from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +45,9 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from api.routes.search import DEFAULT_FACETS  # noqa: E402
 from bench.search_corpus import build_corpus, load_corpus, to_document  # noqa: E402
+from index.backend import SearchBackend, SearchRequest  # noqa: E402
 from index.backends.cluster import ClusterBackend  # noqa: E402
 from index.backends.embedded import EmbeddedBackend  # noqa: E402
 from tests.services.opensearch import free_port, start_opensearch  # noqa: E402
@@ -125,6 +130,35 @@ def make_queries(corpus: Path, per_kind: int = 50, sample: int = 20_000) -> dict
     }
 
 
+def backend_latency(
+    backend: SearchBackend, queries: dict[str, list[dict[str, Any]]], count: int
+) -> dict[str, Any]:
+    """The same queries straight on the backend, in this process: the API's share is the difference."""
+    result: dict[str, Any] = {}
+    for kind, params in queries.items():
+        requests = []
+        for param in params:
+            facets = [] if param.get("facets") == "" else list(DEFAULT_FACETS)
+            filters: dict[str, list[str]] = {}
+            for item in param.get("filter", []):
+                name, _, value = item.partition(":")
+                filters.setdefault(name, []).append(value)
+            requests.append(SearchRequest(query=param["q"], filters=filters, facets=facets, limit=20))
+        for request in requests[:10]:  # warm-up
+            backend.search(request)
+        latencies = []
+        for request in islice(cycle(requests), count):
+            started = time.perf_counter()
+            backend.search(request)
+            latencies.append((time.perf_counter() - started) * 1000)
+        latencies.sort()
+        result[kind] = {
+            "p50_ms": round(statistics.median(latencies), 2),
+            "p95_ms": round(latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)], 2),
+        }
+    return result
+
+
 def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.asgi:app", "--host", "127.0.0.1"]
@@ -185,12 +219,14 @@ def _table(results: dict[str, Any]) -> str:
         f"| index size, MB | {emb['index']['bytes'] / 1e6:,.0f} | {clu['index']['bytes'] / 1e6:,.0f} | "
         f"{clu['index']['bytes'] / emb['index']['bytes']:.2f}× |",
     ]
-    for kind in (k for k in emb["latency"] if k != "load_average_1m"):
-        e, c = emb["latency"][kind], clu["latency"][kind]
-        lines.append(
-            f"| {kind}: p50 / p95 ms | {e['p50_ms']} / {e['p95_ms']} | {c['p50_ms']} / {c['p95_ms']} | "
-            f"{c['p50_ms'] / e['p50_ms']:.1f}× / {c['p95_ms'] / e['p95_ms']:.1f}× |"
-        )
+    for where, label in (("latency", "API"), ("in_process", "backend only")):
+        for kind in (k for k in emb[where] if k != "load_average_1m"):
+            e, c = emb[where][kind], clu[where][kind]
+            ratio = f"{c['p50_ms'] / e['p50_ms']:.1f}× / {c['p95_ms'] / e['p95_ms']:.1f}×"
+            lines.append(
+                f"| {kind} ({label}): p50 / p95 ms | {e['p50_ms']} / {e['p95_ms']} | "
+                f"{c['p50_ms']} / {c['p95_ms']} | {ratio} |"
+            )
     return "\n".join(lines)
 
 
@@ -220,6 +256,15 @@ def main() -> int:
         print(f"indexing: OpenSearch at {node.url}", flush=True)
         cluster_index = index_cluster(corpus, node.url, args.docs)
         print(f"  {cluster_index}", flush=True)
+        queries = json.loads(queries_file.read_text())
+        print("latency in process (no API)", flush=True)
+        readers: list[SearchBackend] = [
+            EmbeddedBackend(data_embedded / "index", writer=False),
+            ClusterBackend(node.url, _ALIAS, writer=False),
+        ]
+        embedded_direct, cluster_direct = (backend_latency(b, queries, args.requests) for b in readers)
+        for reader in readers:
+            reader.close()
         common = {"FALDONE_AUTH_DISABLED": "true", "OMP_THREAD_LIMIT": "1"}
         print("latency: embedded", flush=True)
         embedded_latency, embedded_totals = measure(
@@ -244,8 +289,8 @@ def main() -> int:
         "docs": args.docs,
         "command": " ".join(["bench/search.py", *sys.argv[1:]]),
         "machine": {"cpus": os.cpu_count()},
-        "embedded": {"index": embedded_index, "latency": embedded_latency},
-        "opensearch": {"index": cluster_index, "latency": cluster_latency},
+        "embedded": {"index": embedded_index, "latency": embedded_latency, "in_process": embedded_direct},
+        "opensearch": {"index": cluster_index, "latency": cluster_latency, "in_process": cluster_direct},
         "same_totals": {"queries": len(embedded_totals), "different": different},
     }
     (cache / "search-results.json").write_text(json.dumps(results, indent=1))

@@ -16,6 +16,11 @@ the variant of its language (both when unknown); here every document has both
 sub-fields and the query restricts each to the documents of its language
 (`LANGUAGE_EXCLUDES`), which matches the same documents.
 Keyword fields are ``keyword``; dates, numbers and booleans are typed.
+
+Known difference: both engines use Snowball stemmers, but not the same release of
+the English one: Lucene stems ``added`` to ``ad``, tantivy (rust-stemmers) to ``add``.
+On the 600 most frequent words of each language of the bench corpus stop words and
+stems agree; on the bench's 200 queries one English AND query counts different hits.
 """
 
 from __future__ import annotations

@@ -182,17 +182,20 @@ class EmbeddedBackend(SearchBackend):
         node = parse(request.query)
         query, highlight_query = self._queries(request, node)
         searcher = self._index.searcher()
-        try:
-            total = _total(searcher.search(query, limit=1, count=True))
-        except ValueError as err:
-            raise SearchError(f"search failed: {err}") from err
+        counted: list[int] = []  # filled by the page search when it runs the whole query
         threads: dict[str, int] = {}
         if request.collapse_threads:
             ranked, threads = self._collapsed(searcher, query, node, request)
         elif request.search_after is None and request.offset:
-            ranked = self._offset_page(searcher, query, request)
+            ranked = self._offset_page(searcher, query, request, counted)
         else:
-            ranked = self._page(searcher, query, node, request.sort, request.search_after, request.limit)
+            ranked = self._page(
+                searcher, query, node, request.sort, request.search_after, request.limit, counted
+            )
+        try:
+            total = counted[0] if counted else _total(searcher.search(query, limit=1, count=True))
+        except ValueError as err:
+            raise SearchError(f"search failed: {err}") from err
         stored_docs = [searcher.doc(address) for _, address in ranked]
         highlighter = (
             Highlighter(
@@ -235,15 +238,17 @@ class EmbeddedBackend(SearchBackend):
         sort: str,
         after: list[Any] | None,
         limit: int,
+        total: list[int] | None = None,
     ) -> list[Ranked]:
         if sort != "relevance":
-            return date_page(searcher, self._schema, query, after, limit, descending=sort == "date_desc")
+            descending = sort == "date_desc"
+            return date_page(searcher, self._schema, query, after, limit, descending=descending, total=total)
         if isinstance(node, ast.MatchAll):
-            return id_key_page(searcher, self._schema, query, after, limit)
-        return relevance_page(searcher, query, after, limit)
+            return id_key_page(searcher, self._schema, query, after, limit, total)
+        return relevance_page(searcher, query, after, limit, total)
 
     def _offset_page(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest
+        self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest, total: list[int]
     ) -> list[Ranked]:
         """A page by offset (ties in engine order; cursors give a stable order)."""
         order = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}.get(request.sort)
@@ -251,13 +256,14 @@ class EmbeddedBackend(SearchBackend):
             found = searcher.search(
                 query,
                 limit=max(1, request.limit),  # tantivy panics on a limit of 0
-                count=False,
+                count=True,
                 order_by_field="date" if order is not None else None,
                 offset=request.offset,
                 order=order or tantivy.Order.Desc,
             )
         except ValueError as err:
             raise SearchError(f"search failed: {err}") from err
+        total.append(_total(found))
         return [([value, None], address) for value, address in found.hits[: request.limit]]
 
     def _collapsed(

@@ -41,13 +41,18 @@ def _run(
     limit: int,
     field: str | None = None,
     order: tantivy.Order = tantivy.Order.Desc,
+    total: list[int] | None = None,
 ) -> list[tuple[Any, tantivy.DocAddress]]:
+    """Top `limit` hits; when `total` is an empty list, the number of matches is appended to it."""
     if limit <= 0:
         return []
+    counting = total is not None and not total
     try:
-        found = searcher.search(query, limit=limit, count=False, order_by_field=field, order=order)
+        found = searcher.search(query, limit=limit, count=counting, order_by_field=field, order=order)
     except ValueError as err:
         raise SearchError(f"search failed: {err}") from err
+    if counting and total is not None:
+        total.append(int(getattr(found, "count", 0) or 0))
     return list(found.hits)
 
 
@@ -84,9 +89,11 @@ class _Pager:
             include_lower=False,
         )
 
-    def by_id(self, query: tantivy.Query, limit: int, head: Any) -> list[Ranked]:
+    def by_id(
+        self, query: tantivy.Query, limit: int, head: Any, total: list[int] | None = None
+    ) -> list[Ranked]:
         """Hits of `query` in id_key order, each with sort values [head, id_key]."""
-        hits = _run(self.searcher, query, limit, "id_key", tantivy.Order.Asc)
+        hits = _run(self.searcher, query, limit, "id_key", tantivy.Order.Asc, total)
         return [([head, int(key)], address) for key, address in hits]
 
 
@@ -96,11 +103,13 @@ def id_key_page(
     query: tantivy.Query,
     after: list[Any] | None,
     limit: int,
+    total: list[int] | None = None,
 ) -> list[Ranked]:
     """A page of a non-scoring query in id_key order (sort values [1.0, id_key])."""
     pager = _Pager(searcher, schema, query)
-    narrowed = query if after is None else _and(query, pager.ids_after(int(after[1])))
-    return pager.by_id(narrowed, limit, 1.0)
+    if after is None:
+        return pager.by_id(query, limit, 1.0, total)
+    return pager.by_id(_and(query, pager.ids_after(int(after[1]))), limit, 1.0)
 
 
 def date_page(
@@ -111,8 +120,13 @@ def date_page(
     limit: int,
     *,
     descending: bool,
+    total: list[int] | None = None,
 ) -> list[Ranked]:
-    """A page in (date, id_key) order after the cursor `after`."""
+    """A page in (date, id_key) order after the cursor `after`.
+
+    Without a cursor the first search is over the whole query: it also counts the
+    matches into `total` (an empty list) when one is given; so does every page function.
+    """
     pager = _Pager(searcher, schema, query)
     page: list[Ranked] = []
     rest = query
@@ -132,7 +146,7 @@ def date_page(
         rest = _and(query, beyond)
     need = limit - len(page)
     order = tantivy.Order.Desc if descending else tantivy.Order.Asc
-    window = _run(searcher, rest, need, "date", order)
+    window = _run(searcher, rest, need, "date", order, total if after is None else None)
     if not window:
         return page
     last = int(window[-1][0])
@@ -166,14 +180,18 @@ def _ordered(searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddres
 
 
 def relevance_page(
-    searcher: tantivy.Searcher, query: tantivy.Query, after: list[Any] | None, limit: int
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    after: list[Any] | None,
+    limit: int,
+    total: list[int] | None = None,
 ) -> list[Ranked]:
     """A page in (score desc, id_key asc) order after the cursor `after`."""
     if limit <= 0:
         return []
     window = max(2 * limit, _MIN_WINDOW) if after is None else max(4 * limit, _MIN_WINDOW)
     while True:
-        hits = _run(searcher, query, window)
+        hits = _run(searcher, query, window, total=total)
         complete = len(hits) < window
         if not complete:  # the lowest score of the window may have more documents beyond it
             lowest = hits[-1][0]

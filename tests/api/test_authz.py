@@ -39,6 +39,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/"): EVERYONE,
     ("GET", "/document.html"): EVERYONE,
     ("GET", "/ingest.html"): EVERYONE,
+    ("GET", "/dashboard.html"): QUALITY,
     ("GET", "/legal.html"): LEGAL,
     ("GET", "/audit.html"): LEGAL,
     ("GET", "/docs"): EVERYONE,

@@ -1,0 +1,143 @@
+"""Past one machine, for real: PostgreSQL + an OpenSearch node + the API + three workers.
+
+Everything here is real and on loopback: the PostgreSQL server of the test session,
+the OpenSearch node built from Maven Central jars, the API served by uvicorn and
+three `faldone worker` processes sharing the queue and the archive. One worker is
+killed with SIGKILL in the middle of a job; the others take over its jobs when the
+lease expires, and every document ends up indexed exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.catalog import Catalog
+from tests.conformance.cluster_node import opensearch_url  # noqa: F401  (session fixture)
+from tests.web.conftest import free_port
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def mixed_batch(corpus: Path) -> list[Path]:
+    mails = sorted((corpus / "mail-mikel" / "plain_emails").glob("*.eml"))[:12]
+    attachments = sorted((corpus / "mail-mikel" / "attachment_emails").glob("*.eml"))[:8]
+    files = [
+        corpus / "ingest-file" / name
+        for name in (
+            "udhr_ger.pdf",
+            "twopage.pdf",
+            "jbig2.pdf",
+            "hello world word.docx",
+            "test-documents.zip",
+        )
+    ]
+    italian = sorted((corpus / "italian" / "fatturapa" / "official").glob("*.xml"))[:4]
+    return mails + attachments + files + italian
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_three_workers_one_killed_every_document_once(
+    tmp_path: Path,
+    corpus: Path,
+    postgres_url: str,
+    opensearch_url: str,  # noqa: F811
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "FALDONE_DATA_DIR": str(tmp_path / "data"),
+        "FALDONE_CATALOG_URL": postgres_url,
+        "FALDONE_SEARCH_BACKEND": "cluster",
+        "FALDONE_CLUSTER_URL": opensearch_url,
+        "FALDONE_CLUSTER_INDEX": f"scale-{port}",
+        "FALDONE_JOB_LEASE_SECONDS": "6",
+        "FALDONE_WORKER_CONCURRENCY": "1",
+        "FALDONE_AUTH_DISABLED": "true",
+        "FALDONE_PORT": str(port),
+        "OMP_THREAD_LIMIT": "1",
+    }
+    python = sys.executable
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    processes: list[subprocess.Popen[bytes]] = []
+
+    def spawn(name: str, *args: str) -> subprocess.Popen[bytes]:
+        with (logs / f"{name}.log").open("wb") as log:
+            command = [python, "-m", "api.cli", *args]
+            process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
+        processes.append(process)
+        return process
+
+    try:
+        spawn("api", "serve", "--no-worker")
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _ok(f"{base}/healthz"), 60, "the API")
+        files = mixed_batch(corpus)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for path in files:
+                response = client.post("/api/documents", files=[("files", (path.name, path.read_bytes()))])
+                assert response.status_code == 202, response.text
+        catalog = Catalog(postgres_url)
+        assert catalog.status().queued == len(files)
+
+        workers = [spawn(f"worker{i}", "worker") for i in range(3)]
+        victim = workers[0]
+        victim_id = f"{os.uname().nodename}:{victim.pid}"
+        wait_for(
+            lambda: (
+                catalog.status().done >= 3
+                and any(job.worker_id == victim_id for job in catalog.jobs("running"))
+            ),
+            240,
+            "the first worker to hold a running job",
+        )
+        victim.send_signal(signal.SIGKILL)
+        victim.wait(10)
+        wait_for(lambda: catalog.status().queued + catalog.status().running == 0, 600, "the queue to drain")
+
+        status = catalog.status()
+        assert status.done + status.failed == len(files)
+        documents = catalog.count_documents()
+        with httpx.Client(base_url=base, timeout=60) as client:
+            total = client.get("/api/search", params={"q": "", "limit": 0}).json()["total"]
+            assert total == documents, (total, documents)
+            for path in files:
+                hits = client.get("/api/search", params={"q": f'filename:"{path.name}" AND depth:0'}).json()
+                state = {j.filename: j.state for j in catalog.jobs(limit=1000)}[path.name]
+                assert hits["total"] == (1 if state == "done" else 0), (path.name, state, hits["total"])
+        catalog.close()
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
