@@ -16,7 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
 from api.observability import Observability
-from api.routes import admin, annotations, auth, documents, ingest, legal, metrics, search, ui
+from api.routes import admin, auth, documents, ingest, legal, metrics, search, ui
+from api.routes import annotations as annotation_routes
 from api.security import SecurityMiddleware
 from api.state import AppState
 from core.archive import Archive
@@ -89,7 +90,7 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(ui.router)
     app.include_router(metrics.router)
-    app.include_router(annotations.router)
+    app.include_router(annotation_routes.router)
     observability = Observability(state.catalog)
     app.include_router(observability.router)
     app.middleware("http")(observability.middleware)

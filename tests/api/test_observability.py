@@ -33,7 +33,13 @@ def test_readyz_checks_catalog_and_index(settings: Settings) -> None:
 
 def test_json_log_lines_are_objects_with_extra_fields() -> None:
     record = logging.makeLogRecord(
-        {"name": "faldone.worker", "levelname": "WARNING", "msg": "job %s quarantined", "args": (7,), "job_id": 7}
+        {
+            "name": "faldone.worker",
+            "levelname": "WARNING",
+            "msg": "job %s quarantined",
+            "args": (7,),
+            "job_id": 7,
+        }
     )
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"] == "job 7 quarantined"
