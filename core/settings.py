@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "load_settings"]
@@ -50,6 +50,13 @@ class Settings(BaseSettings):
     ocr_enabled: bool = Field(default=True, description="Run OCR on pages without a usable text layer.")
     watch_dir: Path | None = Field(default=None, description="Inbox folder watched for new files.")
     company_domains: str = Field(default="", description="Comma-separated e-mail domains of the company.")
+    imap_host: str = Field(default="", description="IMAP server to poll; empty turns IMAP off.")
+    imap_port: int = Field(default=0, description="IMAP port; 0 means 993 with ssl, 143 otherwise.")
+    imap_user: str = Field(default="", description="IMAP user name.")
+    imap_password: SecretStr = Field(default=SecretStr(""), description="IMAP password.")
+    imap_folders: str = Field(default="INBOX", description="Comma-separated folders to poll.")
+    imap_security: Literal["ssl", "starttls", "none"] = Field(default="ssl", description="IMAP transport.")
+    imap_poll_seconds: float = Field(default=60.0, description="Seconds between IMAP polls.")
     response_sla_hours: float = Field(default=48.0, description="Complaints answered within this many hours.")
     log_format: Literal["text", "json"] = Field(default="text", description="'json' for one object per line.")
     auth_disabled: bool = Field(

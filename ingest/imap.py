@@ -66,25 +66,17 @@ class ImapConfig:
     @classmethod
     def from_settings(cls, settings: Settings) -> ImapConfig | None:
         """The mailbox named by ``FALDONE_IMAP_*`` settings, or None when `imap_host` is unset."""
-        host = str(getattr(settings, "imap_host", "") or "")
-        if not host:
+        if not settings.imap_host:
             return None
-        security = str(getattr(settings, "imap_security", "ssl") or "ssl")
-        if security not in ("ssl", "starttls", "none"):
-            raise ValueError(f"imap_security must be ssl, starttls or none, not {security!r}")
-        folders = str(getattr(settings, "imap_folders", "INBOX") or "INBOX")
-        password = getattr(settings, "imap_password", "")
-        if hasattr(password, "get_secret_value"):
-            password = password.get_secret_value()
-        default_port = 993 if security == "ssl" else 143
+        default_port = 993 if settings.imap_security == "ssl" else 143
         return cls(
-            host=host,
-            port=int(getattr(settings, "imap_port", 0) or default_port),
-            user=str(getattr(settings, "imap_user", "") or ""),
-            password=str(password or ""),
-            folders=tuple(f.strip() for f in folders.split(",") if f.strip()),
-            security=security,  # type: ignore[arg-type]
-            poll_seconds=float(getattr(settings, "imap_poll_seconds", 60) or 60),
+            host=settings.imap_host,
+            port=settings.imap_port or default_port,
+            user=settings.imap_user,
+            password=settings.imap_password.get_secret_value(),
+            folders=tuple(f.strip() for f in settings.imap_folders.split(",") if f.strip()),
+            security=settings.imap_security,
+            poll_seconds=settings.imap_poll_seconds or 60.0,
         )
 
 

@@ -41,6 +41,7 @@ _MAX_WARNINGS = 50
 _ID_RE = re.compile(r"<[^<>\s]+>")
 _OBS_NAME_RE = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
 _ADDR_RE = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
+_ENCODED_NAME_RE = re.compile(r"""name\s*=\s*"?(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)""", re.IGNORECASE)
 _FILENAME_RE = re.compile(r"""filename\s*=\s*([^";\s][^;]*)""", re.IGNORECASE)
 # Parts that are documents of their own even when shown inline.
 _BLOCK_TAGS = ["p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"]
@@ -186,6 +187,10 @@ def _part_filename(part: Message) -> str:
         return ""
     if isinstance(name, tuple):
         name = name[2]
+    if not name:  # `filename==?utf-8?B?…?=`: an encoded word the parameter parser does not take
+        raw = " ".join(_raw_header(part, "content-disposition") + _raw_header(part, "content-type"))
+        encoded = _ENCODED_NAME_RE.search(raw)
+        name = encoded.group(1) if encoded else ""
     # An unquoted name with blanks ("filename=This is a test.txt") is cut at the first blank.
     match = _FILENAME_RE.search(" ".join(_raw_header(part, "content-disposition")))
     if match and name and match.group(1).strip().startswith(f"{name} "):

@@ -23,6 +23,9 @@ from ingest.threading import thread_id
 
 __all__ = ["JobOutcome", "extract_job", "safe_filename"]
 
+# A header that says year 3609 (seen in real mail) is a typo, not a date to sort by.
+_PLAUSIBLE_YEARS = (1900, 2200)
+
 
 @dataclass
 class JobOutcome:
@@ -80,6 +83,11 @@ class _TreeBuilder:
         size: int,
         extraction: Extraction,
     ) -> Document:
+        warnings = list(extraction.warnings)
+        date = extraction.date
+        if date is not None and not _PLAUSIBLE_YEARS[0] <= date.year <= _PLAUSIBLE_YEARS[1]:
+            warnings.append(f"implausible date {date.isoformat()} ignored")
+            date = None
         doc = Document(
             id=doc_id,
             sha256=source.path.name,  # archived blobs are named by their SHA-256
@@ -92,11 +100,11 @@ class _TreeBuilder:
             depth=depth,
             title=extraction.title or source.filename,
             pages=extraction.pages,
-            date=extraction.date or (parent.date if parent else None),
+            date=date or (parent.date if parent else None),
             ingested_at=self.now,
             email=extraction.email,
             metadata=dict(extraction.metadata),
-            warnings=list(extraction.warnings),
+            warnings=warnings,
         )
         doc.thread_id = (thread_id(extraction.email) if extraction.email else None) or (
             parent.thread_id if parent else None

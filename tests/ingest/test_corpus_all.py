@@ -38,8 +38,6 @@ EXPECTED_QUARANTINE = {
     "badtar.tar": "corrupt",
     "bad7zip.7z": "corrupt",
 }
-# Bugs outside the ingest worker, reported to their owners (see test_known_index_bugs below).
-KNOWN_INDEX_BUGS = {"raw_email_bad_time.eml"}
 ARCHIVE_MEMBERS = [
     "testEXCEL.xls",
     "testHTML.html",
@@ -97,7 +95,7 @@ def test_every_file_is_indexed_or_quarantined_with_a_readable_reason(
     unreadable = []
     for job in ingested.jobs.values():
         assert job.state in ("done", "failed"), (job.filename, job.state)
-        if job.state != "failed" or job.filename in KNOWN_INDEX_BUGS:
+        if job.state != "failed":
             continue
         if job.error_code not in READABLE_CODES or not job.error.strip() or "Traceback" in job.error:
             unreadable.append((job.filename, job.error_code, job.error))
@@ -111,18 +109,11 @@ def test_every_file_is_indexed_or_quarantined_with_a_readable_reason(
 
 def test_no_worker_death_and_no_job_past_its_time_limit(ingested: Ingested) -> None:
     for job in ingested.jobs.values():
-        assert (
-            job.error_code not in ("crashed", "timeout", "internal_error") or job.filename in KNOWN_INDEX_BUGS
-        ), (
-            job.filename,
-            job.error,
-        )
+        assert job.error_code not in ("crashed", "timeout", "internal_error"), (job.filename, job.error)
         assert job.started_at is not None and job.finished_at is not None
         # the job's last attempt, extraction plus NLP and indexing of its batch
         assert (job.finished_at - job.started_at).total_seconds() < TIMEOUT_SECONDS + 60, job.filename
     for entry in ingested.catalog.quarantine(10_000):  # attachments and members too
-        if entry.filename in KNOWN_INDEX_BUGS:
-            continue
         assert entry.reason.strip() and entry.code in READABLE_CODES, (
             entry.filename,
             entry.code,
@@ -211,9 +202,9 @@ def test_7z_member(ingested: Ingested) -> None:
     assert not any(page.ocr for page in member.pages)  # text and frame only: nothing for OCR to read
 
 
-@pytest.mark.xfail(
-    reason="index/backends/embedded_schema.py: dates beyond 2262 crash to_tantivy", strict=False
-)
-def test_known_index_bugs(ingested: Ingested) -> None:
-    for name in KNOWN_INDEX_BUGS:
-        assert ingested.job(name).state == "done", ingested.job(name).error
+def test_a_date_in_the_year_3609_is_ignored_with_a_warning(ingested: Ingested) -> None:
+    job = ingested.job("raw_email_bad_time.eml")
+    assert job.state == "done", job.error
+    doc = ingested.root("raw_email_bad_time.eml")
+    assert doc.date is None
+    assert any("implausible date" in warning for warning in doc.warnings)

@@ -182,3 +182,11 @@ def test_emlx_without_byte_count(tmp_path: Path, settings: Settings) -> None:
     path.write_bytes(b"Subject: no count\n\nbody\n")
     with pytest.raises(CorruptDocument):
         _emlx(path, settings)
+
+
+def test_encoded_word_filename_without_quotes_is_decoded(corpus: Path, settings: Settings) -> None:
+    # `filename==?utf-8?B?VGhpcyBpcyBhIHRlc3QucGRm?=`: the stdlib parser returns no name.
+    extraction = _eml(
+        corpus / "mail-mikel/attachment_emails/attachment_with_base64_encoded_name.eml", settings
+    )
+    assert [child.filename for child in extraction.children] == ["This is a test.pdf"]

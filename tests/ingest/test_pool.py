@@ -52,15 +52,17 @@ def worker_for(tmp_path: Path) -> Iterator[MakeWorker]:
         catalog.close()
 
 
-def tesseracts() -> set[int]:
+def processes_in_groups(groups: set[int]) -> set[int]:
+    """Live processes whose process group is one of `groups` (an extraction child and its tesseracts)."""
     found = set()
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
             try:
-                if (proc / "comm").read_text().strip() == "tesseract":
-                    found.add(int(proc.name))
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
+            if fields[0] != "Z" and int(fields[2]) in groups:
+                found.add(int(proc.name))
     return found
 
 
@@ -73,7 +75,8 @@ def test_timeout_kills_the_job_retries_with_backoff_then_quarantines(
     require_tesseract()
     settings, catalog, worker = worker_for(job_timeout_seconds=1, max_attempts=2)
     [job_id] = enqueue_paths([corpus / "ingest-file/multipage_tiff_example.tif"], settings, catalog).job_ids
-    before = tesseracts()
+    worker.pool._ensure()
+    groups = {slot.process.pid for slot in worker.pool._slots if slot.process.pid is not None}
 
     started = time.monotonic()
     report = worker.run_batch()
@@ -86,7 +89,8 @@ def test_timeout_kills_the_job_retries_with_backoff_then_quarantines(
     backoff = (job.available_at - (job.started_at or job.available_at)).total_seconds()
     assert 4 <= backoff <= 8, backoff  # first retry after 5 s
     time.sleep(0.5)
-    assert not (tesseracts() - before), "tesseract outlived its killed extraction child"
+    survivors = processes_in_groups(groups) - {slot.process.pid for slot in worker.pool._slots}
+    assert not survivors, "tesseract outlived its killed extraction child"
     assert worker.run_batch().claimed == 0  # not before the backoff has passed
 
     deadline = time.monotonic() + 30
