@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from api import cli_demo, cli_legal, cli_nlp
 from core.catalog import Catalog
+from core.logs import configure_logging
 from core.settings import Settings, load_settings
 from index.backend import BackendUnavailable, SearchRequest
 from index.backends import open_backend
@@ -50,7 +52,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     console.print(f"Faldone on http://{settings.host}:{settings.port}  ·  data in {settings.data_dir}")
     console.print(f"Inbox (drop files here / metti qui i file): {settings.inbox_dir}")
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+        if args.workers > 1:  # several processes: each builds its app from the environment
+            os.environ.setdefault("FALDONE_DATA_DIR", str(settings.data_dir))
+            uvicorn.run(
+                "api.asgi:app", factory=True, host=settings.host, port=settings.port, workers=args.workers
+            )
+        else:
+            uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     finally:
         if worker is not None:
             worker.send_signal(signal.SIGTERM)
@@ -62,6 +70,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from core.retention import process_deletions
     from ingest.imap import ImapConfig, ImapSource
     from ingest.worker import Worker
 
@@ -80,6 +89,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     imap = ImapConfig.from_settings(settings)
     if imap is not None:
         pollers.append(ImapSource(imap, settings, catalog))
+    pollers.append(lambda: process_deletions(catalog, backend))  # retention and deletions from the API
     worker = Worker(settings, catalog, backend, pollers=pollers)
     console.print(f"worker {worker.id} started · concurrency {worker.pool.size}")
     if imap is not None:
@@ -226,7 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the API, the web pages and a worker")
-    serve.add_argument("--no-worker", action="store_true")
+    serve.add_argument("--no-worker", action="store_true", help="the API alone (workers run elsewhere)")
+    serve.add_argument("--workers", type=int, default=1, help="API processes (uvicorn workers)")
     worker = sub.add_parser("worker", help="process ingest jobs")
     worker.add_argument("--until-empty", action="store_true", help="stop when the queue is empty")
     ingest = sub.add_parser("ingest", help="archive and index files and folders")
@@ -246,10 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="search from the terminal")
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=10)
+    COMMANDS.update(cli_legal.register(sub))
+    cli_demo.register(sub)
+    cli_nlp.register(sub)
     return parser
 
 
-COMMANDS = {
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "worker": cmd_worker,
     "ingest": cmd_ingest,
@@ -257,16 +271,17 @@ COMMANDS = {
     "jobs": cmd_jobs,
     "reindex": cmd_reindex,
     "search": cmd_search,
+    **cli_demo.COMMANDS,
+    **cli_nlp.COMMANDS,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
+    settings = load_settings()
+    configure_logging(settings.log_format, logging.INFO if args.verbose else logging.WARNING)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return COMMANDS[args.command](load_settings(), args)
+    return COMMANDS[args.command](settings, args)
 
 
 if __name__ == "__main__":

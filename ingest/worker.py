@@ -61,7 +61,7 @@ class Worker:
         self.settings = settings
         self.catalog = catalog
         self.backend = backend
-        self.annotator = annotator or Annotator()
+        self.annotator = annotator or Annotator.from_settings(settings, catalog)
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.pollers: list[Callable[[], int]] = list(pollers or [])
