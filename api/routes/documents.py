@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import FileResponse
 
 from api.errors import BadRequest, NotFound, PayloadTooLarge
@@ -13,6 +13,7 @@ from api.state import AppState, get_state
 from core.archive import ArchiveError
 from core.document import Document
 from core.pec_links import pec_links
+from index.backend import Hit
 from ingest.pipeline import safe_filename
 
 __all__ = ["router"]
@@ -62,6 +63,25 @@ def get_document(doc_id: str, state: Annotated[AppState, Depends(get_state)]) ->
     links = pec_links(state.catalog, doc)
     data["pec_links"] = links.to_dict() if links else None
     return data
+
+
+@router.get("/{doc_id}/similar", summary="More like this, exact duplicates and near-duplicates")
+def similar_documents(
+    doc_id: str,
+    state: Annotated[AppState, Depends(get_state)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    _load(state, doc_id)
+    state.backend.refresh()
+
+    def hits(found: list[Hit]) -> list[dict[str, Any]]:
+        return [{**h.fields, "id": h.id, "score": h.score, "url": f"/document.html?id={h.id}"} for h in found]
+
+    return {
+        "more_like_this": hits(state.backend.more_like_this(doc_id, limit)),
+        "duplicates": hits(state.backend.duplicates(doc_id)),
+        "near_duplicates": hits(state.backend.near_duplicates(doc_id)),
+    }
 
 
 @router.get(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.errors import BadRequest
 from api.state import AppState, get_state
-from index.backend import SearchRequest
+from index.backend import SearchRequest, decode_cursor
 from index.fields import FIELD_ALIASES, KEYWORD_FIELDS
 
 __all__ = ["DEFAULT_FACETS", "router"]
@@ -56,6 +56,8 @@ def search(
     limit: Annotated[int, Query(ge=0, le=MAX_LIMIT)] = 20,
     facets: Annotated[str, Query(description="comma-separated keyword fields")] = ",".join(DEFAULT_FACETS),
     facet_size: Annotated[int, Query(ge=1, le=200)] = 10,
+    cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the last page")] = None,
+    collapse: Annotated[bool, Query(description="one hit per e-mail thread")] = False,
 ) -> dict[str, Any]:
     facet_fields = [f.strip() for f in facets.split(",") if f.strip()]
     unknown = [f for f in facet_fields if f not in KEYWORD_FIELDS]
@@ -71,6 +73,8 @@ def search(
         limit=limit,
         facets=facet_fields,
         facet_size=facet_size,
+        search_after=decode_cursor(cursor) if cursor else None,
+        collapse_threads=collapse,
     )
     state.backend.refresh()
     result = state.backend.search(request)
@@ -79,11 +83,13 @@ def search(
         "took_ms": round(result.took_ms, 2),
         "offset": offset,
         "limit": limit,
+        "next_cursor": result.next_cursor,
         "hits": [
             {
                 **hit.fields,
                 "id": hit.id,
                 "score": hit.score,
+                "thread_hits": hit.thread_hits,
                 "highlights": [{"fragment": h.fragment, "page": h.page} for h in hit.highlights],
                 "url": f"/document.html?id={hit.id}",
                 "original_url": f"/api/documents/{hit.id}/original",

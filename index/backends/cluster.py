@@ -72,12 +72,23 @@ class ClusterBackend(SearchBackend):
         self._target = index  # where writes go: the alias, or the index being rebuilt
         self._rebuilding: str | None = None
         if writer and not self._client.alias_targets(index):
-            concrete = self._new_index()
-            self._client.update_aliases([{"add": {"index": concrete, "alias": index}}])
+            self._create_first()
 
     @property
     def client(self) -> ClusterClient:
         return self._client
+
+    def _create_first(self) -> None:
+        """The first concrete index, created with its alias in one request.
+
+        Several writers (workers) may start at once on an empty cluster: the fixed name
+        lets exactly one creation succeed, so the alias never points at two indices.
+        """
+        try:
+            self._client.create_index(f"{self.alias}-initial", {**index_body(), "aliases": {self.alias: {}}})
+        except SearchError as err:
+            if "resource_already_exists" not in str(err):
+                raise
 
     def _new_index(self, refresh_interval: str = "1s") -> str:
         concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"

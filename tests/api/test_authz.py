@@ -58,6 +58,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/metrics/sentiment"): QUALITY,
     ("GET", "/api/documents/{doc_id}"): EVERYONE,
     ("GET", "/api/documents/{doc_id}/original"): EVERYONE,
+    ("GET", "/api/documents/{doc_id}/similar"): EVERYONE,
     ("POST", "/api/documents"): WRITERS,
     ("DELETE", "/api/documents/{doc_id}"): LEGAL,
     # ingest

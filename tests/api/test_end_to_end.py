@@ -144,3 +144,33 @@ def test_facets_count_the_whole_result(client: TestClient) -> None:
 def test_unknown_document_is_404(client: TestClient) -> None:
     assert client.get("/api/documents/nope").status_code == 404
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_cursor_paging_walks_every_hit_once(client: TestClient) -> None:
+    everything = search(client, "", sort="date_desc", limit=0)["total"]
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"sort": "date_desc", "limit": 25, "facets": ""}
+        if cursor:
+            params["cursor"] = cursor
+        page = search(client, "", **params)
+        seen += [hit["id"] for hit in page["hits"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == everything
+    assert client.get("/api/search", params={"cursor": "not-a-cursor"}).status_code == 400
+
+
+def test_collapsed_threads_give_one_hit_per_thread(client: TestClient) -> None:
+    result = search(client, "type:email", collapse="true", limit=100, facets="")
+    threads = [hit["thread_id"] for hit in result["hits"] if hit.get("thread_id")]
+    assert len(threads) == len(set(threads))
+
+
+def test_similar_documents_include_exact_duplicates(client: TestClient) -> None:
+    doc_id = search(client, "filename:udhr_ger.pdf")["hits"][0]["id"]
+    similar = client.get(f"/api/documents/{doc_id}/similar").json()
+    assert set(similar) == {"more_like_this", "duplicates", "near_duplicates"}
+    assert all(hit["id"] != doc_id for hit in similar["more_like_this"])

@@ -160,3 +160,19 @@ def test_elasticsearch_client_builds_requests() -> None:
     assert backend.count() == 0
     assert requests[-1][:2] == ("POST", "/faldone/_count")
     backend.close()
+
+
+def test_writers_starting_together_share_one_index(opensearch_url: str) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    alias = f"t-{uuid.uuid4().hex[:8]}"
+    with ThreadPoolExecutor(4) as pool:
+        writers = list(pool.map(lambda _: ClusterBackend(opensearch_url, alias, writer=True), range(4)))
+    assert len(writers[0].client.alias_targets(alias)) == 1
+    writers[0].index(CORPUS)
+    writers[0].commit()
+    assert writers[1].count() == len(CORPUS)
+    for name in writers[0].client.alias_targets(alias):
+        writers[0].client.delete_index(name)
+    for writer in writers:
+        writer.close()
