@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import statistics
 import uuid
 from collections import Counter, defaultdict
@@ -36,6 +35,7 @@ from core.settings import Settings
 from index.backend import SearchBackend
 from index.backends import open_backend
 from index.fields import document_fields
+from tests.conformance.cluster_node import opensearch_url  # noqa: F401  (one node per session, shared)
 from tests.support import make_settings
 
 TODAY = date(2026, 11, 20)
@@ -44,21 +44,6 @@ SLA_HOURS = 48.0
 
 # One line to add or remove a backend: its name here (with an opener below).
 BACKENDS = ["cluster", "embedded"]
-
-
-@pytest.fixture(scope="session")
-def opensearch_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real OpenSearch node, as in tests/conformance (skipped without one, except under CI=true)."""
-    from tests.services.opensearch import start_opensearch
-
-    try:
-        node = start_opensearch(tmp_path_factory.mktemp("opensearch"))
-    except (RuntimeError, OSError) as err:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the OpenSearch node did not start (CI never skips these tests): {err}")
-        pytest.skip(f"no OpenSearch node: {err}")
-    with node:
-        yield node.url
 
 
 def _embedded(_request: pytest.FixtureRequest, settings: Settings) -> SearchBackend:

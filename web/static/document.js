@@ -130,6 +130,53 @@ function metadata(data) {
     [el("dt", {}, k === "sha256" ? "SHA-256" : t(k)), el("dd", { class: k === "sha256" ? "mono" : "" }, v)])));
 }
 
+// Italian back office: FatturaPA data, the signature of a .p7m, the PEC envelope and its receipts.
+function bilingual(it, en) {
+  return (localStorage.getItem("faldone.lang") || "it") === "en" ? en : it;
+}
+
+function definitionList(rows) {
+  return el("dl", {}, rows.filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) =>
+    [el("dt", {}, k), el("dd", {}, String(v))]));
+}
+
+function italianSections(data) {
+  const meta = data.metadata || {};
+  const sections = [];
+  const invoice = meta.invoice;
+  if (invoice) {
+    const party = (p) => p ? [p.name, p.vat_id || p.vat, p.codice_fiscale].filter(Boolean).join(" · ") : "";
+    sections.push(section("invoice", bilingual("Fattura elettronica", "E-invoice"), definitionList([
+      [bilingual("Tipo", "Type"), [invoice.document_type, invoice.document_type_label].filter(Boolean).join(" ")],
+      [bilingual("Numero", "Number"), invoice.number], [bilingual("Data", "Date"), invoice.date],
+      [bilingual("Fornitore", "Supplier"), party(invoice.supplier)],
+      [bilingual("Cliente", "Customer"), party(invoice.customer)],
+      [bilingual("Totale", "Total"), invoice.total !== undefined ? `${invoice.total} ${invoice.currency || ""}` : ""],
+      [bilingual("Imponibile", "Taxable"), invoice.taxable_total], ["IVA / VAT", invoice.vat_total],
+    ])));
+  }
+  const signature = meta.signature;
+  if (signature) {
+    sections.push(section("signature", bilingual("Firma digitale", "Digital signature"), definitionList([
+      [bilingual("Firmatario", "Signer"), signature.signer], ["CF", signature.codice_fiscale],
+      [bilingual("Emittente", "Issuer"), signature.issuer], [bilingual("Firmato il", "Signed at"), signature.signing_time],
+      [bilingual("Verifica crittografica", "Cryptographic check"),
+        signature.verified ? bilingual("la firma corrisponde al contenuto", "signature matches the content")
+          : bilingual("la firma NON corrisponde", "signature does NOT verify")],
+      [bilingual("Nota", "Note"), signature.note],
+    ])));
+  }
+  const pec = meta.pec;
+  const links = data.pec_links;
+  if (pec || (links && links.summary && links.summary.length)) {
+    const rows = pec ? [[bilingual("Tipo", "Type"), pec.type], [bilingual("Mittente", "Sender"), pec.sender],
+      [bilingual("Data", "Date"), pec.date], ["Message-ID", pec.ref_message_id || pec.message_id]] : [];
+    const receipts = links && links.summary ? el("ul", { id: "pec-receipts" }, links.summary.map((line) => el("li", {}, line))) : "";
+    sections.push(section("pec", "PEC", definitionList(rows), receipts));
+  }
+  return sections;
+}
+
 function entities(data) {
   const groups = {};
   for (const e of data.entities || []) {
@@ -273,7 +320,7 @@ async function loadDocument() {
     badges(data, config),
     el("div", { class: "doc-grid" },
       el("div", { class: "doc-main" }, textSection(data, q), preview(data)),
-      el("div", { class: "doc-side" }, metadata(data), ...family(data, tree), entities(data))),
+      el("div", { class: "doc-side" }, metadata(data), ...italianSections(data), ...family(data, tree), entities(data))),
   );
   main.setAttribute("aria-busy", "false");
 }
