@@ -162,6 +162,7 @@ def main() -> None:
                 "runs": results,
                 "median_docs_per_s": {"1": one, "2": two},
                 "ratio_2_to_1": round(two / one, 2),
+                "search_while_2_workers_ingest": load_runs,
             },
             indent=1,
         )
