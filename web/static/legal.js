@@ -3,28 +3,14 @@
 (function () {
   const $ = (id) => document.getElementById(id);
 
-  function csrf() {
-    const match = document.cookie.match(/(?:^|;\s*)faldone_csrf=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
-
-  async function api(method, url, body) {
-    const headers = { "X-CSRF-Token": csrf() };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await fetch(url, {
-      method, headers, credentials: "same-origin",
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status === 401) {
-      location.assign("/login?next=" + encodeURIComponent(location.pathname));
-      throw new Error("login");
+  // A JSON call through the shared fetchJson (i18n.js): CSRF header, login redirect, error message.
+  function api(method, url, body) {
+    const options = { method, credentials: "same-origin" };
+    if (body !== undefined) {
+      options.headers = { "Content-Type": "application/json" };
+      options.body = JSON.stringify(body);
     }
-    if (!response.ok) {
-      let message = response.statusText;
-      try { message = (await response.json()).error.message; } catch (_) { /* not JSON */ }
-      throw new Error(message);
-    }
-    return response.status === 204 ? null : response.json();
+    return fetchJson(url, options);
   }
   window.faldoneApi = api;
 
