@@ -17,8 +17,15 @@ Each run measures three ways of reading the same pages, each using every core:
 - ``pipeline_tiff``: all pages in one multi-page TIFF, one job: its pages are
   spread over the cores inside the extraction child (CPU tokens shared by the pool).
 
+The three modes run back to back in each run, in turn first and last (the
+order is reversed every other run), so a slow spell of the machine does not
+land on one mode only. For each mode the run records pages/s and how busy all
+cores were (from /proc/stat: 1.0 = every core busy the whole time). The ratio
+to raw is given both as median pages/s over median raw pages/s and as the
+median of each run's own ratio.
+
 NLP and indexing are not included (see bench/ingest.py). Prints JSON and a
-markdown table with the median over runs and the ratio to raw.
+markdown table.
 """
 
 from __future__ import annotations
@@ -72,6 +79,13 @@ def rasterise(corpus: Path, folder: Path) -> list[Path]:
         finally:
             pdf.close()
     return pages
+
+
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of all cores since boot, from the first line of /proc/stat."""
+    fields = [float(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0.0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def run_raw(pages: list[Path], workers: int) -> float:
@@ -138,18 +152,29 @@ def main() -> None:
         archive = Archive(settings.archive_dir)
         pool = ExtractionPool(settings)
         pool.run(_jobs(archive, [pages[0]], 10_000_000))  # children started and warm before timing
-        results: dict[str, list[float]] = {"raw": [], "pipeline_files": [], "pipeline_tiff": []}
+        modes = ["raw", "pipeline_files", "pipeline_tiff"]
+        results: dict[str, list[float]] = {mode: [] for mode in modes}
+        busy: dict[str, list[float]] = {mode: [] for mode in modes}
         next_id = 1
-        for _ in range(args.runs):
-            results["raw"].append(len(pages) / run_raw(pages, args.workers))
-            jobs = _jobs(archive, pages, next_id)
-            next_id += len(jobs)
-            results["pipeline_files"].append(len(pages) / run_pipeline(pool, jobs, len(pages)))
-            jobs = _jobs(archive, [tiff], next_id)
-            next_id += 1
-            results["pipeline_tiff"].append(len(pages) / run_pipeline(pool, jobs, len(pages)))
+        for run in range(args.runs):
+            for mode in modes if run % 2 == 0 else modes[::-1]:
+                if mode == "raw":
+                    before = cpu_times()
+                    elapsed = run_raw(pages, args.workers)
+                else:
+                    jobs = _jobs(archive, pages if mode == "pipeline_files" else [tiff], next_id)
+                    next_id += len(jobs)
+                    before = cpu_times()
+                    elapsed = run_pipeline(pool, jobs, len(pages))
+                after = cpu_times()
+                results[mode].append(len(pages) / elapsed)
+                busy[mode].append((after[0] - before[0]) / max(1.0, after[1] - before[1]))
         pool.close()
     medians = {name: statistics.median(values) for name, values in results.items()}
+    run_ratios = {
+        name: statistics.median(v / raw for v, raw in zip(values, results["raw"], strict=True))
+        for name, values in results.items()
+    }
     report = {
         "bench": "ocr",
         "pages": len(pages),
@@ -157,17 +182,23 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "runs": args.runs,
         "pages_per_s": {name: [round(v, 3) for v in values] for name, values in results.items()},
+        "cores_busy": {name: [round(v, 3) for v in values] for name, values in busy.items()},
         "median_pages_per_s": {name: round(v, 3) for name, v in medians.items()},
-        "ratio_to_raw": {name: round(v / medians["raw"], 3) for name, v in medians.items()},
+        "ratio_of_medians": {name: round(v / medians["raw"], 3) for name, v in medians.items()},
+        "median_ratio_per_run": {name: round(v, 3) for name, v in run_ratios.items()},
     }
     print(json.dumps(report, indent=2))
     print()
     print(
-        f"| mode ({len(pages)} A4 pages, 300 dpi, {args.workers} workers) | median pages/s | ratio to raw |"
+        f"| mode ({len(pages)} A4 pages, 300 dpi, {args.workers} workers) | median pages/s "
+        "| ratio of medians | median ratio per run | cores busy (median) |"
     )
-    print("|---|---|---|")
+    print("|---|---|---|---|---|")
     for name, value in medians.items():
-        print(f"| {name} | {value:.3f} | {value / medians['raw']:.2f} |")
+        print(
+            f"| {name} | {value:.3f} | {value / medians['raw']:.2f} | {run_ratios[name]:.2f} "
+            f"| {statistics.median(busy[name]):.2f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -5,11 +5,15 @@ CER = Levenshtein distance / length of the reference, after collapsing whitespac
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import numpy as np
+import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
+import ingest.ocr
 from ingest.ocr import OcrResult, OcrUnavailable, ocr_image
 from tests.ingest._extract_support import require_tesseract
 
@@ -61,19 +65,93 @@ def test_character_error_rate(corpus: Path, image: str, truth: str) -> None:
     assert result.confidence is not None and result.confidence > 80
 
 
+def count_passes(monkeypatch: pytest.MonkeyPatch) -> list[OcrResult]:
+    """Record every tesseract pass `ocr_image` makes (the real tesseract still runs)."""
+    passes: list[OcrResult] = []
+    real = ingest.ocr._tesseract
+
+    def counted(image: Image.Image, languages: str) -> OcrResult:
+        passes.append(real(image, languages))
+        return passes[-1]
+
+    monkeypatch.setattr(ingest.ocr, "_tesseract", counted)
+    return passes
+
+
 @pytest.mark.integration
-def test_blank_image_reads_nothing() -> None:
+def test_blank_image_reads_nothing_without_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
     require_tesseract()
-    result = ocr_image(Image.new("L", (600, 400), 255))
-    assert result == OcrResult("", None)
+    passes = count_passes(monkeypatch)
+    assert ocr_image(Image.new("L", (600, 400), 255)) == OcrResult("", None)
+    # a scanned blank sheet: grey paper, faint grain, a few specks of dust
+    rng = np.random.default_rng(3)
+    paper = np.clip(rng.normal(232, 4, (3508, 2480)), 0, 255).astype(np.uint8)
+    paper[1000, 1000:1030] = 40
+    assert ocr_image(Image.fromarray(paper)) == OcrResult("", None)
+    assert passes == []
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("text", "ink", "paper", "grain"),
+    [
+        ("12", 0, 255, 0.0),  # a page whose only text is its number
+        ("Ricevuta n. 4512 del 03/02/2025", 228, 240, 0.0),  # a faded receipt: 12 grey levels
+        ("Ricevuta n. 4512 del 03/02/2025", 100, 232, 4.0),  # one line on grainy paper
+    ],
+)
+def test_faint_or_small_text_is_not_blank(
+    monkeypatch: pytest.MonkeyPatch, text: str, ink: int, paper: int, grain: float
+) -> None:
+    require_tesseract()
+    passes = count_passes(monkeypatch)
+    values = (
+        np.random.default_rng(5).normal(paper, grain, (3508, 2480)) if grain else np.full((3508, 2480), paper)
+    )
+    page = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    ImageDraw.Draw(page).text((300, 3200), text, fill=ink, font_size=48)
+    result = ocr_image(page)
+    assert len(passes) >= 1
+    assert text in result.text
+
+
+@pytest.mark.integration
+def test_clean_page_with_low_confidence_is_read_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """greek.pdf read as Italian and English: poor confidence that no filter can mend, one pass."""
+    require_tesseract()
+    passes = count_passes(monkeypatch)
+    pdf = pdfium.PdfDocument(corpus / "ingest-file/greek.pdf")
+    try:
+        image = pdf[0].render(scale=300 / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()
+    result = ocr_image(image, "ita+eng")
+    assert result.confidence is not None and result.confidence < 80  # the branch under test
+    assert len(result.text) > 200
+    assert len(passes) == 1
+
+
+@pytest.mark.integration
+def test_speckled_page_with_low_confidence_is_retried(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """1% salt-and-pepper: the first pass reads most words badly; the cleaned retry reads them right."""
+    require_tesseract()
+    passes = count_passes(monkeypatch)
+    with Image.open(corpus / "ocr/phototest.tif") as scan:
+        gray = np.asarray(scan.convert("L")).copy()
+    noise = np.random.default_rng(1).random(gray.shape)
+    gray[noise < 0.005] = 0
+    gray[noise > 0.995] = 255
+    result = ocr_image(Image.fromarray(gray))
+    reference = (corpus / "ocr/phototest.txt").read_text(encoding="utf-8")
+    assert len(passes) == 2
+    assert len(passes[0].text) >= 20 and (passes[0].confidence or 0) < 80  # the branch under test
+    assert cer(result.text, reference) <= MAX_CER
 
 
 @pytest.mark.integration
 def test_degraded_scan_is_retried_and_still_read(corpus: Path) -> None:
     """Salt-and-pepper noise over a small scan: the cleaned retry must rescue it."""
     require_tesseract()
-    import numpy as np
-
     with Image.open(corpus / "ocr/phototest.tif") as scan:
         gray = np.asarray(scan.convert("L")).copy()
     rng = np.random.default_rng(7)
@@ -89,3 +167,14 @@ def test_missing_tesseract_is_the_machines_fault(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("ingest.ocr.shutil.which", lambda name: None)
     with pytest.raises(OcrUnavailable, match="tesseract is not installed"):
         ocr_image(Image.new("L", (10, 10), 255))
+
+
+@pytest.mark.integration
+def test_pages_reach_tesseract_without_leaking_descriptors(corpus: Path) -> None:
+    """Each page goes to tesseract as an anonymous memory file, closed after the read."""
+    require_tesseract()
+    before = len(os.listdir("/proc/self/fd"))
+    with Image.open(corpus / "ocr/phototest.tif") as scan:
+        for _ in range(3):
+            assert "quick brown dog" in ocr_image(scan).text
+    assert len(os.listdir("/proc/self/fd")) == before
