@@ -17,10 +17,10 @@ retry is made only if the page is speckled (isolated dark pixels are at least
 1% of its ink), because that is the damage a median filter repairs. Measured
 on the corpus and on degraded copies of it (bench/ocr.py,
 tests/ingest/test_ocr.py): clean scans read at 84–96; salt-and-pepper or
-grain brings them to 50–77 and a speckle share of 4–38%, and the retry
-brings them back to 92–96; clean pages sit below 0.2% speckle, and those that
-still read below 80 (Greek text read as Italian and English, handwriting)
-gain nothing from a second pass, which would cost them a second full read.
+grain brings them to 52–77 and a speckle share of 4–38%, and the retry
+brings them back to 91–96; clean 300 dpi scans sit below 0.2% speckle, and
+one that still reads below 80 (greek.pdf: Greek read as Italian and English)
+gains nothing from a second pass, which would cost a second full read.
 
 Many pages are read at once by `ocr_images` (one thread per core, each
 waiting on its own tesseract process). Inside the worker's extraction children
