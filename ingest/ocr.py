@@ -208,9 +208,14 @@ def _prepare(image: Image.Image) -> Image.Image:
 
 
 def _clean(gray: Image.Image) -> Image.Image:
-    """Median filter (degraded scans read nothing without it), contrast, size."""
+    """Median filter (degraded scans read nothing without it), contrast, size.
+
+    The contrast is stretched from the darkest to the lightest pixel, with no
+    cutoff: on a sparse page (one line of text) a 1% cutoff falls inside the
+    paper and stretches its grain into noise that hides the text.
+    """
     gray = gray.filter(ImageFilter.MedianFilter(3))
-    gray = ImageOps.autocontrast(gray, cutoff=1)
+    gray = ImageOps.autocontrast(gray)
     return _upscale(gray)
 
 

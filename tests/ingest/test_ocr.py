@@ -116,6 +116,19 @@ def test_faint_or_small_text_is_not_blank(
 
 
 @pytest.mark.integration
+def test_one_grey_line_on_grainy_paper_is_read_by_the_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first pass reads nothing; the cleaned retry (median filter, full-range contrast) reads it."""
+    require_tesseract()
+    passes = count_passes(monkeypatch)
+    values = np.random.default_rng(5).normal(232, 4, (3508, 2480))
+    page = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    ImageDraw.Draw(page).text((300, 3200), "Ricevuta n. 4512 del 03/02/2025", fill=150, font_size=48)
+    result = ocr_image(page)
+    assert len(passes) == 2 and passes[0].text == ""  # the branch under test
+    assert "Ricevuta n. 4512 del 03/02/2025" in result.text
+
+
+@pytest.mark.integration
 def test_clean_page_with_low_confidence_is_read_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """greek.pdf read as Italian and English: poor confidence that no filter can mend, one pass."""
     require_tesseract()
