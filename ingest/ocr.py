@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 _TIMEOUT_SECONDS = 300  # one page; the worker's job limit still applies on top
-_GOOD_CONFIDENCE = 80.0  # real scans read at 84–96; degraded ones below 60 until cleaned
+_GOOD_CONFIDENCE = 80.0  # clean scans read at 84–96; noisy ones at 52–77 until cleaned
 _GOOD_LENGTH = 20
 _SPECKLED = 0.01  # isolated dark pixels / dark pixels: clean pages ≤ 0.002, noisy ones ≥ 0.04
 _BLANK_MIN_CONTRAST = 3  # grey levels from the surroundings that count as a mark, at least
@@ -227,7 +227,7 @@ def _is_blank(gray: Image.Image) -> bool:
     not count; a pixel is a mark when it differs from its surroundings by more
     than six times the page's own noise (at least 3 grey levels). Text that
     tesseract can still read, 16 grey levels from grainy paper or 8 from clean
-    paper, leaves hundreds of marks; grain and a speck of dust leave a few.
+    paper, leaves over a hundred marks; grain and a speck of dust leave a few.
     """
     factor = 4 if gray.width >= 2000 else 2 if gray.width >= 1000 else 1
     small = gray.reduce(factor) if factor > 1 else gray
@@ -298,7 +298,7 @@ def _image_file(image: Image.Image) -> Iterator[tuple[str, tuple[int, ...], byte
     tesseract opens as /dev/fd/N: nothing on disk to leak when a child is
     killed. Not through stdin: tesseract copies stdin a byte at a time and
     leptonica parses PNM a pixel at a time, which together cost ~10% more CPU
-    per A4 page than the same page read from a file (bench/ocr.py).
+    per A4 page than the same page read from a file (bench/README.md).
     """
     if not hasattr(os, "memfd_create"):
         buffer = io.BytesIO()
