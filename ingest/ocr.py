@@ -138,10 +138,11 @@ def use_cpu_tokens(tokens: CpuTokens | None) -> None:
 def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
     """Read the text of `image`, retrying on a cleaned copy when the first pass is poor."""
     _binary()  # a missing tesseract is reported even for a blank page
-    gray = ImageOps.grayscale(_flatten(image))
+    flat = _flatten(image)
+    gray = flat if flat.mode == "L" else ImageOps.grayscale(flat)
     if _is_blank(gray):
         return OcrResult("", None)
-    first = _tesseract(_prepare(image), languages)
+    first = _tesseract(_upscale(flat), languages)  # colour kept for the first pass
     read_plenty = len(first.text.strip()) >= _GOOD_LENGTH
     confident = (first.confidence or 0.0) >= _GOOD_CONFIDENCE
     if read_plenty and (confident or not _is_speckled(gray)):
@@ -200,11 +201,6 @@ def _upscale(image: Image.Image) -> Image.Image:
     factor = min(_MAX_UPSCALE, _MIN_WIDTH / max(1, image.width))
     size = (round(image.width * factor), round(image.height * factor))
     return image.resize(size, Image.Resampling.LANCZOS)
-
-
-def _prepare(image: Image.Image) -> Image.Image:
-    """The first pass's input: flattened, small images upscaled."""
-    return _upscale(_flatten(image))
 
 
 def _clean(gray: Image.Image) -> Image.Image:
