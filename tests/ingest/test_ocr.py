@@ -78,6 +78,15 @@ def count_passes(monkeypatch: pytest.MonkeyPatch) -> list[OcrResult]:
     return passes
 
 
+def a4_with_line(text: str, ink: int, paper: int, grain: float) -> Image.Image:
+    """A 300 dpi A4 page of `paper` grey (with Gaussian grain of σ `grain`) carrying one line of text."""
+    size = (3508, 2480)
+    values = np.random.default_rng(5).normal(paper, grain, size) if grain else np.full(size, paper)
+    page = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    ImageDraw.Draw(page).text((300, 3200), text, fill=ink, font_size=48)
+    return page
+
+
 @pytest.mark.integration
 def test_blank_image_reads_nothing_without_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
     require_tesseract()
@@ -105,12 +114,7 @@ def test_faint_or_small_text_is_not_blank(
 ) -> None:
     require_tesseract()
     passes = count_passes(monkeypatch)
-    values = (
-        np.random.default_rng(5).normal(paper, grain, (3508, 2480)) if grain else np.full((3508, 2480), paper)
-    )
-    page = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
-    ImageDraw.Draw(page).text((300, 3200), text, fill=ink, font_size=48)
-    result = ocr_image(page)
+    result = ocr_image(a4_with_line(text, ink, paper, grain))
     assert len(passes) >= 1
     assert text in result.text
 
@@ -120,10 +124,7 @@ def test_one_grey_line_on_grainy_paper_is_read_by_the_retry(monkeypatch: pytest.
     """The first pass reads nothing; the cleaned retry (median filter, full-range contrast) reads it."""
     require_tesseract()
     passes = count_passes(monkeypatch)
-    values = np.random.default_rng(5).normal(232, 4, (3508, 2480))
-    page = Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
-    ImageDraw.Draw(page).text((300, 3200), "Ricevuta n. 4512 del 03/02/2025", fill=150, font_size=48)
-    result = ocr_image(page)
+    result = ocr_image(a4_with_line("Ricevuta n. 4512 del 03/02/2025", ink=150, paper=232, grain=4.0))
     assert len(passes) == 2 and passes[0].text == ""  # the branch under test
     assert "Ricevuta n. 4512 del 03/02/2025" in result.text
 
