@@ -15,7 +15,7 @@ is cleaned (grayscale, median filter, autocontrast) and read again; the better
 pass wins. When it reads plenty at a mean confidence below 80, the cleaned
 retry is made only if the page is speckled (isolated dark pixels are at least
 1% of its ink), because that is the damage a median filter repairs. Measured
-on the corpus and on degraded copies of it (bench/ocr.py,
+on the corpus and on degraded copies of it (bench/ocr_rules.py,
 tests/ingest/test_ocr.py): clean scans read at 84–96; salt-and-pepper or
 grain brings them to 52–77 and a speckle share of 4–38%, and the retry
 brings them back to 91–96; clean 300 dpi scans sit below 0.2% speckle, and
@@ -143,12 +143,17 @@ def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
     if _is_blank(gray):
         return OcrResult("", None)
     first = _tesseract(_upscale(flat), languages)  # colour kept for the first pass
-    read_plenty = len(first.text.strip()) >= _GOOD_LENGTH
-    confident = (first.confidence or 0.0) >= _GOOD_CONFIDENCE
-    if read_plenty and (confident or not _is_speckled(gray)):
+    if not _needs_retry(first, gray):
         return first
     second = _tesseract(_clean(gray), languages)
     return second if second._score > first._score else first
+
+
+def _needs_retry(first: OcrResult, gray: Image.Image) -> bool:
+    """Read again, cleaned, when the first pass read little, or read poorly a page that is speckled."""
+    read_plenty = len(first.text.strip()) >= _GOOD_LENGTH
+    confident = (first.confidence or 0.0) >= _GOOD_CONFIDENCE
+    return not (read_plenty and (confident or not _is_speckled(gray)))
 
 
 def ocr_images(images: Iterable[Image.Image], languages: str, workers: int) -> Iterator[OcrResult]:
@@ -245,6 +250,11 @@ def _median_level(histogram: list[int]) -> int:
 
 def _is_speckled(gray: Image.Image) -> bool:
     """True when many dark pixels stand alone (salt-and-pepper, grain): what a median filter removes."""
+    return _speckle_share(gray) >= _SPECKLED
+
+
+def _speckle_share(gray: Image.Image) -> float:
+    """Dark pixels with no dark pixel above, below or beside them, as a share of all dark pixels."""
     values = np.asarray(gray)
     low, high = np.percentile(values, [1, 99])
     dark = values < (low + high) / 2
@@ -253,7 +263,7 @@ def _is_speckled(gray: Image.Image) -> bool:
     padded = np.pad(dark, 1)
     neighbours = padded[:-2, 1:-1].astype(np.uint8) + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:]
     alone = int(np.count_nonzero(dark & (neighbours == 0)))
-    return alone >= _SPECKLED * max(1, int(np.count_nonzero(dark)))
+    return alone / max(1, int(np.count_nonzero(dark)))
 
 
 def _binary() -> str:
@@ -293,8 +303,8 @@ def _image_file(image: Image.Image) -> Iterator[tuple[str, tuple[int, ...], byte
     On Linux the page is an uncompressed TIFF in an anonymous memory file that
     tesseract opens as /dev/fd/N: nothing on disk to leak when a child is
     killed. Not through stdin: tesseract copies stdin a byte at a time and
-    leptonica parses PNM a pixel at a time, which together cost ~10% more CPU
-    per A4 page than the same page read from a file (bench/README.md).
+    leptonica parses PNM a pixel at a time, which together cost a fifth more
+    CPU per A4 page than the same page read from a file (bench/ocr_rules.py).
     """
     if not hasattr(os, "memfd_create"):
         buffer = io.BytesIO()
