@@ -1,1 +1,1 @@
-"""HTTP API (FastAPI) and the command line."""
+"""HTTP API (FastAPI): routes, access, the web pages' JSON; nothing else."""

@@ -33,7 +33,6 @@ from core.audit import AuditLog
 from core.catalog import Catalog, StatusCounts, utcnow
 from core.document import Document
 from core.models import DocumentRow, JobRow, QuarantineRow
-from core.retention import pending_deletions
 from core.settings import Settings
 from core.users import LOCAL_ADMIN, Collections, Principal
 from index.backend import (
@@ -46,6 +45,7 @@ from index.backend import (
     SearchResult,
 )
 from index.query.parser import parse
+from legal.retention import pending_deletions
 
 __all__ = ["AppState", "ScopedBackend", "ScopedCatalog", "Unauthenticated", "get_state", "scoped_state"]
 

@@ -70,7 +70,7 @@ def ingest_run(
             for _ in range(workers):
                 processes.append(
                     subprocess.Popen(
-                        [sys.executable, "-m", "api.cli", "worker"],
+                        [sys.executable, "-m", "cli.main", "worker"],
                         env=env,
                         cwd=ROOT,
                         stdout=subprocess.DEVNULL,
@@ -85,7 +85,7 @@ def ingest_run(
             if load:
                 port = free_port()
                 api = subprocess.Popen(
-                    [sys.executable, "-m", "api.cli", "serve", "--no-worker"],
+                    [sys.executable, "-m", "cli.main", "serve", "--no-worker"],
                     env={**env, "FALDONE_PORT": str(port)},
                     cwd=ROOT,
                     stdout=subprocess.DEVNULL,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Engine, String, create_engine, delete, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from core import audit, export, holds, retention, users  # noqa: F401  (their tables join Base)
+from core import audit, users  # noqa: F401  (their tables join Base)
 from core.document import Document
 from core.migrations import migrate
 from core.models import Base, DocumentRow, JobRow, QuarantineRow, SeenFileRow

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 __all__ = [
+    "DEMO_DOMAIN",
+    "DEMO_SOURCE",
     "PAGE_BREAK",
     "Annotations",
     "Document",
@@ -23,6 +25,9 @@ __all__ = [
 ]
 
 PAGE_BREAK = "\f"
+# The demo data set (`faldone demo`): its source, and the fictional company's e-mail domain.
+DEMO_SOURCE = "demo"
+DEMO_DOMAIN = "casaaurora.example"
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = ["Base", "DocumentRow", "JobRow", "QuarantineRow", "SeenFileRow"]
@@ -90,3 +90,56 @@ class SeenFileRow(Base):
     path: Mapped[str] = mapped_column(Text, primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     mtime: Mapped[float] = mapped_column(Float)
+
+
+class MatterRow(Base):
+    __tablename__ = "legal_matters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    custodian: Mapped[str] = mapped_column(String(200), default="")
+    query: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    released_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    released_by: Mapped[str] = mapped_column(String(64), default="")
+    release_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class HoldItemRow(Base):
+    __tablename__ = "legal_hold_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    matter_id: Mapped[int] = mapped_column(ForeignKey("legal_matters.id"), index=True)
+    document_id: Mapped[str] = mapped_column(String(32), index=True)
+    root_id: Mapped[str] = mapped_column(String(32), index=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RetentionPolicyRow(Base):
+    __tablename__ = "retention_policies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    category: Mapped[str] = mapped_column(String(64), default="")
+    source_pattern: Mapped[str] = mapped_column(String(255), default="")
+    years: Mapped[int] = mapped_column(Integer, default=0)
+    months: Mapped[int] = mapped_column(Integer, default=0)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    basis: Mapped[str] = mapped_column(String(16), default="date")
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DeletionRow(Base):
+    """Document ids to remove from the search index (processed by the index writer)."""
+
+    __tablename__ = "deletions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_ids: Mapped[str] = mapped_column(Text)  # JSON list
+    reason: Mapped[str] = mapped_column(String(64), default="")
+    requested_by: Mapped[str] = mapped_column(String(64), default="")
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)

@@ -27,8 +27,10 @@ class Settings(BaseSettings):
     catalog_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the catalog; SQLite under data_dir by default."
     )
-    search_backend: Literal["embedded", "cluster"] = Field(
-        default="embedded", description="'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch)."
+    search_backend: str = Field(
+        default="embedded",
+        pattern=r"^[a-z][a-z0-9]*$",
+        description="Search backend by name: 'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch).",
     )
     cluster_url: str = Field(default="http://127.0.0.1:9200", description="Elasticsearch/OpenSearch URL.")
     cluster_index: str = Field(default="faldone", description="Index alias used on the cluster.")

@@ -15,16 +15,9 @@ from pydantic import BaseModel, Field
 
 from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
 from api.state import AppState, get_state
-from core.export import ExportError, ExportTooLarge, plan_export, stream_export
-from core.holds import HoldError, Holds, matching_ids
-from core.retention import (
-    DocumentHeld,
-    Retention,
-    RetentionError,
-    RetentionReport,
-    delete_family,
-    flush_deletions,
-)
+from legal.export import ExportError, ExportTooLarge, plan_export, stream_export
+from legal.holds import HoldError, Holds, matching_ids
+from legal.retention import DocumentHeld, Retention, RetentionError, RetentionReport, delete_family
 
 __all__ = ["router"]
 
@@ -179,9 +172,8 @@ def delete_document(doc_id: str, state: State) -> dict[str, Any]:
         raise Conflict(str(held), matters=held.matters) from held
     except RetentionError as err:
         raise BadRequest(str(err)) from err
-    indexed = flush_deletions(base.settings, base.catalog)
-    base.backend.refresh()
-    return {"deleted": ids, "index_updated": indexed}
+    # The worker removes them from the index; searches leave them out meanwhile.
+    return {"deleted": ids, "index": "queued"}
 
 
 def _retention(state: AppState) -> Retention:
@@ -235,15 +227,12 @@ def retention_report(state: State) -> dict[str, Any]:
     "/api/legal/retention/run", summary="Apply retention: delete expired families that no hold keeps"
 )
 def retention_run(state: State) -> dict[str, Any]:
-    base = _base(state)
     retention = _retention(state)
     report = retention.evaluate()
     visible = _visible_roots(state, report)
     report = retention.apply(
         report, actor=state.principal.username, role=state.principal.role, audit=state.audit
     )
-    flush_deletions(base.settings, base.catalog)
-    base.backend.refresh()
     return _report_view(report.to_dict(), visible)
 
 

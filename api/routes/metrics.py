@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.demo import DEMO_DOMAIN, DEMO_SOURCE
 from api.errors import BadRequest
 from api.metrics_service import (
     BREAKDOWN_FIELDS,
@@ -32,6 +31,7 @@ from api.metrics_service import (
 from api.response_time import parse_domains, response_times
 from api.routes.search import parse_filters
 from api.state import AppState, get_state
+from core.document import DEMO_DOMAIN, DEMO_SOURCE
 from index.query import parse
 
 __all__ = ["router"]

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.document import Document
+from core.settings import Settings
 from index.backend import (
     HistogramBucket,
     Hit,
@@ -41,13 +42,14 @@ from index.backends.cluster_results import (
     parse_facets,
     parse_histogram,
 )
-from index.backends.embedded_query import positive_part
+from index.backends.registry import register_backend
 from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import STORED_FIELDS
 from index.query import parse
+from index.query.semantics import positive_part
 from index.query.values import resolve_field
 
-__all__ = ["MAX_WINDOW", "ClusterBackend"]
+__all__ = ["MAX_WINDOW", "ClusterBackend", "open_cluster"]
 
 # The engines' index.max_result_window: deeper pages use search_after.
 MAX_WINDOW = 10_000
@@ -294,3 +296,9 @@ def _facet_field(name: str) -> str:
     if field is None:
         raise SearchError(f"cannot facet on unknown field {name!r}")
     return field
+
+
+@register_backend("cluster")
+def open_cluster(settings: Settings, *, writer: bool) -> ClusterBackend:
+    """The Elasticsearch/OpenSearch index (an alias) at ``settings.cluster_url``."""
+    return ClusterBackend(settings.cluster_url, settings.cluster_index, writer=writer)

@@ -30,7 +30,6 @@ from typing import Any
 
 from core.document import Document
 from index.backends.derived import DERIVED_INT_FIELDS, DERIVED_KEYWORD_FIELDS, derived_fields
-from index.backends.embedded_schema import STEM_LANGUAGES, utc
 from index.fields import (
     BOOL_FIELDS,
     DATE_FIELDS,
@@ -41,6 +40,7 @@ from index.fields import (
     TEXT_FIELDS,
     document_fields,
 )
+from index.query.semantics import STEM_LANGUAGES, utc
 
 __all__ = [
     "EXACT_ANALYZER",

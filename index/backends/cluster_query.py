@@ -22,10 +22,9 @@ from typing import Any
 
 from index.backend import SearchError, SearchRequest
 from index.backends.cluster_mapping import LANGUAGE_EXCLUDES, subfield
-from index.backends.embedded_query import fold, fuzzy_distance
-from index.backends.embedded_schema import utc
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
+from index.query.semantics import fold, fuzzy_distance, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
 
 __all__ = ["MATCH_ALL", "filters", "translate"]

@@ -22,8 +22,8 @@ from typing import Any
 from core.document import PAGE_BREAK
 from index.backend import FacetBucket, Highlight, HistogramBucket, Interval, SearchError
 from index.backends.cluster_mapping import subfield
-from index.backends.embedded_schema import STEM_LANGUAGES
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
+from index.query.semantics import STEM_LANGUAGES
 
 __all__ = [
     "facet_aggs",

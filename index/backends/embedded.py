@@ -20,6 +20,7 @@ from typing import Any
 import tantivy
 
 from core.document import Document
+from core.settings import Settings
 from index.backend import (
     BackendUnavailable,
     HistogramBucket,
@@ -34,21 +35,22 @@ from index.backend import (
 from index.backends.embedded_aggs import facets, histogram
 from index.backends.embedded_highlight import Highlighter
 from index.backends.embedded_paging import Ranked, collapse, date_page, id_key_page, relevance_page
-from index.backends.embedded_query import QueryCompiler, positive_part
+from index.backends.embedded_query import QueryCompiler
 from index.backends.embedded_schema import (
     Analyzers,
     build_schema,
     hit_fields,
     register_analyzers,
     to_tantivy,
-    utc,
 )
+from index.backends.registry import register_backend
 from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
 from index.query import ast, parse
+from index.query.semantics import positive_part, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
 
-__all__ = ["MAX_WINDOW", "EmbeddedBackend"]
+__all__ = ["MAX_WINDOW", "EmbeddedBackend", "open_embedded"]
 
 # Tantivy collects offset+limit hits in memory; deeper pages use search_after (embedded_paging).
 MAX_WINDOW = 10_000
@@ -351,3 +353,9 @@ def _facet_field(name: str) -> str:
     if field is None:
         raise SearchError(f"cannot facet on unknown field {name!r}")
     return field
+
+
+@register_backend("embedded")
+def open_embedded(settings: Settings, *, writer: bool) -> EmbeddedBackend:
+    """The tantivy index under ``settings.index_dir``."""
+    return EmbeddedBackend(settings.index_dir, writer=writer)

@@ -21,9 +21,10 @@ import tantivy
 
 from core.document import PAGE_BREAK
 from index.backend import Highlight
-from index.backends.embedded_query import QueryCompiler, fold, fuzzy_distance
-from index.backends.embedded_schema import STEM_LANGUAGES, stemmed_field
+from index.backends.embedded_query import QueryCompiler
+from index.backends.embedded_schema import stemmed_field
 from index.query import ast
+from index.query.semantics import STEM_LANGUAGES, fold, fuzzy_distance
 
 __all__ = ["Highlighter", "leaves"]
 

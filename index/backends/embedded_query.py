@@ -7,18 +7,18 @@ a query word is stemmed exactly as the indexed words were.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
 import tantivy
 
 from index.backend import SearchError
-from index.backends.embedded_schema import Analyzers, utc
+from index.backends.embedded_schema import Analyzers
 from index.fields import DATE_FIELDS, FLOAT_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
+from index.query.semantics import fuzzy_distance, utc
 
-__all__ = ["QueryCompiler", "fold", "fuzzy_distance", "positive_part"]
+__all__ = ["QueryCompiler"]
 
 # An exact (unstemmed) match is a better hit than a match on a stem only.
 _EXACT_BOOST = 1.5
@@ -31,31 +31,8 @@ def _escape(text: str) -> str:
     return "".join(f"\\{char}" if char in _REGEX_META else char for char in text)
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, as the exact analyzer does (for patterns)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def fuzzy_distance(word: str, distance: int | None) -> int:
-    """The edits a fuzzy word allows: as given, else 0 up to 2 letters, 1 up to 5, then 2."""
-    if distance is not None:
-        return distance
-    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
-
-
 def _best_of(queries: list[tantivy.Query]) -> tantivy.Query:
     return queries[0] if len(queries) == 1 else tantivy.Query.disjunction_max_query(queries, _TIE_BREAKER)
-
-
-def positive_part(node: ast.Node) -> ast.Node | None:
-    """`node` without its negated parts: what highlights should mark."""
-    if isinstance(node, ast.Not):
-        return None
-    if isinstance(node, ast.And | ast.Or):
-        kept = [part for child in node.children if (part := positive_part(child)) is not None]
-        return type(node)(tuple(kept)) if kept else None
-    return node
 
 
 class QueryCompiler:

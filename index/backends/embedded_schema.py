@@ -17,7 +17,6 @@ Adding a field to `index.fields` adds it here.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import tantivy
@@ -34,22 +33,21 @@ from index.fields import (
     TEXT_FIELDS,
     document_fields,
 )
+from index.query.semantics import STEM_LANGUAGES, utc
 
 __all__ = [
     "EXACT_ANALYZER",
-    "STEM_LANGUAGES",
     "Analyzers",
     "build_schema",
     "hit_fields",
     "register_analyzers",
     "stemmed_field",
     "to_tantivy",
-    "utc",
 ]
 
 EXACT_ANALYZER = "faldone_exact"
 # Document language code -> tantivy stemmer/stop-word language.
-STEM_LANGUAGES: dict[str, str] = {"it": "italian", "en": "english"}
+_TANTIVY_LANGUAGES: dict[str, str] = {"it": "italian", "en": "english"}
 # Longer tokens are noise (base64, hashes) and would bloat the term dictionary.
 _MAX_TOKEN_LENGTH = 64
 
@@ -86,7 +84,7 @@ class Analyzers:
             .filter(tantivy.Filter.ascii_fold())
             .filter(tantivy.Filter.stemmer(name))
             .build()
-            for code, name in STEM_LANGUAGES.items()
+            for code, name in _TANTIVY_LANGUAGES.items()
         }
 
     def variants(self, field: str, *, exact: bool) -> list[tuple[str, tantivy.TextAnalyzer]]:
@@ -127,11 +125,6 @@ def build_schema() -> tantivy.Schema:
     for name in BOOL_FIELDS:
         builder.add_boolean_field(name, stored=name in STORED_FIELDS, indexed=True, fast=True)
     return builder.build()
-
-
-def utc(moment: datetime) -> datetime:
-    """`moment` in UTC; a naive datetime is taken to be UTC already."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def to_tantivy(doc: Document) -> tantivy.Document:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli_legal import cmd_audit
+from cli.legal_commands import cmd_audit
 from core.audit import AuditLog
 from tests.api._legal_support import PUBLIC_WORD, Seeded, seed
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from core.archive import Archive
 from core.audit import AuditLog
-from core.export import ExportTooLarge, plan_export, zip_safe_name
+from legal.export import ExportTooLarge, plan_export, zip_safe_name
 from tests.api._legal_support import PUBLIC_WORD, SECRET_FILE, SECRET_WORD, Seeded, make_doc, seed, store
 
 

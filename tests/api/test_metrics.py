@@ -25,10 +25,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.demo import DEMO_DOMAIN, generate_demo, load_demo
 from api.metrics_service import NEGATIVE_BELOW
 from api.response_time import is_company
 from api.routes import metrics
+from cli.demo import DEMO_DOMAIN, generate_demo, load_demo
 from core.catalog import Catalog
 from core.document import Document
 from core.settings import Settings

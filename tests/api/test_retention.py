@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli_legal import cmd_retention
+from cli.legal_commands import cmd_retention
 from core.archive import Archive
 from core.catalog import Catalog
 from core.users import Collections

@@ -82,7 +82,7 @@ def test_three_workers_one_killed_every_document_once(
 
     def spawn(name: str, *args: str) -> subprocess.Popen[bytes]:
         with (logs / f"{name}.log").open("wb") as log:
-            command = [python, "-m", "api.cli", *args]
+            command = [python, "-m", "cli.main", *args]
             process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
         processes.append(process)
         return process

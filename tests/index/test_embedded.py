@@ -14,7 +14,8 @@ import tantivy
 
 from core.settings import Settings
 from index.backend import BackendUnavailable, QuerySyntaxError, SearchError, SearchRequest
-from index.backends import EmbeddedBackend, open_backend
+from index.backends import open_backend
+from index.backends.embedded import EmbeddedBackend
 from tests.conformance.corpus import CORPUS, make_document
 
 

@@ -151,4 +151,4 @@ def test_public_surface() -> None:
     import index.query
 
     assert index.query.__all__ == ["ast", "parse"]
-    assert index.backends.__all__ == ["ClusterBackend", "EmbeddedBackend", "open_backend"]
+    assert index.backends.__all__ == ["UnknownBackend", "backend_names", "open_backend", "register_backend"]

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from api.cli import main
+from cli.main import main
 from core.catalog import Catalog
 from core.settings import Settings
 from index.backend import SearchRequest
@@ -27,7 +27,7 @@ def _catalog_with_corpus(settings: Settings) -> None:
 
 def test_reindex_embedded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     _catalog_with_corpus(settings)
-    monkeypatch.setattr("api.cli.load_settings", lambda: settings)
+    monkeypatch.setattr("cli.main.load_settings", lambda: settings)
     assert main(["reindex"]) == 0
     backend = open_backend(settings, writer=False)
     assert backend.count() == len(CORPUS)
@@ -46,7 +46,7 @@ def test_reindex_moves_an_installation_to_the_cluster(
     on_cluster = settings.model_copy(
         update={"cluster_url": opensearch_url, "cluster_index": f"reindex-{uuid.uuid4().hex[:8]}"}
     )
-    monkeypatch.setattr("api.cli.load_settings", lambda: on_cluster)
+    monkeypatch.setattr("cli.main.load_settings", lambda: on_cluster)
     assert on_cluster.search_backend == "embedded"
     assert main(["reindex", "--backend", "cluster"]) == 0
     cluster = open_backend(on_cluster.model_copy(update={"search_backend": "cluster"}), writer=False)

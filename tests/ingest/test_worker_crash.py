@@ -1,6 +1,6 @@
 """Crash safety: `kill -9` of a real worker mid-batch loses nothing and indexes nothing twice.
 
-The worker runs as a real process (`python -m api.cli worker`). It is killed
+The worker runs as a real process (`python -m cli.main worker`). It is killed
 with SIGKILL once some jobs are done and others are running; its extraction
 children die with it (PR_SET_PDEATHSIG) and tantivy's writer lock, a file lock,
 dies with the process, so a restarted worker can open the index at once. The
@@ -80,7 +80,7 @@ def start_worker(settings: Settings, log: Path, *extra: str) -> subprocess.Popen
     }
     with log.open("ab") as out:  # the child has its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "worker", *extra],
+            [sys.executable, "-m", "cli.main", "worker", *extra],
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -1,4 +1,4 @@
-"""`faldone ingest | worker | status | jobs` and `GET /api/ingest/status`, through `api.cli.main`.
+"""`faldone ingest | worker | status | jobs` and `GET /api/ingest/status`, through `cli.main.main`.
 
 Retry of failed jobs (all, by id, by type) and reprocessing after a settings
 change work from the archived originals: nothing is uploaded again.
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli import main
+from cli.main import main
 from core.catalog import Catalog
 from core.settings import load_settings
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from api.cli_nlp import COMMANDS, register
+from cli.nlp_commands import COMMANDS, register
 from core.catalog import Catalog
 from core.corrections import add_correction
 from core.document import Document, Page

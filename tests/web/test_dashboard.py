@@ -18,8 +18,8 @@ from fastapi.responses import FileResponse
 from playwright.sync_api import Page
 
 from api.app import WEB_DIR
-from api.demo import generate_demo, load_demo
 from api.routes import metrics
+from cli.demo import generate_demo, load_demo
 from core.settings import Settings
 from tests.support import make_settings
 from tests.web.conftest import LiveServer, screenshot

@@ -11,8 +11,9 @@ active legal hold covers it (`DocumentHeld` names the matters). It removes the
 catalog rows, the jobs of the original (so the same file can be ingested again),
 the archive blobs that no remaining document needs, and queues the ids in the
 `deletions` table for the index: the embedded index has one writer, the worker,
-which calls `process_deletions(catalog, backend)` in its loop. When no worker
-holds the writer, `flush_deletions(settings, catalog)` applies them at once.
+which calls `process_deletions(catalog, backend)` in its loop (the command line
+applies them at once when no worker holds the writer). The API never opens the
+index writer: until the worker catches up, searches leave the queued ids out.
 """
 
 from __future__ import annotations
@@ -24,28 +25,23 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import DateTime, Integer, String, Text, delete, func, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, func, select
 
-from core.models import Base, DocumentRow, JobRow, QuarantineRow
+from core.models import DeletionRow, DocumentRow, JobRow, QuarantineRow, RetentionPolicyRow
 
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.audit import AuditLog
     from core.catalog import Catalog
-    from core.holds import Holds, Matter
-    from core.settings import Settings
     from index.backend import SearchBackend
+    from legal.holds import Holds, Matter
 
 __all__ = [
-    "DeletionRow",
     "DocumentHeld",
     "Retention",
     "RetentionError",
-    "RetentionPolicyRow",
     "RetentionReport",
     "delete_family",
-    "flush_deletions",
     "pending_deletions",
     "process_deletions",
 ]
@@ -68,34 +64,6 @@ class DocumentHeld(RetentionError):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-class RetentionPolicyRow(Base):
-    __tablename__ = "retention_policies"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    category: Mapped[str] = mapped_column(String(64), default="")
-    source_pattern: Mapped[str] = mapped_column(String(255), default="")
-    years: Mapped[int] = mapped_column(Integer, default=0)
-    months: Mapped[int] = mapped_column(Integer, default=0)
-    days: Mapped[int] = mapped_column(Integer, default=0)
-    basis: Mapped[str] = mapped_column(String(16), default="date")
-    created_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class DeletionRow(Base):
-    """Document ids to remove from the search index (processed by the index writer)."""
-
-    __tablename__ = "deletions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_ids: Mapped[str] = mapped_column(Text)  # JSON list
-    reason: Mapped[str] = mapped_column(String(64), default="")
-    requested_by: Mapped[str] = mapped_column(String(64), default="")
-    requested_at: Mapped[datetime] = mapped_column(DateTime)
-    processed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
 
 
 def _policy_dict(row: RetentionPolicyRow) -> dict[str, Any]:
@@ -382,21 +350,3 @@ def process_deletions(catalog: Catalog, backend: SearchBackend) -> int:
             if row is not None:
                 row.processed_at = _now()
     return len(ids)
-
-
-def flush_deletions(settings: Settings, catalog: Catalog) -> bool:
-    """Apply queued deletions now when no worker holds the index writer; False if one does."""
-    from index.backend import BackendUnavailable
-    from index.backends import open_backend
-
-    if not pending_deletions(catalog):
-        return True
-    try:
-        backend = open_backend(settings, writer=True)
-    except BackendUnavailable:
-        return False
-    try:
-        process_deletions(catalog, backend)
-    finally:
-        backend.close()
-    return True

@@ -13,8 +13,8 @@ source ``demo`` and runs a worker. The story the figures tell:
 - information requests, orders, thanks and newsletters fill the rest.
 
 Every message carries ``X-Faldone-Demo: true`` and a "demo" signature; every
-letter says it is a demo document. Texts live in ``api/demo_data/templates.json``,
-customers in ``api/demo_data/customers.csv``. The same seed and `today` give the
+letter says it is a demo document. Texts live in ``cli/demo_data/templates.json``,
+customers in ``cli/demo_data/customers.csv``. The same seed and `today` give the
 same bytes.
 """
 
@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from api.demo_pdf import text_pdf
+from cli.demo_pdf import text_pdf
 from core.catalog import Catalog
+from core.document import DEMO_DOMAIN, DEMO_SOURCE
 from core.settings import Settings
 from index.backend import BackendUnavailable
 from index.backends import open_backend
@@ -41,8 +42,6 @@ from ingest.sources import EnqueueReport, enqueue_paths
 
 __all__ = ["DEMO_DOMAIN", "DEMO_SOURCE", "REGISTRY_FILE", "DemoReport", "generate_demo", "load_demo"]
 
-DEMO_SOURCE = "demo"
-DEMO_DOMAIN = "casaaurora.example"
 REGISTRY_FILE = "customers-registry.csv"  # beside mail/ and letters/, imported, never ingested
 _DATA = Path(__file__).resolve().parent / "demo_data"
 _ROME = ZoneInfo("Europe/Rome")

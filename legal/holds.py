@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
-from core.models import Base, DocumentRow
+from core.models import DocumentRow, HoldItemRow, MatterRow
+from index.backend import SearchRequest
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
@@ -36,31 +36,6 @@ class HoldError(ValueError):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-class MatterRow(Base):
-    __tablename__ = "legal_matters"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    description: Mapped[str] = mapped_column(Text, default="")
-    custodian: Mapped[str] = mapped_column(String(200), default="")
-    query: Mapped[str] = mapped_column(Text, default="")
-    created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    released_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    released_by: Mapped[str] = mapped_column(String(64), default="")
-    release_reason: Mapped[str] = mapped_column(Text, default="")
-
-
-class HoldItemRow(Base):
-    __tablename__ = "legal_hold_items"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    matter_id: Mapped[int] = mapped_column(ForeignKey("legal_matters.id"), index=True)
-    document_id: Mapped[str] = mapped_column(String(32), index=True)
-    root_id: Mapped[str] = mapped_column(String(32), index=True)
-    added_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 @dataclass(frozen=True)
@@ -116,8 +91,6 @@ def _matter(row: MatterRow, documents: int = 0) -> Matter:
 
 def matching_ids(backend: SearchBackend, query: str, limit: int = MAX_SNAPSHOT) -> list[tuple[str, str]]:
     """(id, root_id) of every document matching `query`, up to `limit`."""
-    from index.backend import SearchRequest
-
     found: list[tuple[str, str]] = []
     offset = 0
     while len(found) < limit:
@@ -287,8 +260,6 @@ class Holds:
         return held
 
     def _query_holds(self, query: str, root_id: str) -> bool:
-        from index.backend import SearchRequest
-
         if self.backend is None:  # cannot tell: assume held, never delete by mistake
             return True
         request = SearchRequest(query=query, filters={"root_id": [root_id]}, limit=0, highlight=False)

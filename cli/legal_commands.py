@@ -1,7 +1,7 @@
 """`faldone users|audit|retention|holds`: administration and legal commands.
 
 `register(subparsers)` adds the commands and returns them by name, for the main
-command table (`api/cli.py`). Whoever runs these commands has the machine and the
+command table (`cli/main.py`). Whoever runs these commands has the machine and the
 catalog in hand, so they act as an admin named ``cli:<login>``, and are audited.
 """
 
@@ -20,12 +20,12 @@ from rich.table import Table
 from core.archive import Archive
 from core.audit import AuditLog
 from core.catalog import Catalog
-from core.holds import HoldError, Holds
-from core.retention import Retention, RetentionError, flush_deletions
 from core.settings import Settings
 from core.users import ROLES, Collections, UserError, Users
-from index.backend import SearchBackend
+from index.backend import BackendUnavailable, SearchBackend
 from index.backends import open_backend
+from legal.holds import HoldError, Holds
+from legal.retention import Retention, RetentionError, pending_deletions, process_deletions
 
 __all__ = ["register"]
 
@@ -193,6 +193,21 @@ def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         backend.close()
     return 0
+
+
+def flush_deletions(settings: Settings, catalog: Catalog) -> bool:
+    """Apply queued deletions now when no worker holds the index writer; False if one does."""
+    if not pending_deletions(catalog):
+        return True
+    try:
+        backend = open_backend(settings, writer=True)
+    except BackendUnavailable:
+        return False
+    try:
+        process_deletions(catalog, backend)
+    finally:
+        backend.close()
+    return True
 
 
 def _print_report(report: dict[str, object], as_json: bool) -> None:

@@ -17,12 +17,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api import cli_demo, cli_legal, cli_nlp
+from cli import demo_commands, legal_commands, nlp_commands
 from core.catalog import Catalog
 from core.logs import configure_logging
 from core.settings import Settings, load_settings
 from index.backend import BackendUnavailable, SearchRequest
-from index.backends import open_backend
+from index.backends import UnknownBackend, open_backend
 
 __all__ = ["main"]
 
@@ -48,7 +48,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     settings.ensure_dirs()
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "api.cli", "worker"], env=dict(os.environ))
+        worker = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=dict(os.environ))
     console.print(f"Faldone on http://{settings.host}:{settings.port}  ·  data in {settings.data_dir}")
     console.print(f"Inbox (drop files here / metti qui i file): {settings.inbox_dir}")
     try:
@@ -70,9 +70,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    from core.retention import process_deletions
     from ingest.imap import ImapConfig, ImapSource
     from ingest.worker import Worker
+    from legal.retention import process_deletions
 
     settings.ensure_dirs()
     catalog = Catalog(settings.resolved_catalog_url)
@@ -195,7 +195,7 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     catalog = Catalog(settings.resolved_catalog_url)
     try:
         backend = open_backend(settings, writer=True)
-    except BackendUnavailable as err:
+    except (BackendUnavailable, UnknownBackend) as err:
         catalog.close()
         console.print(f"[red]Cannot open the {target} index for writing: {err}[/red]")
         if target == "embedded":
@@ -252,14 +252,14 @@ def build_parser() -> argparse.ArgumentParser:
     jobs.add_argument("--limit", type=int, default=50)
     reindex = sub.add_parser("reindex", help="rebuild the search index from the catalog")
     reindex.add_argument(
-        "--backend", choices=["embedded", "cluster"], help="index to rebuild (default: the configured one)"
+        "--backend", help="index to rebuild: embedded, cluster (default: the configured one)"
     )
     search = sub.add_parser("search", help="search from the terminal")
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=10)
-    COMMANDS.update(cli_legal.register(sub))
-    cli_demo.register(sub)
-    cli_nlp.register(sub)
+    COMMANDS.update(legal_commands.register(sub))
+    demo_commands.register(sub)
+    nlp_commands.register(sub)
     return parser
 
 
@@ -271,8 +271,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "jobs": cmd_jobs,
     "reindex": cmd_reindex,
     "search": cmd_search,
-    **cli_demo.COMMANDS,
-    **cli_nlp.COMMANDS,
+    **demo_commands.COMMANDS,
+    **nlp_commands.COMMANDS,
 }
 
 

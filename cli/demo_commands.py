@@ -20,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from sqlalchemy import func, select
 
-from api.demo import DEMO_DOMAIN, DEMO_SOURCE, generate_demo, load_demo
+from cli.demo import DEMO_DOMAIN, DEMO_SOURCE, generate_demo, load_demo
 from core.catalog import Catalog
 from core.models import DocumentRow
 from core.settings import Settings

@@ -1,0 +1,1 @@
+"""The command line (`faldone …`) and the demo data generator."""
