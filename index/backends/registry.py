@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol
 
 from core.settings import Settings
@@ -55,9 +56,7 @@ def _load(name: str) -> BackendOpener:
 
 def backend_names() -> list[str]:
     """Every backend that registers itself (imports each backend module once)."""
-    import index.backends as package
-
-    for module in pkgutil.iter_modules(package.__path__):
+    for module in pkgutil.iter_modules([str(Path(__file__).resolve().parent)]):
         if module.name not in _OPENERS and "_" not in module.name and module.name != "registry":
             importlib.import_module(f"index.backends.{module.name}")
     return sorted(_OPENERS)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.settings import Settings
 from index.backends import UnknownBackend, backend_names, open_backend
 from index.backends.embedded import EmbeddedBackend
+from tests.support import make_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +20,7 @@ def test_every_backend_module_registers_itself() -> None:
 
 
 def test_the_configured_name_opens_its_backend(tmp_path: Path) -> None:
-    backend = open_backend(Settings(data_dir=tmp_path), writer=True)
+    backend = open_backend(make_settings(tmp_path), writer=True)
     try:
         assert isinstance(backend, EmbeddedBackend)
     finally:
@@ -28,7 +28,7 @@ def test_the_configured_name_opens_its_backend(tmp_path: Path) -> None:
 
 
 def test_an_unknown_name_says_which_exist(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path).model_copy(update={"search_backend": "solr"})
+    settings = make_settings(tmp_path).model_copy(update={"search_backend": "solr"})
     with pytest.raises(UnknownBackend, match="known: cluster, embedded"):
         open_backend(settings, writer=False)
 
