@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from index.backend import QuerySyntaxError, SearchError
+from index.query.cost import QueryTooCostly
 
 __all__ = ["ApiError", "BadRequest", "NotFound", "PayloadTooLarge", "install_error_handlers"]
 
@@ -56,9 +57,14 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, QuerySyntaxError)
         return _render(400, "query_syntax", str(exc), position=exc.position)
 
+    async def too_costly(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, QueryTooCostly)
+        return _render(400, "bad_request", str(exc), reason=exc.reason)
+
     async def search_error(_: Request, exc: Exception) -> JSONResponse:
         return _render(400, "search_error", str(exc))
 
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(QuerySyntaxError, query_error)
+    app.add_exception_handler(QueryTooCostly, too_costly)
     app.add_exception_handler(SearchError, search_error)

@@ -23,7 +23,6 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI
@@ -31,11 +30,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Match
-
-from api.errors import BadRequest
-from index.backend import SearchRequest
-from index.query import ast
-from index.query.parser import parse
 
 __all__ = [
     "ADMIN",
@@ -46,7 +40,6 @@ __all__ = [
     "RouteInfo",
     "SecurityMiddleware",
     "access_for",
-    "check_query_cost",
     "flat_routes",
 ]
 
@@ -145,68 +138,6 @@ def audit_action(method: str, path: str, path_params: dict[str, Any]) -> str | N
     if path.startswith("/api/"):
         return "correction" if "correction" in path or "annotation" in path else f"api.{method.lower()}"
     return None
-
-
-# -- bounded query cost ----------------------------------------------------------
-
-MAX_EXPANSIONS = 8  # wildcard, prefix and fuzzy terms in one query
-MIN_LITERAL = 2  # letters a wildcard/prefix term must fix
-MAX_CLAUSES = 256
-MAX_WINDOW = 10_100  # offset + limit
-MAX_FACETS = 30
-MAX_FACET_SIZE = 200
-# Dates the engines can store (nanoseconds since 1970 fit in 64 bits), with a margin.
-MIN_DATE = datetime(1700, 1, 1)
-MAX_DATE = datetime(2200, 12, 31, 23, 59, 59)
-
-
-def _walk(node: Any) -> list[Any]:
-    nodes = [node]
-    for child in getattr(node, "children", ()) or ():
-        nodes += _walk(child)
-    if getattr(node, "child", None) is not None:
-        nodes += _walk(node.child)
-    return nodes
-
-
-def check_query_cost(request: SearchRequest) -> None:
-    """Refuse (400) searches that would cost the engine far more than they are worth."""
-    if request.offset + request.limit > MAX_WINDOW:
-        raise BadRequest(
-            f"offset + limit may not exceed {MAX_WINDOW}; use search_after", reason="query_too_costly"
-        )
-    if len(request.facets) > MAX_FACETS or request.facet_size > MAX_FACET_SIZE:
-        raise BadRequest(f"at most {MAX_FACETS} facets of {MAX_FACET_SIZE} values", reason="query_too_costly")
-    for bound in (request.date_from, request.date_to):
-        if bound is not None and not MIN_DATE <= bound.replace(tzinfo=None) <= MAX_DATE:
-            raise BadRequest(
-                f"dates must lie between {MIN_DATE:%Y} and {MAX_DATE:%Y}", reason="date_out_of_range"
-            )
-    if not request.query.strip():
-        return
-    nodes = _walk(parse(request.query))
-    if len(nodes) > MAX_CLAUSES:
-        raise BadRequest(f"the query has more than {MAX_CLAUSES} clauses")
-    expansions = 0
-    for node in nodes:
-        if isinstance(node, ast.Wildcard):
-            expansions += 1
-            if sum(1 for c in node.pattern if c not in "*?") < MIN_LITERAL:
-                raise BadRequest(f"wildcard {node.pattern!r} needs at least {MIN_LITERAL} letters")
-        elif isinstance(node, ast.Prefix):
-            expansions += 1
-            if len(node.prefix) < MIN_LITERAL:
-                raise BadRequest(f"prefix {node.prefix!r}* needs at least {MIN_LITERAL} letters")
-        elif isinstance(node, ast.Fuzzy):
-            expansions += 1
-        elif isinstance(node, ast.Range):
-            for value in (node.lower, node.upper):
-                if isinstance(value, datetime) and not MIN_DATE <= value.replace(tzinfo=None) <= MAX_DATE:
-                    raise BadRequest(f"dates must lie between {MIN_DATE:%Y} and {MAX_DATE:%Y}")
-                if isinstance(value, int) and not -(2**63) <= value < 2**63:
-                    raise BadRequest(f"{node.field}: number out of range")
-    if expansions > MAX_EXPANSIONS:
-        raise BadRequest(f"at most {MAX_EXPANSIONS} wildcard, prefix or fuzzy terms per query")
 
 
 # -- the middleware ---------------------------------------------------------------

@@ -27,7 +27,6 @@ from fastapi import Request
 from sqlalchemy import func, select
 
 from api.errors import ApiError
-from api.security import check_query_cost
 from core.archive import Archive
 from core.audit import AuditLog
 from core.catalog import Catalog, StatusCounts, utcnow
@@ -44,6 +43,7 @@ from index.backend import (
     SearchRequest,
     SearchResult,
 )
+from index.query.cost import check_query_cost
 from index.query.parser import parse
 from legal.retention import pending_deletions
 
