@@ -14,6 +14,9 @@ application/mbox                                               ``From `` line, t
 application/vnd.ms-outlook                                     OLE with ``__substg1.0_`` streams (.msg)
 application/msword / vnd.ms-excel / vnd.ms-powerpoint          OLE with WordDocument / Workbook / PowerPoint
 application/vnd.openxmlformats-officedocument.*                zip with ``word/`` ``xl/`` ``ppt/`` parts
+application/vnd.ms-excel.sheet.binary.macroenabled.12          zip with ``xl/workbook.bin`` (.xlsb)
+application/vnd.ms-xpsdocument                                 zip with a ``.fdseq`` part (XPS, OpenXPS)
+application/vnd.apple.keynote / pages / numbers                zip with index.xml, index.apxl or .iwa parts
 application/vnd.oasis.opendocument.text/spreadsheet/...        zip whose ``mimetype`` member says so
 application/rtf                                                ``{\\rtf``
 application/zip, x-tar, gzip, x-7z-compressed, vnd.rar         archive signatures (libmagic)
@@ -21,14 +24,17 @@ image/tiff, jpeg, png, jp2, webp, gif, bmp, svg+xml            image signatures 
 text/calendar, text/vcard                                      ``BEGIN:VCALENDAR`` / ``BEGIN:VCARD``
 application/json, application/xml, text/html                   text that parses as such (libmagic + root)
 application/pkcs7-mime                                         CMS SignedData, DER or base64 (.p7m)
+application/timestamped-data                                   CMS TimeStampedData, RFC 5544 (.tsd)
+application/vnd.ms-tnef                                        TNEF signature (winmail.dat)
 application/vnd.fatturapa+xml                                  XML whose root is FatturaElettronica*
-text/plain, text/csv                                           other text; the extension picks CSV
+text/plain, text/csv                                           other text (code, subtitles); .csv picks CSV
 application/octet-stream                                       nothing else fits (also empty input)
 =============================================================  ===========================================
 
-Types outside this table (DjVu, Access, dBase, Outlook .pst as
-``application/vnd.ms-outlook-pst``...) come back under libmagic's name so that a
-quarantine record can say what the file was.
+A zip is opened by its signature even when libmagic does not name it; a file whose
+only flaw is trailing NUL padding is sniffed without it. Types outside this table
+(DjVu, Access, dBase, Outlook .pst as ``application/vnd.ms-outlook-pst``...) come
+back under libmagic's name so that a quarantine record can say what the file was.
 """
 
 from __future__ import annotations
@@ -68,6 +74,14 @@ _ALIASES = {
 }
 
 _OOXML = "application/vnd.openxmlformats-officedocument."
+XLSB = "application/vnd.ms-excel.sheet.binary.macroenabled.12"
+XPS = "application/vnd.ms-xpsdocument"
+_IWORK = {
+    ".key": "application/vnd.apple.keynote",
+    ".pages": "application/vnd.apple.pages",
+    ".numbers": "application/vnd.apple.numbers",
+}
+IWORK_TYPES = tuple(_IWORK.values())
 _OOXML_PARTS = {
     "word/": _OOXML + "wordprocessingml.document",
     "xl/": _OOXML + "spreadsheetml.sheet",
@@ -91,6 +105,16 @@ _OLE_STREAMS = (
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # OID 1.2.840.113549.1.7.2 (CMS SignedData), DER encoded
 _SIGNED_DATA_OID = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02"
+# OID 1.2.840.113549.1.9.16.1.31 (id-ct-timestampedData, RFC 5544), DER encoded
+_TIMESTAMPED_DATA_OID = b"\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x1f"
+_TNEF_MAGIC = b"\x78\x9f\x3e\x22"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+# libmagic's names for text it recognises; none needs a reader other than plain text
+_TEXT_LIKE = frozenset(
+    {"application/x-subrip", "message/news", "application/javascript", "application/x-wine-extension-ini"}
+)
+# text types some extractor reads as such; any other text/* subtype is read as plain text
+_TEXT_READ = frozenset({"text/plain", "text/csv", "text/html", "text/calendar", "text/vcard"})
 
 _HEADER = re.compile(rb"^([!-9;-~]+)[ \t]*:")
 _MAIL_HEADERS = frozenset(
@@ -102,6 +126,9 @@ _MAIL_HEADERS = frozenset(
 )  # fmt: skip
 _MAIL_EXTENSIONS = (".eml", ".msg", ".mht", ".emlx")
 _EMLX_COUNT = re.compile(rb"^\s*\d+\s*\r?\n")
+_FIRST_LINE = re.compile(rb"\r\n|\r|\n")
+# an mbox "From " separator: sender, then an asctime date ("From a@b Mon Jun  1 10:00:00 2009")
+_MBOX_FROM = re.compile(rb"^From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d?:\d\d(:\d\d)? ")
 _XML_START = re.compile(rb"^(<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z_][\w:.-]*)", re.S)
 _HTML_START = re.compile(rb"^(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.S | re.I)
 
@@ -120,16 +147,34 @@ def detect_mime(data: bytes, filename: str = "") -> str:
         return "application/vnd.ms-outlook-pst"
     if head.startswith(b"{\\rtf"):
         return "application/rtf"
+    if head[:1] == b"\x30" and _TIMESTAMPED_DATA_OID in head[:32]:
+        return "application/timestamped-data"
     if _is_pkcs7(head):
         return "application/pkcs7-mime"
+    if head.startswith(_TNEF_MAGIC):
+        return "application/vnd.ms-tnef"
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_type(data, "application/zip", ext)
 
-    found = magic.from_buffer(head, mime=True)
-    found = _ALIASES.get(found, found)
+    found = _libmagic(head)
+    if found == OCTET_STREAM and head.endswith(b"\x00") and head.rstrip(b"\x00"):
+        # NUL padding (seen after real e-mail and text) hides the text from libmagic
+        head = head.rstrip(b"\x00")
+        found = _libmagic(head)
     if found == "application/zip" or found.startswith((_OOXML, _ODF)):
         return _zip_type(data, found, ext)
-    if found.startswith("text/") or found in ("application/json", "application/xml", "message/rfc822"):
+    if (
+        found.startswith("text/")
+        or found in _TEXT_LIKE
+        or found in ("application/json", "application/xml", "message/rfc822")
+    ):
         return _text_type(head, found, ext)
     return found
+
+
+def _libmagic(head: bytes) -> str:
+    found = magic.from_buffer(head, mime=True)
+    return _ALIASES.get(found, found)
 
 
 def _ole_type(data: bytes, ext: str) -> str:
@@ -168,6 +213,13 @@ def _zip_type(data: bytes, found: str, ext: str) -> str:
         if found != "application/zip":
             return found
         return _BY_EXTENSION.get(ext, found)
+    if "xl/workbook.bin" in names:
+        return XLSB
+    if any(name.endswith(".fdseq") for name in names):
+        return XPS
+    iwork = _iwork_type(names, ext)
+    if iwork:
+        return iwork
     if "[Content_Types].xml" in names:
         for prefix, mime in _OOXML_PARTS.items():
             if any(name.startswith(prefix) for name in names):
@@ -175,16 +227,41 @@ def _zip_type(data: bytes, found: str, ext: str) -> str:
     return "application/zip"
 
 
+def _iwork_type(names: list[str], ext: str) -> str:
+    """Apple iWork: '09 packages hold index.xml / index.apxl, 2013+ ones .iwa protobuf streams."""
+    leaves = {name.rsplit("/", 1)[-1] for name in names}
+    if "index.apxl" in leaves or "index.apxl.gz" in leaves:
+        return _IWORK[".key"]
+    if not ({"index.xml", "index.xml.gz", "Index.zip", "Document.iwa"} & leaves):
+        return ""
+    if not any(
+        name.endswith("buildVersionHistory.plist")
+        or name.lower().endswith(".iwa")
+        or name.endswith("Index.zip")
+        for name in names
+    ):
+        return ""
+    return _IWORK.get(
+        ext, "application/vnd.apple.pages" if "index.xml" in leaves else "application/vnd.apple.keynote"
+    )
+
+
 def _text_type(head: bytes, found: str, ext: str) -> str:
     text = _as_ascii_view(head)
     stripped = text.lstrip()
     if _EMLX_COUNT.match(text) and _is_rfc822(_EMLX_COUNT.sub(b"", text, count=1), ext):
         return "application/x-apple-emlx"
-    if text.startswith(b"From ") and _is_rfc822(text.split(b"\n", 1)[-1], ext):
+    if text.startswith(b"From ") and _is_rfc822(_FIRST_LINE.split(text, 1)[-1], ext):
         # a single message with an mbox "From " line is still an .eml if it is named so
-        if ext in (".eml", ".msg") and not re.search(rb"\n\r?\nFrom ", text):
+        if ext in (".eml", ".msg") and not re.search(rb"(\n|\r)\r?\n?From ", text[5:]):
             return "message/rfc822"
         return "application/mbox"
+    if (
+        _MBOX_FROM.match(text)
+        and len(re.findall(rb"(?:^|\n)From ", text)) >= 1
+        and ext not in (".eml", ".msg")
+    ):
+        return "application/mbox"  # messages whose headers are few or missing, still split on "From "
     upper = stripped[:32].upper()
     if upper.startswith(b"BEGIN:VCALENDAR"):
         return "text/calendar"
@@ -214,7 +291,7 @@ def _text_type(head: bytes, found: str, ext: str) -> str:
         if ext == ".txt":
             return "text/plain"
         return found
-    return found if found.startswith("text/") else "text/plain"
+    return found if found in _TEXT_READ else "text/plain"
 
 
 def _as_ascii_view(head: bytes) -> bytes:

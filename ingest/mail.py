@@ -25,6 +25,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 from charset_normalizer import from_bytes
 
 from core.document import EmailHeaders, Page
+from ingest.codepages import register as _register_codepages
 from ingest.errors import CorruptDocument, EmptyDocument, LimitExceeded
 from ingest.extractors.base import Child, Extraction
 
@@ -36,6 +37,8 @@ __all__ = [
     "parse_date",
     "safe_filename",
 ]
+
+_register_codepages()  # "windows-950" and friends, as Outlook and mail headers name them
 
 _MAX_WARNINGS = 50
 _ID_RE = re.compile(r"<[^<>\s]+>")
@@ -50,6 +53,7 @@ _CHILD_TYPES = frozenset({"text/calendar", "text/vcard", "text/x-vcard", "text/d
 
 def parse_bytes(data: bytes) -> EmailMessage:
     """Parse RFC 822 bytes; raise `EmptyDocument`/`CorruptDocument` if they are not mail."""
+    data = data.rstrip(b"\x00")  # NUL padding after the message (seen in real exports)
     if not data.strip():
         raise EmptyDocument("the message is empty")
     try:

@@ -19,6 +19,7 @@ from ingest.detect import detect_mime
 from ingest.errors import IngestError, LimitExceeded
 from ingest.extractors.base import Extraction, Source
 from ingest.router import extract
+from ingest.sanitize import clean_document
 from ingest.threading import thread_id
 
 __all__ = ["JobOutcome", "extract_job", "safe_filename"]
@@ -111,7 +112,7 @@ class _TreeBuilder:
         )
         if parent is None and self.job.source_path:
             doc.metadata.setdefault("source_path", self.job.source_path)
-        return doc
+        return clean_document(doc)
 
     def _children(self, parent: Document, extraction: Extraction) -> None:
         child_ids: list[str] = []
@@ -152,6 +153,7 @@ class _TreeBuilder:
             )
             doc.metadata.update(child.metadata)
             doc.metadata["position"] = child.position
+            clean_document(doc)
             self.outcome.documents.append(doc)
             child_ids.append(doc.id)
             self._children(doc, sub)

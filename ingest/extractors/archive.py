@@ -1,4 +1,4 @@
-"""Archives: zip, tar, gzip (stdlib) and 7z, rar (libarchive); members become children.
+"""Archives: zip, tar, gzip, bzip2 (stdlib) and 7z, rar (libarchive); members become children.
 
 Member paths are never trusted: a child's filename is the last path component, and
 its position is the path with ``..``, drive letters and empty parts removed. Links,
@@ -11,6 +11,7 @@ is indexed with the list of its member paths.
 
 from __future__ import annotations
 
+import bz2
 import gzip
 import stat
 import tarfile
@@ -34,6 +35,7 @@ from ingest.errors import (
 from ingest.extractors.base import Child, Extraction, Extractor, Source
 
 __all__ = [
+    "Bzip2Extractor",
     "GzipExtractor",
     "RarExtractor",
     "SevenZipExtractor",
@@ -138,7 +140,7 @@ def clean_member_path(path: str) -> str:
     return "/".join(parts)
 
 
-def _read_all(stream: IO[bytes] | gzip.GzipFile) -> Iterator[bytes]:
+def _read_all(stream: IO[bytes] | gzip.GzipFile | bz2.BZ2File) -> Iterator[bytes]:
     with stream:
         while chunk := stream.read(_CHUNK):
             yield chunk
@@ -241,6 +243,33 @@ def _strip_gz(filename: str) -> str:
     if lower.endswith(".tgz"):
         return filename[:-4] + ".tar"
     return filename[:-3] if lower.endswith(".gz") else filename + ".out"
+
+
+class Bzip2Extractor(_ArchiveExtractor):
+    """A bzip2 file holds one member, named after the file (``.tbz2`` -> ``.tar``)."""
+
+    MIME_TYPES: ClassVar[tuple[str, ...]] = ("application/x-bzip2", "application/x-bzip")
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".bz2", ".tbz2", ".tbz")
+
+    def members(self, source: Source) -> Iterator[_Member]:
+        yield _Member(_strip_bz2(source.filename), "file", None, False, partial(_bz2_chunks, source))
+
+    def translate(self, err: Exception) -> IngestError | None:
+        if isinstance(err, EOFError | OSError | ValueError):
+            return CorruptDocument(f"broken bzip2 file: {err}")
+        return None
+
+
+def _bz2_chunks(source: Source) -> Iterator[bytes]:
+    return _read_all(bz2.open(source.path, "rb"))
+
+
+def _strip_bz2(filename: str) -> str:
+    lower = filename.lower()
+    for suffix, replacement in ((".tbz2", ".tar"), (".tbz", ".tar"), (".bz2", "")):
+        if lower.endswith(suffix):
+            return filename[: -len(suffix)] + replacement
+    return filename + ".out"
 
 
 class _LibarchiveExtractor(_ArchiveExtractor):

@@ -12,6 +12,7 @@ recognised here by their ``EncryptedPackage`` stream whatever type was detected.
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -131,6 +132,9 @@ def _tidy(text: str) -> str:
     return "\n".join(out).strip()
 
 
+_STRAY_STAR = re.compile(r"(?<![{\\])\\\*")
+
+
 class RtfExtractor(Extractor):
     """Rich Text Format through striprtf; one page."""
 
@@ -148,6 +152,9 @@ class RtfExtractor(Extractor):
             raise CorruptDocument("not an RTF file: it does not start with {\\rtf")
         # RTF is 7-bit; 8-bit bytes outside escapes are in the ANSI code page.
         raw = data.decode("cp1252", errors="replace")
+        # "\*" marks a destination to skip only right after "{"; elsewhere (seen in real
+        # files) readers ignore it, and striprtf would drop the rest of the group with it
+        raw = _STRAY_STAR.sub("", raw)
         try:
             text = str(rtf_to_text(raw, errors="replace"))  # type: ignore[no-untyped-call]
         except Exception as err:  # striprtf raises on malformed code page or unicode escapes

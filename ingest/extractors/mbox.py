@@ -23,7 +23,13 @@ _FROM_LINE = re.compile(rb"^From .*\r?\n", re.MULTILINE)
 
 
 def split_mbox(data: bytes) -> list[bytes]:
-    """The messages of an mbox, without their ``From `` separator lines."""
+    """The messages of an mbox, without their ``From `` separator lines.
+
+    NUL padding at the end is dropped; classic Mac files end lines with CR alone.
+    """
+    data = data.rstrip(b"\x00")
+    if b"\n" not in data and b"\r" in data:
+        data = data.replace(b"\r", b"\n")
     starts = [
         m for m in _FROM_LINE.finditer(data) if m.start() == 0 or data[m.start() - 1 : m.start()] == b"\n"
     ]

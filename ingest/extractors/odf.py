@@ -1,4 +1,5 @@
-"""OpenDocument: text (.odt), spreadsheets (.ods) and presentations (.odp).
+"""OpenDocument: text (.odt), spreadsheets (.ods), presentations (.odp), drawings (.odg),
+formulas (.odf) and databases (.odb: the forms, queries and tables it declares).
 
 Read directly from ``content.xml`` and ``meta.xml`` with `zipfile` and `ElementTree`.
 A text document is one page, a spreadsheet one page per table, a presentation one
@@ -16,7 +17,14 @@ from ingest.errors import CorruptDocument, EncryptedDocument
 from ingest.extractors._officezip import Package, local, parse_datetime
 from ingest.extractors.base import Extraction, Extractor, Source
 
-__all__ = ["OdpExtractor", "OdsExtractor", "OdtExtractor"]
+__all__ = [
+    "OdbExtractor",
+    "OdfFormulaExtractor",
+    "OdgExtractor",
+    "OdpExtractor",
+    "OdsExtractor",
+    "OdtExtractor",
+]
 
 _TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -28,6 +36,7 @@ _MAX_REPEAT = 100
 class _OdfExtractor(Extractor):
     SCORE: ClassVar[int] = 10
     KIND: ClassVar[str] = "OpenDocument"
+    BODY: ClassVar[str] = "body"  # the root's child that holds the content
 
     def extract(self, source: Source) -> Extraction:
         with Package(source, self.KIND) as package:
@@ -37,7 +46,9 @@ class _OdfExtractor(Extractor):
             content = package.xml("content.xml")
             if content is None:
                 raise CorruptDocument(f"an {self.KIND} package without content.xml")
-            body = next((el for el in content if local(el.tag) == "body"), None)
+            body = next((el for el in content if local(el.tag) == self.BODY), None)
+            if body is None and local(content.tag) == self.BODY:
+                body = content
             try:
                 pages = self.pages(body) if body is not None else []
             except RecursionError as err:
@@ -101,6 +112,52 @@ class OdpExtractor(_OdfExtractor):
         return [
             Page(number, "\n".join(_blocks(slide)).strip()) for number, slide in enumerate(slides, start=1)
         ]
+
+
+class OdgExtractor(OdpExtractor):
+    """A drawing: one page per draw:page, like a presentation."""
+
+    MIME_TYPES: ClassVar[tuple[str, ...]] = ("application/vnd.oasis.opendocument.graphics",)
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".odg",)
+    KIND = "OpenDocument drawing"
+
+
+class OdfFormulaExtractor(_OdfExtractor):
+    """A formula: its content.xml is MathML; the StarMath annotation is the readable form."""
+
+    MIME_TYPES: ClassVar[tuple[str, ...]] = ("application/vnd.oasis.opendocument.formula",)
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".odf",)
+    KIND = "OpenDocument formula"
+    BODY = "math"
+
+    def pages(self, body: ET.Element) -> list[Page]:
+        notes = [el.text or "" for el in body.iter() if local(el.tag) == "annotation"]
+        text = "\n".join(note.strip() for note in notes if note.strip())
+        return [Page(1, text or " ".join("".join(body.itertext()).split()))]
+
+
+class OdbExtractor(_OdfExtractor):
+    """A database file: the data source, and the names of its forms, reports, queries and tables.
+
+    The rows live in an embedded HSQLDB/Firebird database that no permissive Python
+    library reads; the page says so instead of pretending to be complete.
+    """
+
+    MIME_TYPES: ClassVar[tuple[str, ...]] = ("application/vnd.oasis.opendocument.base",)
+    EXTENSIONS: ClassVar[tuple[str, ...]] = (".odb",)
+    KIND = "OpenDocument database"
+
+    def pages(self, body: ET.Element) -> list[Page]:
+        lines: list[str] = []
+        for element in body.iter():
+            tag = local(element.tag)
+            for key, value in element.attrib.items():
+                attr = local(key)
+                if attr == "href" and tag == "connection-resource":
+                    lines.append(f"data source: {value}")
+                elif attr in ("name", "command", "title"):
+                    lines.append(f"{tag}: {value}")
+        return [Page(1, "\n".join(lines))]
 
 
 def _repeat(element: ET.Element, attribute: str) -> int:
