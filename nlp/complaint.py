@@ -16,7 +16,13 @@ import re
 
 from nlp._lexicon import compile_cue, read_rows
 
-__all__ = ["COMPLAINT_THRESHOLD", "complaint_cue_score", "complaint_probability", "is_complaint"]
+__all__ = [
+    "COMPLAINT_THRESHOLD",
+    "complaint_cue_score",
+    "complaint_probability",
+    "is_complaint",
+    "is_explicit_complaint",
+]
 
 COMPLAINT_THRESHOLD = 0.5
 _BIAS = -3.0
@@ -29,6 +35,17 @@ _PATTERNS: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
     (float(weight), compile_cue(pattern)) for weight, pattern in read_rows("complaint_cues.tsv")
 )
 _MAX_CHARS = 20_000  # what decides a complaint is in the first pages
+_EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
+    compile_cue(row[0]) for row in read_rows("explicit_complaint.tsv")
+)
+
+
+def is_explicit_complaint(text: str, subject: str = "") -> bool:
+    """The writer says it is a complaint, a formal dispute or a legal warning ("reclamo", "formal complaint").
+
+    See `nlp/data/explicit_complaint.tsv`."""
+    head = text[:_MAX_CHARS]
+    return any(p.search(subject) or p.search(head) for p in _EXPLICIT)
 
 
 def _cue_score(text: str) -> float:

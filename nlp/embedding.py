@@ -5,15 +5,14 @@ classifier trained on both languages carries over. The encoder is pure numpy; it
 loads once per process (`load_encoder`, ~3 s) and runs with one BLAS thread
 (with more it is slower on small batches, and the worker already uses every core).
 
-Only the head of a document is embedded (`encoder_input`): the subject and the
-first `MAX_SENTENCES` sentences, at most `MAX_CHARS` characters. What makes a
-letter a complaint or an invoice is said at the start; the cost stays flat for a
-200-page contract.
+What is embedded of a document (`encoder_input`) is chosen by `nlp.reading`: the
+subject, the opening sentences and the most telling sentences of the whole text,
+formulas and redaction marks left out, at most `MAX_CHARS` characters. The cost
+stays flat for a 200-page contract, and a complaint told at the end is still read.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
@@ -21,14 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.errors import ModelNotAvailableError
+from nlp.reading import MAX_CHARS, reading_text
 
-__all__ = ["DIMENSIONS", "MAX_CHARS", "MAX_SENTENCES", "embed", "encoder_input", "load_encoder"]
+__all__ = ["DIMENSIONS", "MAX_CHARS", "embed", "encoder_input", "load_encoder"]
 
 DIMENSIONS = 512
-MAX_CHARS = 700
-MAX_SENTENCES = 8
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|\f")
-_SPACES = re.compile(r"[ \t]+")
 
 
 @lru_cache(maxsize=1)
@@ -46,18 +42,8 @@ def load_encoder() -> Any:
 
 
 def encoder_input(text: str, subject: str = "") -> str:
-    """Subject and the first sentences of `text`, capped: what the encoder sees of a document."""
-    parts = [subject.strip()] if subject.strip() else []
-    size = len(parts[0]) if parts else 0
-    for sentence in _SENTENCE_END.split(text[: MAX_CHARS * 4]):
-        sentence = _SPACES.sub(" ", sentence).strip()
-        if not sentence:
-            continue
-        if len(parts) >= MAX_SENTENCES or size >= MAX_CHARS:
-            break
-        parts.append(sentence)
-        size += len(sentence) + 1
-    return " ".join(parts)[:MAX_CHARS]
+    """What the encoder sees of a document (see `nlp.reading.reading_text`)."""
+    return reading_text(text, subject, MAX_CHARS)
 
 
 def embed(texts: list[str]) -> npt.NDArray[np.float32]:

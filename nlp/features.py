@@ -13,7 +13,8 @@ import numpy as np
 import numpy.typing as npt
 
 from nlp.category import CATEGORIES, category_cue_scores
-from nlp.complaint import complaint_cue_score
+from nlp.complaint import complaint_cue_score, is_explicit_complaint
+from nlp.reading import mask_artefacts
 
 __all__ = ["LEXICON_FEATURES", "feature_matrix", "lexicon_features"]
 
@@ -21,20 +22,22 @@ LEXICON_FEATURES = (
     "sentiment_negative",
     "sentiment_positive",
     "complaint_cues",
+    "explicit_complaint",
     *(f"cues_{category}" for category in CATEGORIES),
     "questions",
 )
-_MAX_CHARS = 5000  # the cues that decide are in the head; the embedding sees even less
+_MAX_CHARS = 20_000  # cues are cheap: the whole of a letter, the first pages of a contract
 
 
 def lexicon_features(text: str, subject: str, sentiment: float) -> list[float]:
     """The lexicon part of a feature row, in the order of `LEXICON_FEATURES`."""
-    head = text[:_MAX_CHARS]
+    head = mask_artefacts(text[:_MAX_CHARS])
     cues = category_cue_scores(head, subject)
     return [
         max(0.0, -sentiment),
         max(0.0, sentiment),
         complaint_cue_score(head, subject),
+        float(is_explicit_complaint(head, subject)),
         *(cues[category] for category in CATEGORIES),
         float(min(head.count("?") + subject.count("?"), 3)),
     ]

@@ -1,6 +1,8 @@
 """Sentiment in [-1, 1]: VADER for English, the project's own lexicon for Italian.
 
-Both are scored sentence by sentence (VADER is built for sentences; a long letter
+Greetings, polite closings and signatures are left out (`nlp.reading`): "thank you
+for your attention" closes complaints and praise alike, and must not make a
+complaint look positive. Both are scored sentence by sentence (VADER is built for sentences; a long letter
 summed as one sentence saturates at +-1) and the document's score is the mean of
 its non-neutral sentences. Other languages and undetected text score 0.0.
 
@@ -19,11 +21,11 @@ from functools import lru_cache
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from nlp._lexicon import read_rows
+from nlp.reading import content_sentences
 
 __all__ = ["MAX_CHARS", "italian_lexicon", "sentiment_score"]
 
 MAX_CHARS = 20_000  # a 100-page contract has no single mood; its opening pages decide
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n\s*\n|\f")
 _WORD = re.compile(r"[^\W\d_]+")
 _NEGATORS = frozenset({"non", "mai", "nessun", "nessuno", "nessuna", "senza", "né", "neanche", "nemmeno"})
 _BOOSTERS: dict[str, float] = {
@@ -101,7 +103,7 @@ def sentiment_score(text: str, language: str | None) -> float:
         scorer = _english_sentence
     else:
         return 0.0
-    scores = [scorer(s) for s in _SENTENCE.split(text[:MAX_CHARS]) if s.strip()]
+    scores = [scorer(s) for s in content_sentences(text[:MAX_CHARS])]
     scores = [s for s in scores if s != 0.0]
     if not scores:
         return 0.0

@@ -1,9 +1,16 @@
-"""Training the classifier heads from the shipped data set and user corrections.
+"""Training the classifier heads: real data, a dev split for calibration, user corrections.
 
-`load_examples()` reads `nlp/data/training/examples.jsonl` (see its README for the
-label guide and the split); `examples_from_corrections` turns corrections stored
-in the catalog into examples (a corrected category or complaint flag, with the
-document's own text); `train` embeds, featurises and fits. Corrections weigh
+The shipped weights (`nlp/data/classifier.npz`) are trained by `bench/nlp_complaint_train.py`
+on real labelled texts (see `nlp/data/SOURCES.md`) plus the project's templated
+back-office examples (`nlp/data/training/examples.jsonl`, train split), then
+calibrated on a dev split of the same sources (`calibrate`): Platt scaling of the
+complaint logit, the complaint threshold that maximises dev F1 and a "likely
+complaint" threshold that reaches `LIKELY_RECALL` on dev.
+
+`faldone nlp train` (`train_and_save`) does not need those corpora: it starts from
+the shipped weights and fits the users' corrections (`examples_from_corrections`)
+together with the templated examples, with the L2 penalty pulling towards the
+shipped weights (`nlp.classifier.fit(prior=...)`). Corrections weigh
 `CORRECTION_WEIGHT` times a shipped example: a user's word on their own documents
 should move the model.
 """
@@ -21,7 +28,15 @@ from core.catalog import Catalog
 from core.corrections import all_corrections
 from nlp._lexicon import DATA_DIR
 from nlp.category import CATEGORIES
-from nlp.classifier import SENTIMENTS, WEIGHTS_FILENAME, ClassifierWeights, fit
+from nlp.classifier import (
+    SENTIMENTS,
+    SHIPPED_WEIGHTS,
+    WEIGHTS_FILENAME,
+    ClassifierWeights,
+    complaint_logits,
+    fit,
+    with_calibration,
+)
 from nlp.embedding import embed, encoder_input
 from nlp.features import LEXICON_FEATURES, feature_matrix, lexicon_features
 from nlp.language import detect_language
@@ -30,8 +45,11 @@ from nlp.sentiment import sentiment_score
 __all__ = [
     "CORRECTION_WEIGHT",
     "LEXICON_PENALTY",
+    "LIKELY_RECALL",
+    "SUPPLEMENT_FILE",
     "TRAINING_FILE",
     "Example",
+    "calibrate",
     "examples_from_corrections",
     "featurize",
     "load_examples",
@@ -40,7 +58,10 @@ __all__ = [
 ]
 
 TRAINING_FILE = DATA_DIR / "training" / "examples.jsonl"
+# Hand-written informal Italian messages, train split only (see training/README.md).
+SUPPLEMENT_FILE = DATA_DIR / "training" / "informal_it.jsonl"
 CORRECTION_WEIGHT = 3.0
+LIKELY_RECALL = 0.95  # the "likely complaint" threshold catches this share of dev complaints
 LEXICON_PENALTY = 0.1  # of the L2 penalty, for the lexicon features (see `nlp.classifier.fit`)
 
 
@@ -58,10 +79,13 @@ class Example:
     weight: float = 1.0
 
 
-def load_examples(path: Path = TRAINING_FILE, split: str | None = None) -> list[Example]:
-    """Examples of the JSONL data set, optionally of one split ("train" or "test")."""
+def load_examples(path: Path | None = None, split: str | None = None) -> list[Example]:
+    """Examples of the JSONL data set (default: the templated set and the informal supplement),
+    optionally of one split ("train" or "test")."""
+    paths = [TRAINING_FILE, SUPPLEMENT_FILE] if path is None else [path]
+    lines = [line for p in paths for line in p.read_text(encoding="utf-8").splitlines()]
     examples = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in lines:
         if not line.strip():
             continue
         row = json.loads(line)
@@ -92,23 +116,63 @@ def featurize(texts: Sequence[str], subjects: Sequence[str]) -> np.ndarray:
     return feature_matrix(embeddings, lexicon)
 
 
+def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    best, best_f1 = 0.5, -1.0
+    for t in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        predicted = p >= t
+        tp = float(np.sum(predicted & (y == 1)))
+        f1 = 2 * tp / (float(np.sum(predicted)) + float(np.sum(y == 1))) if tp else 0.0
+        if f1 > best_f1:
+            best, best_f1 = float(t), f1
+    return best
+
+
+def calibrate(weights: ClassifierWeights, features: np.ndarray, labels: np.ndarray) -> ClassifierWeights:
+    """Platt scaling and thresholds from a dev split (`labels` 0/1), never from evaluation data."""
+    z = complaint_logits(weights, features)
+    y = labels.astype(np.float64)
+    slope, intercept = 1.0, 0.0
+    for _ in range(500):  # Newton steps on the log-loss of sigmoid(slope * z + intercept)
+        p = 1.0 / (1.0 + np.exp(-(slope * z + intercept)))
+        g = np.array([np.sum((p - y) * z), np.sum(p - y)])
+        h = p * (1 - p)
+        hess = np.array([[np.sum(h * z * z), np.sum(h * z)], [np.sum(h * z), np.sum(h)]]) + 1e-6 * np.eye(2)
+        step = np.linalg.solve(hess, g)
+        slope, intercept = slope - step[0], intercept - step[1]
+        if np.abs(step).max() < 1e-8:
+            break
+    probability = 1.0 / (1.0 + np.exp(-(slope * z + intercept)))
+    threshold = _best_f1_threshold(probability, labels)
+    positives = np.sort(probability[labels == 1])
+    likely = float(positives[int((1 - LIKELY_RECALL) * len(positives))]) if len(positives) else threshold / 2
+    likely = min(round(likely, 3), round(threshold * 0.9, 3))
+    return with_calibration(weights, np.array([slope, intercept]), np.array([threshold, likely]))
+
+
 def _index(value: str | None, names: tuple[str, ...]) -> int:
     return names.index(value) if value in names else -1
 
 
-def train(examples: Iterable[Example]) -> ClassifierWeights:
-    """Fit the heads on `examples` (labels that are None are left out of their head)."""
+def train(
+    examples: Iterable[Example], prior: ClassifierWeights | None = None, features: np.ndarray | None = None
+) -> ClassifierWeights:
+    """Fit the heads on `examples` (labels that are None are left out of their head).
+
+    `prior`: start from these weights and stay close to them (see `nlp.classifier.fit`).
+    `features`: the examples' feature rows when already computed.
+    """
     items = list(examples)
     if not items:
         raise ValueError("no training examples")
-    features = featurize([e.text for e in items], [e.subject for e in items])
+    if features is None:
+        features = featurize([e.text for e in items], [e.subject for e in items])
     complaint = np.array([-1 if e.complaint is None else int(e.complaint) for e in items], dtype=np.int64)
     category = np.array([_index(e.category, CATEGORIES) for e in items], dtype=np.int64)
     sentiment = np.array([_index(e.sentiment, SENTIMENTS) for e in items], dtype=np.int64)
     weight = np.array([e.weight for e in items], dtype=np.float64)
     penalty = np.ones(features.shape[1])
     penalty[-len(LEXICON_FEATURES) :] = LEXICON_PENALTY
-    return fit(features, complaint, category, sentiment, weight, penalty=penalty)
+    return fit(features, complaint, category, sentiment, weight, penalty=penalty, prior=prior)
 
 
 def examples_from_corrections(catalog: Catalog) -> list[Example]:
@@ -148,10 +212,13 @@ def examples_from_corrections(catalog: Catalog) -> list[Example]:
 
 
 def train_and_save(models_dir: Path, catalog: Catalog | None = None, *, include_test: bool = False) -> Path:
-    """Train on the shipped data (train split, or all) plus the catalog's corrections; write the weights."""
+    """Adjust the shipped weights to the catalog's corrections (and the templated examples); write them.
+
+    `include_test` adds the templated held-out split too (its bench figure is then no longer honest).
+    """
     examples = load_examples(split=None if include_test else "train")
     if catalog is not None:
         examples += examples_from_corrections(catalog)
     path = models_dir / WEIGHTS_FILENAME
-    train(examples).save(path)
+    train(examples, prior=ClassifierWeights.load(SHIPPED_WEIGHTS)).save(path)
     return path

@@ -33,6 +33,7 @@ from api.routes.search import parse_filters
 from api.state import AppState, get_state
 from core.document import DEMO_DOMAIN, DEMO_SOURCE
 from index.query import parse
+from nlp.review import thresholds
 
 __all__ = ["router"]
 
@@ -100,12 +101,13 @@ def trend_metric(
     state: StateParam, scope: ScopeParam, interval: IntervalParam = "week", format: Format = "json"
 ) -> Any:
     state.backend.refresh()
-    figures = trend(state.backend, scope, interval)
+    _, likely_from = thresholds(state.settings.data_dir / "models")
+    figures = trend(state.backend, scope, interval, likely_from)
     if format == "csv":
         rows = [{**b, "complaints_link": b["links"]["complaints"]} for b in figures["buckets"]]
         columns = [
-            "start", "end", "documents", "complaints", "complaint_share", "avg_sentiment", "negative",
-            "negative_share", "complaints_link",
+            "start", "end", "documents", "complaints", "complaint_share", "likely_complaints",
+            "avg_sentiment", "negative", "negative_share", "complaints_link",
         ]  # fmt: skip
         return _csv(rows, columns, f"trend-{interval}")
     return figures

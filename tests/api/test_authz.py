@@ -26,6 +26,7 @@ EVERYONE = set(ROLES)
 LEGAL = {"legal", "admin"}
 QUALITY = {"quality", "admin"}
 WRITERS = {"staff", "legal", "admin"}
+REVIEWERS = {"quality", "staff", "admin"}  # the complaint review queue
 ADMIN = {"admin"}
 
 EXPECTED: dict[tuple[str, str], set[str]] = {
@@ -40,6 +41,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/document.html"): EVERYONE,
     ("GET", "/ingest.html"): EVERYONE,
     ("GET", "/dashboard.html"): QUALITY,
+    ("GET", "/review.html"): REVIEWERS,
+    ("GET", "/api/review"): REVIEWERS,
+    ("POST", "/api/review/{doc_id}"): REVIEWERS,
     ("GET", "/legal.html"): LEGAL,
     ("GET", "/audit.html"): LEGAL,
     ("GET", "/docs"): EVERYONE,

@@ -19,7 +19,7 @@ const DASH_TEXT = {
     complaints: "Reclami", complaintShare: "% reclami", documents: "Documenti", avgSentiment: "Sentiment medio",
     negativeShare: "% negativi", median: "Mediana", p90: "90° percentile", slaShare: "% entro SLA",
     current: "Periodo", previous: "Periodo precedente", negative: "Negativi",
-    kpiDocuments: "Documenti", kpiComplaints: "Reclami", kpiNegative: "Negativi", kpiSentiment: "Sentiment medio",
+    kpiDocuments: "Documenti", kpiComplaints: "Reclami", kpiLikely: "Probabili reclami", likelyComplaints: "Probabili reclami", kpiNegative: "Negativi", kpiSentiment: "Sentiment medio",
     kpiMedian: "Risposta mediana", kpiSla: "Entro SLA", kpiOpen: "Senza risposta", ofDocuments: "dei documenti",
     hours: "ore", days: "giorni", overdue: "oltre lo SLA", cases: "casi", noData: "Nessun dato per questa selezione",
     noDomains: "Indica i domini e-mail dell'azienda per misurare i tempi di risposta.",
@@ -42,7 +42,7 @@ const DASH_TEXT = {
     complaints: "Complaints", complaintShare: "% complaints", documents: "Documents", avgSentiment: "Average sentiment",
     negativeShare: "% negative", median: "Median", p90: "90th percentile", slaShare: "% within SLA",
     current: "Period", previous: "Previous period", negative: "Negative",
-    kpiDocuments: "Documents", kpiComplaints: "Complaints", kpiNegative: "Negative", kpiSentiment: "Average sentiment",
+    kpiDocuments: "Documents", kpiComplaints: "Complaints", kpiLikely: "Likely complaints", likelyComplaints: "Likely complaints", kpiNegative: "Negative", kpiSentiment: "Average sentiment",
     kpiMedian: "Median reply", kpiSla: "Within SLA", kpiOpen: "Unanswered", ofDocuments: "of documents",
     hours: "hours", days: "days", overdue: "past the SLA", cases: "cases", noData: "No data for this selection",
     noDomains: "Enter the company's e-mail domains to measure response times.",
@@ -190,18 +190,21 @@ function renderTrend(trend, interval) {
     data: {
       labels,
       datasets: [
-        { type: "bar", label: d("complaints"), data: buckets.map((b) => b.complaints), backgroundColor: COLORS.complaint, yAxisID: "y", order: 2 },
+        { type: "bar", label: d("complaints"), data: buckets.map((b) => b.complaints), backgroundColor: COLORS.complaint, yAxisID: "y", order: 2, stack: "c" },
+        // Counted apart: below the complaint threshold, above the model's "likely complaint" threshold.
+        { type: "bar", label: d("likelyComplaints"), data: buckets.map((b) => b.likely_complaints || 0), backgroundColor: COLORS.amber, yAxisID: "y", order: 3, stack: "c" },
         { type: "line", label: d("complaintShare"), data: buckets.map((b) => (b.complaint_share === null ? null : +(b.complaint_share * 100).toFixed(1))),
           borderColor: COLORS.accent, backgroundColor: COLORS.accent, yAxisID: "y1", tension: 0.25, pointRadius: 3, order: 1 },
       ],
     },
     options: {
       scales: {
-        y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: d("complaints") } },
+        x: { stacked: true },
+        y: { beginAtZero: true, stacked: true, ticks: { precision: 0 }, title: { display: true, text: d("complaints") } },
         y1: { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { callback: (v) => `${v}%` } },
       },
     },
-  }, (_ds, i) => buckets[i].links.complaints);
+  }, (ds, i) => (ds === 1 ? buckets[i].links.likely_complaints : buckets[i].links.complaints));
 
   draw("chart-sentiment", {
     type: "bar",
@@ -319,6 +322,7 @@ function renderKpis(trend, response) {
   box.append(
     kpi(d("kpiDocuments"), num(totals.documents), "", totals.links.documents),
     kpi(d("kpiComplaints"), num(totals.complaints), `${pct(totals.complaint_share)} ${d("ofDocuments")}`, totals.links.complaints, true),
+    kpi(d("kpiLikely"), num(totals.likely_complaints || 0), `${pct(totals.likely_complaint_share)} ${d("ofDocuments")}`, totals.links.likely_complaints),
     kpi(d("kpiNegative"), num(totals.negative), `${pct(totals.negative_share)} ${d("ofDocuments")}`, totals.links.negative),
     kpi(d("kpiSentiment"), weighted[1] ? num(weighted[0] / weighted[1], 2) : "–", "", totals.links.documents),
   );
