@@ -52,6 +52,8 @@ DEFAULT_LIKELY_FROM = 0.25  # without a calibrated model (see nlp.review.thresho
 def likely_clause(likely_from: float) -> str:
     """Documents below the complaint threshold whose calibrated probability still reaches `likely_from`."""
     return f"complaint:false AND complaint_probability:>={likely_from:.3f}"
+
+
 # Facet depth used for denominators before falling back to one count per value.
 _DENOMINATOR_FACETS = 200
 
