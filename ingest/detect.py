@@ -25,6 +25,7 @@ text/calendar, text/vcard                                      ``BEGIN:VCALENDAR
 application/json, application/xml, text/html                   text that parses as such (libmagic + root)
 application/pkcs7-mime                                         CMS SignedData, DER or base64 (.p7m)
 application/timestamped-data                                   CMS TimeStampedData, RFC 5544 (.tsd)
+application/vnd.etsi.timestamp-token                           SignedData holding TSTInfo (RFC 3161 .tst)
 application/vnd.ms-tnef                                        TNEF signature (winmail.dat)
 application/vnd.fatturapa+xml                                  XML whose root is FatturaElettronica*
 text/plain, text/csv                                           other text (code, subtitles); .csv picks CSV
@@ -107,6 +108,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SIGNED_DATA_OID = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02"
 # OID 1.2.840.113549.1.9.16.1.31 (id-ct-timestampedData, RFC 5544), DER encoded
 _TIMESTAMPED_DATA_OID = b"\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x1f"
+# OID 1.2.840.113549.1.9.16.1.4 (id-ct-TSTInfo): the signed content of an RFC 3161 token
+_TST_INFO_OID = b"\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x04"
 _TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 # libmagic's names for text it recognises; none needs a reader other than plain text
@@ -150,6 +153,8 @@ def detect_mime(data: bytes, filename: str = "") -> str:
     if head[:1] == b"\x30" and _TIMESTAMPED_DATA_OID in head[:32]:
         return "application/timestamped-data"
     if _is_pkcs7(head):
+        if head[:1] == b"\x30" and _TST_INFO_OID in head[:96]:
+            return "application/vnd.etsi.timestamp-token"  # a bare RFC 3161 token (.tst)
         return "application/pkcs7-mime"
     if head.startswith(_TNEF_MAGIC):
         return "application/vnd.ms-tnef"

@@ -147,3 +147,76 @@ def test_clean_text_joins_pairs_and_drops_controls() -> None:
     assert clean_text("a\ud83d\ude00b") == "a\U0001f600b"
     assert clean_text("x\udc00y\x00z\x0cw") == "x\ufffdyz\nw"
     assert clean_text("tab\tnew\nline\r") == "tab\tnew\nline\r"
+
+
+def test_tnef_winmail_attachments_become_children(settings: Settings) -> None:
+    path = DATA / "testWINMAIL.dat"
+    assert detect_mime(path.read_bytes(), "winmail.dat") == "application/vnd.ms-tnef"
+    result = run(path, settings, "winmail.dat")
+    assert result.title == "This is a test message"
+    assert [child.filename for child in result.children] == [
+        "quick.doc",
+        "quick.html",
+        "quick.pdf",
+        "quick.txt",
+        "quick.xml",
+    ]
+    assert result.children[2].data.startswith(b"%PDF-")
+    assert b"The quick brown fox" in result.children[3].data
+
+
+def test_tsd_content_becomes_a_child_and_the_time_stamp_metadata(settings: Settings) -> None:
+    path = DATA / "Test1.txt.tsd"
+    assert detect_mime(path.read_bytes(), path.name) == "application/timestamped-data"
+    result = run(path, settings)
+    (child,) = result.children
+    assert (child.filename, child.data) == ("Test1.txt", b"This is a test")
+    (stamp,) = result.metadata["timestamps"]
+    assert stamp["time"] == "2017-03-31T13:40:16+00:00" and stamp["serial_number"] == "232754723123"
+    assert stamp["imprint_matches"] is True  # SHA-256 of the content equals the token's imprint
+    assert "Consiglio Nazionale del Notariato" in stamp["authority"]
+    assert result.date is not None and result.date.year == 2017
+    assert "Marca temporale del 2017-03-31" in result.pages[0].text
+
+
+def test_p7m_inside_tsd_unwraps_through_the_tree(settings: Settings) -> None:
+    data = (DATA / "MANIFEST.XML.TSD").read_bytes()
+    sha = Archive(settings.archive_dir).store_bytes(data)
+    outcome = extract_job(JobSpec(1, sha, "MANIFEST.XML.TSD", "test", "", 0), settings)
+    assert outcome.error is None, outcome.error
+    types = [doc.mime_type for doc in outcome.documents]
+    assert types[:2] == ["application/timestamped-data", "application/pkcs7-mime"]
+    assert "signature" in outcome.documents[1].metadata
+    assert len(outcome.documents) >= 3  # the signed file inside the p7m too
+
+
+def test_bare_rfc3161_token_is_read(settings: Settings, tmp_path: Path) -> None:
+    from asn1crypto import cms
+
+    from ingest.extractors.tsd import _definite, _token
+
+    info = cms.ContentInfo.load(_definite((DATA / "Test1.txt.tsd").read_bytes()))
+    token = _token(next(iter(info["content"]["temporal_evidence"].chosen))).dump()  # the real token
+    path = tmp_path / "Test1.txt.tst"
+    path.write_bytes(token)
+    assert detect_mime(token, path.name) == "application/vnd.etsi.timestamp-token"
+    result = run(path, settings)
+    assert result.metadata["timestamps"][0]["serial_number"] == "232754723123"
+    assert not result.children
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        (DATA / "testHEIF.heic", "HEIC/HEIF photos are not decoded"),
+        (Path("ingest-file/testPST.pst"), "Outlook .pst mailboxes are not read yet"),
+    ],
+)
+def test_recognised_but_unread_types_say_why_never_corrupt(
+    corpus: Path, settings: Settings, path: Path, words: str
+) -> None:
+    from ingest.errors import UnsupportedFormat
+
+    full = path if path.is_absolute() else corpus / path
+    with pytest.raises(UnsupportedFormat, match=words):
+        run(full, settings)
