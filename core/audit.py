@@ -5,10 +5,10 @@
 Entry ids are consecutive (1, 2, 3…), so a removed row breaks the chain too, and
 `prev_hash` is unique, so two writers that raced for the same predecessor cannot
 both succeed (the loser retries). SQLite and PostgreSQL refuse UPDATE and DELETE on
-the table with a trigger; someone with raw access to the database can still drop
-the trigger, which is what `verify` is for. Removing the newest entries leaves a
-valid shorter chain: keep the head hash that `verify` prints somewhere else
-(a ticket, an e-mail) to detect that too.
+the table with a trigger (created by the migrations, `core/migrations/`); someone with
+raw access to the database can still drop the trigger, which is what `verify` is for.
+Removing the newest entries leaves a valid shorter chain: keep the head hash that
+`verify` prints somewhere else (a ticket, an e-mail) to detect that too.
 """
 
 from __future__ import annotations
@@ -22,52 +22,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import DDL, Integer, String, Text, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base
+from core.models import AuditRow
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
 
-__all__ = ["GENESIS", "AuditEntry", "AuditLog", "AuditRow", "VerifyResult", "entry_hash"]
+__all__ = ["GENESIS", "AuditEntry", "AuditLog", "VerifyResult", "entry_hash"]
 
 GENESIS = "0" * 64
 CSV_COLUMNS = ("id", "at", "actor", "role", "action", "target", "ip", "detail", "prev_hash", "hash")
-
-
-class AuditRow(Base):
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[str] = mapped_column(String(32), index=True)  # ISO 8601 UTC, part of the hash
-    actor: Mapped[str] = mapped_column(String(64), index=True)
-    role: Mapped[str] = mapped_column(String(16))
-    action: Mapped[str] = mapped_column(String(64), index=True)
-    target: Mapped[str] = mapped_column(String(255), default="", index=True)
-    ip: Mapped[str] = mapped_column(String(64), default="")
-    detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    hash: Mapped[str] = mapped_column(String(64))
-
-
-_SQLITE_TRIGGERS = [
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END",
-]
-_PG_TRIGGERS = [
-    "CREATE OR REPLACE FUNCTION faldone_audit_append_only() RETURNS trigger AS $$ "
-    "BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION faldone_audit_append_only()",
-]
-for _sql in _SQLITE_TRIGGERS:
-    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
-for _sql in _PG_TRIGGERS:
-    event.listen(AuditRow.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
 
 
 def canonical(value: Any) -> str:

@@ -13,30 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, String, create_engine, delete, event, func, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
-from core import audit, users  # noqa: F401  (their tables join Base)
 from core.document import Document
 from core.migrations import migrate
-from core.models import Base, DocumentRow, JobRow, QuarantineRow, SeenFileRow
+from core.models import DocumentRow, ImapCursorRow, JobRow, QuarantineRow, SeenFileRow
 
-__all__ = ["Catalog", "ImapCursor", "ImapCursorRow", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
-
-
-class ImapCursorRow(Base):
-    """How far an IMAP folder has been read: its UIDVALIDITY and the highest UID queued.
-
-    (Kept here rather than in ``core/models.py`` so that it is registered with
-    `Base` whenever the catalog is; it belongs with the other tables.)
-    """
-
-    __tablename__ = "imap_cursors"
-
-    account: Mapped[str] = mapped_column(String(512), primary_key=True)
-    folder: Mapped[str] = mapped_column(String(512), primary_key=True)
-    uidvalidity: Mapped[int] = mapped_column(BigInteger)
-    last_uid: Mapped[int] = mapped_column(BigInteger)
+__all__ = ["Catalog", "ImapCursor", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +83,6 @@ class Catalog:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrate(self.engine)
-        Base.metadata.create_all(self.engine)  # tables of optional modules imported since
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

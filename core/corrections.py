@@ -20,36 +20,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from core.catalog import Catalog, utcnow
-from core.models import Base
+from core.models import CorrectionRow
 
 __all__ = [
     "KINDS",
     "CorrectionRecord",
-    "CorrectionRow",
     "add_correction",
     "all_corrections",
     "corrections_for",
-    "ensure_tables",
 ]
 
 KINDS = ("category", "complaint", "entity_add", "entity_remove")
-
-
-class CorrectionRow(Base):
-    """One correction of one document's annotations."""
-
-    __tablename__ = "corrections"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    document_id: Mapped[str] = mapped_column(String(32), index=True)
-    kind: Mapped[str] = mapped_column(String(32))
-    value: Mapped[Any] = mapped_column(JSON)
-    user: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 @dataclass(frozen=True)
@@ -74,16 +58,6 @@ class CorrectionRecord:
         }
 
 
-_TABLES_READY: set[str] = set()
-
-
-def ensure_tables(catalog: Catalog) -> None:
-    """Create the corrections table in the catalog if it is not there (once per process and database)."""
-    if catalog.url not in _TABLES_READY:
-        Base.metadata.create_all(catalog.engine, tables=[CorrectionRow.__table__])  # type: ignore[list-item]
-        _TABLES_READY.add(catalog.url)
-
-
 def _record(row: CorrectionRow) -> CorrectionRecord:
     return CorrectionRecord(row.id, row.document_id, row.kind, row.value, row.user, row.created_at)
 
@@ -94,7 +68,6 @@ def add_correction(
     """Store a correction (already validated) and return it."""
     if kind not in KINDS:
         raise ValueError(f"unknown correction kind {kind!r}")
-    ensure_tables(catalog)
     with catalog.session() as session, session.begin():
         row = CorrectionRow(document_id=document_id, kind=kind, value=value, user=user, created_at=utcnow())
         session.add(row)
@@ -108,7 +81,6 @@ def corrections_for(catalog: Catalog, document_ids: Iterable[str]) -> dict[str, 
     found: dict[str, list[CorrectionRecord]] = defaultdict(list)
     if not ids:
         return found
-    ensure_tables(catalog)
     with catalog.session() as session:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
@@ -124,7 +96,6 @@ def corrections_for(catalog: Catalog, document_ids: Iterable[str]) -> dict[str, 
 
 def all_corrections(catalog: Catalog) -> list[CorrectionRecord]:
     """Every correction, oldest first (for training)."""
-    ensure_tables(catalog)
     with catalog.session() as session:
         rows = session.scalars(select(CorrectionRow).order_by(CorrectionRow.created_at, CorrectionRow.id))
         return [_record(row) for row in rows]

@@ -20,18 +20,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import JSON, Integer, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from core.catalog import Catalog
-from core.models import Base
+from core.models import CustomerRow
 
 __all__ = [
     "CSV_HEADER",
     "CustomerImportError",
     "CustomerRecord",
-    "CustomerRow",
-    "ensure_tables",
     "import_csv",
     "load_customers",
     "normalise_vat",
@@ -43,19 +40,6 @@ CSV_HEADER = ("name", "code", "vat_id", "emails", "aliases")
 
 class CustomerImportError(ValueError):
     """The CSV file cannot be imported (missing header, empty name...)."""
-
-
-class CustomerRow(Base):
-    """One customer of the registry."""
-
-    __tablename__ = "customers"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(512), unique=True)
-    codes: Mapped[list[str]] = mapped_column(JSON, default=list)
-    vat_id: Mapped[str] = mapped_column(String(32), default="", index=True)
-    emails: Mapped[list[str]] = mapped_column(JSON, default=list)
-    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 @dataclass(frozen=True)
@@ -77,16 +61,6 @@ def normalise_vat(value: str) -> str:
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (cell or "").split(";") if part.strip())
-
-
-_TABLES_READY: set[str] = set()
-
-
-def ensure_tables(catalog: Catalog) -> None:
-    """Create the registry table in the catalog if it is not there (once per process and database)."""
-    if catalog.url not in _TABLES_READY:
-        Base.metadata.create_all(catalog.engine, tables=[CustomerRow.__table__])  # type: ignore[list-item]
-        _TABLES_READY.add(catalog.url)
 
 
 def read_csv(path: Path) -> list[CustomerRecord]:
@@ -117,7 +91,6 @@ def read_csv(path: Path) -> list[CustomerRecord]:
 def import_csv(catalog: Catalog, path: Path) -> int:
     """Insert or replace (by name) the customers of a CSV file; returns how many rows were read."""
     records = read_csv(path)
-    ensure_tables(catalog)
     with catalog.session() as session, session.begin():
         existing = {row.name: row for row in session.scalars(select(CustomerRow))}
         for record in records:
@@ -133,7 +106,6 @@ def import_csv(catalog: Catalog, path: Path) -> int:
 
 def load_customers(catalog: Catalog) -> list[CustomerRecord]:
     """Every customer of the registry, by name."""
-    ensure_tables(catalog)
     with catalog.session() as session:
         rows = session.scalars(select(CustomerRow).order_by(CustomerRow.name))
         return [

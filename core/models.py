@@ -1,13 +1,41 @@
-"""SQLAlchemy tables of the catalog: documents, jobs, quarantine, seen inbox files."""
+"""Every table of the catalog, in one place (the schema itself lives in `core/migrations/`).
+
+Documents, jobs, quarantine and inbox files; legal holds, retention policies and the
+index deletion queue; users, sessions, API keys, collections and secrets; the audit
+log; saved searches, annotation corrections, the customer registry, IMAP cursors.
+A change here needs a migration: ``tests/core/test_migrations.py`` fails while the
+models and the migrations disagree.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-__all__ = ["Base", "DocumentRow", "JobRow", "QuarantineRow", "SeenFileRow"]
+__all__ = [
+    "ApiKeyRow",
+    "AuditRow",
+    "Base",
+    "CollectionRow",
+    "CorrectionRow",
+    "CustomerRow",
+    "DeletionRow",
+    "DocumentRow",
+    "HoldItemRow",
+    "ImapCursorRow",
+    "JobRow",
+    "MatterRow",
+    "QuarantineRow",
+    "RetentionPolicyRow",
+    "SavedSearchRow",
+    "SecretRow",
+    "SeenFileRow",
+    "SessionRow",
+    "UserRow",
+]
 
 
 class Base(DeclarativeBase):
@@ -143,3 +171,120 @@ class DeletionRow(Base):
     requested_by: Mapped[str] = mapped_column(String(64), default="")
     requested_at: Mapped[datetime] = mapped_column(DateTime)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+
+
+class ImapCursorRow(Base):
+    """How far an IMAP folder has been read: its UIDVALIDITY and the highest UID queued."""
+
+    __tablename__ = "imap_cursors"
+
+    account: Mapped[str] = mapped_column(String(512), primary_key=True)
+    folder: Mapped[str] = mapped_column(String(512), primary_key=True)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(32), index=True)  # ISO 8601 UTC, part of the hash
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(255), default="", index=True)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))
+    groups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CollectionRow(Base):
+    __tablename__ = "collections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    pattern: Mapped[str] = mapped_column(String(255), unique=True)
+    groups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class SecretRow(Base):
+    """Process-wide secrets shared by every API process (the session signing key)."""
+
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SavedSearchRow(Base):
+    """A named search; `query` is the search page's URL query string (q, filter, sort…)."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(255), default="", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CorrectionRow(Base):
+    """One correction of one document's annotations."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[Any] = mapped_column(JSON)
+    user: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CustomerRow(Base):
+    """One customer of the registry."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(512), unique=True)
+    codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    vat_id: Mapped[str] = mapped_column(String(32), default="", index=True)
+    emails: Mapped[list[str]] = mapped_column(JSON, default=list)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)

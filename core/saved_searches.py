@@ -1,9 +1,5 @@
-"""Saved searches: a name and the search page's query string, kept in the catalog database.
-
-The table belongs to `core.models.Base`, so `Base.metadata.create_all` (run by `Catalog`)
-creates it too; `SavedSearches` also creates it itself, so a catalog opened before this
-module was imported still gets the table.
-"""
+"""Saved searches: a name and the search page's query string, kept in the catalog database
+(table `saved_searches`, see `core.models`)."""
 
 from __future__ import annotations
 
@@ -11,30 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from core.models import Base
+from core.models import SavedSearchRow
 
-__all__ = ["SavedSearch", "SavedSearchRow", "SavedSearches", "clean_query_string"]
+__all__ = ["MAX_NAME", "MAX_QUERY", "SavedSearch", "SavedSearches", "clean_query_string"]
 
 # Search page parameters worth keeping; anything else (offsets, junk) is dropped.
 _KEPT = ("q", "filter", "date", "sentiment", "sort", "limit")
 MAX_NAME = 200
 MAX_QUERY = 4000
-
-
-class SavedSearchRow(Base):
-    """A named search; `query` is the search page's URL query string (q, filter, sort…)."""
-
-    __tablename__ = "saved_searches"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(MAX_NAME))
-    query: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str] = mapped_column(String(255), default="", index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 @dataclass(frozen=True)
@@ -61,7 +45,6 @@ class SavedSearches:
     """Create, list and delete saved searches on the catalog's engine."""
 
     def __init__(self, engine: Engine) -> None:
-        SavedSearchRow.__table__.create(engine, checkfirst=True)  # type: ignore[attr-defined]
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def _session(self) -> Session:

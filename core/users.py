@@ -9,9 +9,6 @@ specific pattern wins (exact names before globs, longer globs before shorter one
 A user sees a document when one of their groups is among its collection's groups;
 a source that matches no collection is visible to admins only (deny by default).
 Admins see everything.
-
-This module must not import `core.catalog` at run time: the catalog imports it to
-register the tables.
 """
 
 from __future__ import annotations
@@ -28,10 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, delete, func, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, func, select, update
 
-from core.models import Base
+from core.models import ApiKeyRow, CollectionRow, SecretRow, SessionRow, UserRow
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
@@ -39,13 +35,9 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCAL_ADMIN",
     "ROLES",
-    "ApiKeyRow",
-    "CollectionRow",
     "Collections",
     "Principal",
-    "SessionRow",
     "UserError",
-    "UserRow",
     "Users",
 ]
 
@@ -69,59 +61,6 @@ def _now() -> datetime:
 
 def _sha(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
-
-
-class UserRow(Base):
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(Text)
-    role: Mapped[str] = mapped_column(String(16))
-    groups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class ApiKeyRow(Base):
-    __tablename__ = "api_keys"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-
-
-class SessionRow(Base):
-    __tablename__ = "sessions"
-
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    csrf: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
-
-
-class CollectionRow(Base):
-    __tablename__ = "collections"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    pattern: Mapped[str] = mapped_column(String(255), unique=True)
-    groups: Mapped[str] = mapped_column(Text, default="[]")  # JSON list
-    description: Mapped[str] = mapped_column(Text, default="")
-
-
-class SecretRow(Base):
-    """Process-wide secrets shared by every API process (the session signing key)."""
-
-    __tablename__ = "app_secrets"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
 
 
 @dataclass(frozen=True)

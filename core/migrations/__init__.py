@@ -1,9 +1,12 @@
 """Alembic migrations of the catalog (SQLite and PostgreSQL).
 
 `migrate(engine)` brings a database to the newest schema; the catalog calls it at
-start. To change the schema: edit the models, then add a revision under
-``versions/`` (``alembic -c core/migrations/alembic.ini revision -m "…"``) that
-upgrades an existing database; the baseline creates the tables of a new one.
+start, and nothing else creates tables. `0001` is the frozen schema of Faldone 0.1;
+every change since is a revision of its own. To change the schema: edit
+`core.models`, then add a revision under ``versions/``
+(``alembic -c core/migrations/alembic.ini revision --autogenerate -m "…"`` drafts it)
+that upgrades an existing database. ``tests/core/test_migrations.py`` fails while
+the models and the migrations disagree, on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
