@@ -35,6 +35,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageFilter
 
 from ingest import ocr
+from ingest.ocr_prepare import measure
 
 LANGUAGES = "ita+eng"
 
@@ -129,15 +130,16 @@ def degraded(corpus: Path) -> list[tuple[str, Image.Image]]:
 
 def retry_row(item: tuple[str, Image.Image]) -> dict[str, object]:
     name, gray = item
-    first = ocr._tesseract(ocr._upscale(gray), LANGUAGES)
-    second = ocr._tesseract(ocr._clean(gray), LANGUAGES)
+    layout = measure(gray)
+    first = ocr._tesseract(ocr._prepare(gray, layout)[0], LANGUAGES)
+    second = ocr._tesseract(ocr._prepare(ocr._clean(gray), layout)[0], LANGUAGES)
     return {
         "page": name,
         "speckle": round(ocr._speckle_share(gray), 4),
         "first_confidence": round(first.confidence or 0.0, 1),
         "first_chars": len(first.text.strip()),
         "cleaned_confidence": round(second.confidence or 0.0, 1),
-        "faldone_retries": ocr._needs_retry(first, gray),
+        "faldone_retries": ocr._needs_retry(first, gray, layout.text_height),
     }
 
 

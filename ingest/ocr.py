@@ -3,16 +3,33 @@
 Tesseract runs as a child process with ``OMP_THREAD_LIMIT=1`` (with OpenMP
 threads it is 4–5× slower on our machines, and the worker already runs one
 process per core) and ``--psm 1``, automatic segmentation with orientation
-detection, which reads pages turned by 90° or 180°. Small images (under
-2000 px wide) are upscaled before the first pass: tesseract reads ~30 px
-capitals best, and small images are cheap to read anyway.
+detection, which reads pages turned by 90° or 180°.
+
+Before the first pass the page is measured (`ingest.ocr_prepare`): it is
+upscaled only when its text lines are small (tesseract reads ~20–40 px lines
+best; upscaling a narrow receipt with normal print read worse and cost ~3× the
+CPU), turned back when it is skewed by more than a degree (tesseract reads a
+page tilted by 10° as nothing), and its separator lines (dashed rules on
+receipts) are painted over, because tesseract reads them as junk words. Lines
+that still read as nothing but punctuation or one repeated short token are
+dropped from the result. Word boxes are given in the coordinates of the image
+that was passed in, whatever was done to it.
+
+Orientation (90°/180°) is tesseract's own detection (``--psm 1``) on the page
+at its own size. When the page is upscaled, the orientation is decided first on
+the original (``--psm 0``), and the page is turned only when tesseract's
+orientation confidence is clearly high (an upright receipt read at three times
+its size was read upside down); the enlarged page is then read without
+detection (``--psm 3``).
 
 A blank page (nothing stands out from the paper: see `_is_blank`) is not
 sent to tesseract at all: it would read nothing, slowly, twice.
 
 When the first pass reads little text (fewer than 20 characters), the image
 is cleaned (grayscale, median filter, autocontrast) and read again; the better
-pass wins. When it reads plenty at a mean confidence below 80, the cleaned
+pass wins. Faint print (ink within a few dozen grey levels of the paper) is
+read from a thresholded copy in the retry when the first pass read little.
+When the first pass reads plenty at a mean confidence below 80, the cleaned
 retry is made only if the page is speckled (isolated dark pixels are at least
 1% of its ink), because that is the damage a median filter repairs. Measured
 on the corpus and on degraded copies of it (bench/ocr_rules.py,
@@ -36,6 +53,7 @@ import contextlib
 import csv
 import fcntl
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -50,11 +68,13 @@ import numpy as np
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from ingest.errors import CorruptDocument, ExtractionTimeout
+from ingest.ocr_prepare import Layout, measure, paint_over_rows
 
 __all__ = [
     "CpuTokens",
     "OcrResult",
     "OcrUnavailable",
+    "OcrWord",
     "ocr_image",
     "ocr_images",
     "tesseract_available",
@@ -67,8 +87,13 @@ _GOOD_LENGTH = 20
 _SPECKLED = 0.01  # isolated dark pixels / dark pixels: clean pages ≤ 0.002, noisy ones ≥ 0.04
 _BLANK_MIN_CONTRAST = 3  # grey levels from the surroundings that count as a mark, at least
 _BLANK_MARKS = 20  # fewer marks than this (on the shrunk page) cannot be a word
-_MIN_WIDTH = 2000  # below this the image is upscaled: tesseract likes ~30 px capitals
+_SMALL_TEXT = 10.0  # px: text lines lower than this are upscaled ...
+_TARGET_TEXT = 20.0  # ... to about this height
 _MAX_UPSCALE = 3.0
+_MAX_PIXELS = 40_000_000  # never upscale past this
+_TURN_CONFIDENCE = 6.0  # tesseract's orientation confidence: upright receipts show 1–8 for a wrong side
+_FILTERABLE_TEXT = 16.0  # px: lines at least this tall keep their strokes through a 3×3 median filter
+_FAINT_CONTRAST = 90  # grey levels between paper and ink below which print counts as faint
 
 
 class OcrUnavailable(RuntimeError):
@@ -76,11 +101,25 @@ class OcrUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One word read by tesseract, its confidence (0–100) and box in the image's pixels."""
+
+    text: str
+    confidence: float
+    left: int
+    top: int
+    width: int
+    height: int
+    line: int  # lines are numbered in reading order, from 0
+
+
+@dataclass(frozen=True)
 class OcrResult:
-    """Text read from one image and tesseract's mean word confidence (0–100)."""
+    """Text read from one image, tesseract's mean word confidence (0–100), the words with their boxes."""
 
     text: str
     confidence: float | None
+    words: tuple[OcrWord, ...] = ()
 
     @property
     def _score(self) -> float:
@@ -142,18 +181,70 @@ def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
     gray = flat if flat.mode == "L" else ImageOps.grayscale(flat)
     if _is_blank(gray):
         return OcrResult("", None)
-    first = _tesseract(_upscale(flat), languages)  # colour kept for the first pass
-    if not _needs_retry(first, gray):
+    layout = measure(gray)
+    prepared, place = _prepare(flat, layout)  # colour kept for the first pass
+    psm, turn = "1", 0.0
+    if place.scale > 1:
+        # orientation is decided on the page at its own size: enlarged, tesseract's guess goes astray
+        found = _orientation(flat)
+        if found is not None:  # else too few letters at this size: tesseract decides on the enlarged page
+            psm, turn = "3", found
+            if turn:
+                prepared, place = _prepare(flat, layout, turn)
+    first = _tesseract(prepared, languages, place, psm)
+    if not _needs_retry(first, gray, layout.text_height):
         return first
-    second = _tesseract(_clean(gray), languages)
+    second = _tesseract(_prepare(_clean(gray), layout, turn)[0], languages, place, psm)
     return second if second._score > first._score else first
 
 
-def _needs_retry(first: OcrResult, gray: Image.Image) -> bool:
-    """Read again, cleaned, when the first pass read little, or read poorly a page that is speckled."""
+def _needs_retry(first: OcrResult, gray: Image.Image, text_height: float | None = None) -> bool:
+    """Read again, cleaned, when the first pass read little, or read poorly a speckled page with large print.
+
+    The cleaning is a 3×3 median filter: it removes specks from strokes three
+    or more pixels thick, and erases thinner ones. Receipts scanned at 96 dpi
+    (lines under ~16 px) are speckled by JPEG and thermal print, and read far
+    worse once filtered (bench/fields.py): there the retry would only cost a pass.
+    """
     read_plenty = len(first.text.strip()) >= _GOOD_LENGTH
     confident = (first.confidence or 0.0) >= _GOOD_CONFIDENCE
-    return not (read_plenty and (confident or not _is_speckled(gray)))
+    if not read_plenty:
+        return True
+    if confident or (text_height is not None and text_height < _FILTERABLE_TEXT):
+        return False
+    return _is_speckled(gray)
+
+
+def _orientation(image: Image.Image) -> float | None:
+    """Degrees to turn the page (counter-clockwise) by tesseract's orientation detection.
+
+    0 when the detection is unsure; None when it found too few letters to say.
+    """
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with _image_file(image) as (path, keep_fds, stdin):
+        command = [_binary(), path, "stdout", "--psm", "0"]
+        with _tokens.hold() if _tokens is not None else contextlib.nullcontext():
+            try:
+                done = subprocess.run(
+                    command,
+                    input=stdin,
+                    capture_output=True,
+                    env=env,
+                    pass_fds=keep_fds,
+                    timeout=_TIMEOUT_SECONDS,
+                )
+            except subprocess.TimeoutExpired as err:
+                raise ExtractionTimeout(f"OCR of one page ran past {_TIMEOUT_SECONDS} s") from err
+    report = dict(
+        line.split(":", 1) for line in done.stdout.decode("utf-8", "replace").splitlines() if ":" in line
+    )
+    try:
+        rotate = int(report["Rotate"].strip())
+        confidence = float(report["Orientation confidence"].strip())
+    except (KeyError, ValueError):
+        return None
+    # keep the page upright unless the turned reading is clearly more likely
+    return float(-rotate % 360) if rotate and confidence >= _TURN_CONFIDENCE else 0.0
 
 
 def ocr_images(images: Iterable[Image.Image], languages: str, workers: int) -> Iterator[OcrResult]:
@@ -198,26 +289,78 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _upscale(image: Image.Image) -> Image.Image:
-    if image.width >= _MIN_WIDTH:
-        return image
+@dataclass(frozen=True)
+class _Placement:
+    """How a prepared image maps back onto the original: turned by `angle` (expanded), then scaled."""
+
+    size: tuple[int, int]  # the original's (width, height)
+    turned: tuple[int, int]  # size after turning
+    angle: float
+    scale: float
+
+    def box(self, left: int, top: int, width: int, height: int) -> tuple[int, int, int, int]:
+        """A box of the prepared image in the original's pixels (the bounding box of its corners)."""
+        s = self.scale
+        corners = [(left / s, top / s), ((left + width) / s, top / s),
+                   (left / s, (top + height) / s), ((left + width) / s, (top + height) / s)]  # fmt: skip
+        if self.angle:
+            theta = math.radians(self.angle)
+            cos, sin = math.cos(theta), math.sin(theta)
+            cx, cy = self.turned[0] / 2, self.turned[1] / 2
+            ox, oy = self.size[0] / 2, self.size[1] / 2
+            corners = [
+                (ox + (x - cx) * cos - (y - cy) * sin, oy + (x - cx) * sin + (y - cy) * cos)
+                for x, y in corners
+            ]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        x0, y0 = max(0, round(min(xs))), max(0, round(min(ys)))
+        x1, y1 = min(self.size[0], round(max(xs))), min(self.size[1], round(max(ys)))
+        return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+
+def _prepare(image: Image.Image, layout: Layout, turn: float = 0.0) -> tuple[Image.Image, _Placement]:
+    """The page as tesseract should see it: turned straight, separators painted over, small text enlarged.
+
+    `turn` (degrees, counter-clockwise) is added to the skew: a page upside down or on its side.
+    """
+    size = image.size
     if image.mode not in ("L", "RGB"):
-        image = image.convert("L")  # "1" and "P" would be resized by nearest neighbour
-    factor = min(_MAX_UPSCALE, _MIN_WIDTH / max(1, image.width))
-    size = (round(image.width * factor), round(image.height * factor))
-    return image.resize(size, Image.Resampling.LANCZOS)
+        image = image.convert("L")  # "1" and "P" would be turned and resized by nearest neighbour
+    angle = (layout.skew + turn) % 360
+    if angle:
+        fill: int | tuple[int, int, int] = 255 if image.mode == "L" else (255, 255, 255)
+        image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
+    turned = image.size
+    if layout.rules and not turn:  # rows measured on the page turned straight, not upside down
+        image = paint_over_rows(image, layout.rules)
+    scale = 1.0
+    if layout.text_height is not None and layout.text_height < _SMALL_TEXT:
+        scale = min(_MAX_UPSCALE, _TARGET_TEXT / max(1.0, layout.text_height))
+        scale = min(scale, math.sqrt(_MAX_PIXELS / max(1, image.width * image.height)))
+        if scale > 1.05:
+            resized = (round(image.width * scale), round(image.height * scale))
+            image = image.resize(resized, Image.Resampling.LANCZOS)
+        else:
+            scale = 1.0
+    return image, _Placement(size, turned, angle, scale)
 
 
 def _clean(gray: Image.Image) -> Image.Image:
-    """Median filter (degraded scans read nothing without it), contrast, size.
+    """Median filter (degraded scans read nothing without it) and contrast; faint print thresholded.
 
     The contrast is stretched from the darkest to the lightest pixel, with no
     cutoff: on a sparse page (one line of text) a 1% cutoff falls inside the
-    paper and stretches its grain into noise that hides the text.
+    paper and stretches its grain into noise that hides the text. Faint print
+    (a few dozen grey levels between ink and paper) is turned black on white
+    at the midpoint: tesseract's own threshold loses thin grey strokes.
     """
     gray = gray.filter(ImageFilter.MedianFilter(3))
-    gray = ImageOps.autocontrast(gray)
-    return _upscale(gray)
+    values = np.asarray(gray)
+    low, high = int(values.min()), int(np.median(values))  # darkest ink that survived the filter, paper
+    if 0 < high - low < _FAINT_CONTRAST:
+        cut = (low + high) / 2
+        return gray.point(lambda value: 0 if value < cut else 255)
+    return ImageOps.autocontrast(gray)
 
 
 def _is_blank(gray: Image.Image) -> bool:
@@ -273,12 +416,14 @@ def _binary() -> str:
     return binary
 
 
-def _tesseract(image: Image.Image, languages: str) -> OcrResult:
+def _tesseract(
+    image: Image.Image, languages: str, place: _Placement | None = None, psm: str = "1"
+) -> OcrResult:
     binary = _binary()
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         with _image_file(image) as (path, keep_fds, stdin):
-            command = [binary, path, "stdout", "-l", languages, "--psm", "1", "tsv"]
+            command = [binary, path, "stdout", "-l", languages, "--psm", psm, "tsv"]
             with _tokens.hold() if _tokens is not None else contextlib.nullcontext():
                 done = subprocess.run(
                     command,
@@ -293,7 +438,8 @@ def _tesseract(image: Image.Image, languages: str) -> OcrResult:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise CorruptDocument(f"tesseract could not read the image: {message[-1] if message else ''}")
-    return _parse_tsv(done.stdout.decode("utf-8", "replace"))
+    place = place or _Placement(image.size, image.size, 0.0, 1.0)
+    return _parse_tsv(done.stdout.decode("utf-8", "replace"), place)
 
 
 @contextlib.contextmanager
@@ -320,26 +466,42 @@ def _image_file(image: Image.Image) -> Iterator[tuple[str, tuple[int, ...], byte
         os.close(fd)
 
 
-def _parse_tsv(tsv: str) -> OcrResult:
-    """Rebuild lines and paragraphs from tesseract's word table; average word confidences."""
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    confidences: list[float] = []
+def _is_junk(words: list[str]) -> bool:
+    """A line of separators read as text: hardly a letter or digit, or one short token repeated."""
+    joined = "".join(words)
+    alnum = sum(char.isalnum() for char in joined)
+    if alnum * 3 < len(joined):
+        return True
+    if len(words) >= 4 and all(len(word) <= 3 for word in words):
+        most = max(words.count(word) for word in set(words))
+        return most * 5 >= len(words) * 3
+    return False
+
+
+def _parse_tsv(tsv: str, place: _Placement) -> OcrResult:
+    """Rebuild lines and paragraphs from tesseract's word table; drop junk lines; average word confidences."""
+    lines: dict[tuple[int, int, int], list[list[str]]] = {}
     rows = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     next(rows, None)
     for row in rows:
         if len(row) < 12 or row[0] != "5" or not row[11].strip():
             continue
-        block, paragraph, line = int(row[2]), int(row[3]), int(row[4])
-        lines.setdefault((block, paragraph, line), []).append(row[11])
-        confidence = float(row[10])
-        if confidence >= 0:
-            confidences.append(confidence)
+        lines.setdefault((int(row[2]), int(row[3]), int(row[4])), []).append(row)
     parts: list[str] = []
+    words: list[OcrWord] = []
     previous: tuple[int, int] | None = None
-    for (block, paragraph, _line), words in lines.items():
+    for (block, paragraph, _line), cells in lines.items():
+        texts = [cell[11] for cell in cells]
+        if _is_junk(texts):
+            continue
         if previous is not None and previous != (block, paragraph):
             parts.append("")  # blank line between paragraphs
-        parts.append(" ".join(words))
+        parts.append(" ".join(texts))
         previous = (block, paragraph)
+        number = len(parts) - 1 - parts.count("")
+        for cell in cells:
+            left, top, width, height = place.box(int(cell[6]), int(cell[7]), int(cell[8]), int(cell[9]))
+            words.append(OcrWord(cell[11], float(cell[10]), left, top, width, height, number))
+    confidences = [word.confidence for word in words if word.confidence >= 0]
     mean = sum(confidences) / len(confidences) if confidences else None
-    return OcrResult("\n".join(parts), mean)
+    return OcrResult("\n".join(parts), mean, tuple(words))

@@ -1,0 +1,292 @@
+"""The rules that find each key field in the rows of a document.
+
+Every rule looks for a label ("TOTAL", "Totale", "Data", "P.IVA"...) and takes
+the value printed after it on the same row, or at the start of the next row;
+labels and values are in Italian and English. Rules that have no label to go
+by (the supplier: the name printed at the top; the currency: the sign printed
+most) say so with a lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stdnum import iban as std_iban
+from stdnum.it import iva as std_iva
+
+from nlp.fields.layout import Box, Row
+from nlp.fields.values import Amount, find_amounts, find_dates
+
+__all__ = ["Found", "find_all"]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A field value found by a rule: normalised value, text as printed, confidence 0–1, box."""
+
+    name: str
+    value: str
+    text: str
+    confidence: float
+    box: Box | None
+
+
+def _label(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# label -> weight; the strongest labelled amount wins, then the larger amount
+_TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
+    (
+        _label(
+            r"\b(grand\s?total|total\s?(amount|due|payable|incl\w*|inclusive|rounded|sales\s?\(?incl\w*)|"
+            r"nett?\s?total|rounded\s?total|amount\s?due|balance\s?due|totale\s?(documento|fattura|"
+            r"complessivo|euro|eur|da\s?pagare|generale|dovuto)|importo\s?(totale|da\s?pagare|dovuto)|"
+            r"netto\s?a\s?pagare|da\s?pagare)\b"
+        ),
+        3.0,
+    ),
+    (_label(r"\b(total|totale|tot\.?|jumlah|importo|amount)\b"), 2.0),
+]
+_NOT_TOTAL = _label(
+    r"\b(sub\s?-?\s?total\w*|subtot\w*|imponibile|total\s?(qty|quantity|item|items|disc\w*|savings?|"
+    r"gst|tax|vat|iva|excl\w*|before|points?|weight|pcs|tendered)|totale\s?(iva|imponibile|pezzi|articoli)|"
+    r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|rounding|discount|sconto|resto)\b"
+)
+_TAX_LABELS = _label(r"\b(total\s?(gst|tax|vat|iva)|totale\s?iva|iva\s?totale|imposta|gst|vat|iva|tax|sst)\b")
+_NOT_TAX = _label(r"\b(p\.?\s?iva|partita|gst\s?(id|reg\w*|no)|vat\s?(no|number|reg\w*|id)|tax\s?invoice|"
+                  r"incl\w*|excl\w*|exempt|esente)\b")  # fmt: skip
+_DATE_LABELS = _label(r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|emissione)\b")
+_DUE_LABELS = _label(
+    r"\b(scadenza|scad\.?|due\s?date|due|pay\s?by|payment\s?due|entro\s?il|da\s?pagare\s?entro)\b"
+)
+_NUMBER_LABEL = _label(
+    r"\b(fattura|invoice|receipt|ricevuta|scontrino|bill|doc(?:ument)?o?|nota\s?di\s?credito|credit\s?note|"
+    r"inv|rcpt|trans(?:action)?|order|ordine)\s?(n(?:o|r|um(?:ber|ero)?)?\.?|#|n°|nº)\s*[:.#]?\s*"
+    r"(?P<value>[A-Z0-9][A-Z0-9/\-_.]{1,24})",
+)
+_NUMBER_ALONE = _label(
+    r"^(?:n(?:o|r|umero)?\.?|#|n°|nº)\s*[:.#]?\s*(?P<value>[A-Z0-9]*\d[A-Z0-9/\-_.]{0,24})"
+)
+_VAT_LABEL = _label(
+    r"\b(p\.?\s?iva|partita\s?iva|c\.?f\.?\s?/\s?p\.?\s?iva|vat\s?(?:no|number|reg\w*|id)?|gst\s?(?:id|reg\w*"
+    r"(?:\s?no)?|no)|company\s?reg\w*\s?no|co\.?\s?reg\.?\s?no|tax\s?id|codice\s?fiscale)\b\.?\s*[:.#]?\s*"
+    r"(?P<value>(?:[A-Z]{2}\s?)?[0-9][0-9A-Z\-\s]{5,16}[0-9A-Z])",
+)
+_IT_VAT = re.compile(r"(?<![\w])(?:IT\s?)?(?P<value>\d{11})(?!\d)")
+_IBAN = re.compile(r"(?<![A-Z0-9])(?P<value>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})", re.IGNORECASE)
+_COMPANY_SUFFIX = _label(
+    r"\b(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|sdn\.?\s?bhd\.?|bhd\.?|"
+    r"s/b|ltd\.?|limited|llc|inc\.?|gmbh|plc|co\.|corp\.?|enterprise|trading|restaurant|restoran|"
+    r"ristorante|cafe|caff[eè]|bakeries|hardware|stationery|store|mart|shop|kedai|farmacia|pharmacy|"
+    r"supermarket|market|holdings|company|industries|services|servizi|group|gruppo)\b"
+)
+_NOT_SUPPLIER = _label(
+    r"\b(tax\s?invoice|invoice|receipt|ricevuta|fattura|scontrino|cash\s?bill|simplified|official|"
+    r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
+    r"@|date|data|no\.|jalan|via|viale|piazza|road|street|copy|original)\b"
+)
+
+
+def _amount_after(rows: Sequence[Row], index: int, offset: int) -> tuple[Row, Amount] | None:
+    """The rightmost amount after `offset` on row `index`, else the first amount of the next row."""
+    row = rows[index]
+    after = [a for a in find_amounts(row.text) if a.start >= offset]
+    with_decimals = [a for a in after if a.decimals or a.currency]
+    if with_decimals:
+        return row, with_decimals[-1]
+    if index + 1 < len(rows) and rows[index + 1].page == row.page:
+        below = [a for a in find_amounts(rows[index + 1].text) if a.decimals]
+        if below and not _TOTAL_LABELS[1][0].search(rows[index + 1].text):
+            return rows[index + 1], below[0]
+    return None
+
+
+def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
+    candidates: list[tuple[float, float, int, Row, Amount]] = []
+    for index, row in enumerate(rows):
+        for pattern, weight in _TOTAL_LABELS:
+            match = pattern.search(row.text)
+            if match is None:
+                continue
+            excluded = _NOT_TOTAL.search(row.text)
+            if excluded and excluded.start() <= match.start() + 3:
+                break
+            found = _amount_after(rows, index, match.end())
+            if found is not None and found[1].value > 0:
+                candidates.append((weight, found[1].value, index, *found))
+            break
+    if not candidates:
+        return None, ""
+    weight, value, _i, row, amount = max(candidates, key=lambda c: (c[0], c[1]))
+    confidence = 0.9 if weight >= 3 else 0.75
+    text = row.text[amount.start : amount.end]
+    return Found(
+        "total", f"{value:.2f}", text, confidence, row.box(amount.start, amount.end)
+    ), amount.currency
+
+
+def _tax(rows: Sequence[Row], total: float | None) -> Found | None:
+    best: tuple[int, Found] | None = None
+    for index, row in enumerate(rows):
+        match = _TAX_LABELS.search(row.text)
+        if match is None or _NOT_TAX.search(row.text):
+            continue
+        found = _amount_after(rows, index, match.end())
+        if found is None:
+            continue
+        at, amount = found
+        if amount.value <= 0 or (total is not None and amount.value >= total):
+            continue
+        strong = 1 if match.group(0).lower().startswith(("total", "totale", "iva tot", "imposta")) else 0
+        printed = at.text[amount.start : amount.end]
+        box = at.box(amount.start, amount.end)
+        candidate = Found("tax", f"{amount.value:.2f}", printed, 0.6 + 0.2 * strong, box)
+        if best is None or strong > best[0]:
+            best = (strong, candidate)
+    return best[1] if best else None
+
+
+def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
+    document: list[tuple[float, Found]] = []
+    due: list[tuple[float, Found]] = []
+    for index, row in enumerate(rows):
+        for match in find_dates(row.text):
+            before = row.text[: match.start]
+            is_due = bool(_DUE_LABELS.search(before))
+            score = 1.0 + (1.0 if _DATE_LABELS.search(before) else 0.0) - index * 0.002
+            if re.search(r"\d{1,2}:\d{2}", row.text[match.end :]):
+                score += 0.5  # a receipt prints the time beside the date of the sale
+            text = row.text[match.start : match.end]
+            found = Found("doc_date", match.value.isoformat(), text, min(0.95, 0.5 + 0.2 * score),
+                          row.box(match.start, match.end))  # fmt: skip
+            if is_due:
+                due.append((score, Found("due_date", *_rest(found))))
+            else:
+                document.append((score, found))
+    best = max(document, key=lambda c: c[0])[1] if document else None
+    best_due = max(due, key=lambda c: c[0])[1] if due else None
+    return best, best_due
+
+
+def _rest(found: Found) -> tuple[str, str, float, Box | None]:
+    return found.value, found.text, found.confidence, found.box
+
+
+def _number(rows: Sequence[Row]) -> Found | None:
+    for index, row in enumerate(rows):
+        match = _NUMBER_LABEL.search(row.text)
+        if (
+            match is None
+            and index > 0
+            and re.search(r"(fattura|invoice|receipt|ricevuta)\s*$", rows[index - 1].text, re.I)
+        ):
+            match = _NUMBER_ALONE.search(row.text)
+        if match is not None and any(ch.isdigit() for ch in match["value"]):
+            value = match["value"].strip(".-/")
+            return Found("number", value, value, 0.7, row.box(match.start("value"), match.end("value")))
+    return None
+
+
+def _vat(rows: Sequence[Row]) -> Found | None:
+    for row in rows:
+        match = _VAT_LABEL.search(row.text)
+        if match is None:
+            continue
+        raw = re.sub(r"[\s\-]", "", match["value"]).upper()
+        digits = raw[2:] if raw[:2].isalpha() else raw
+        if len(digits) == 11 and digits.isdigit():
+            valid = std_iva.is_valid(digits)
+            value = "IT" + digits if valid or raw.startswith("IT") else raw
+            return Found("supplier_vat", value, match["value"], 0.95 if valid else 0.6,
+                         row.box(match.start("value"), match.end("value")))  # fmt: skip
+        if sum(ch.isdigit() for ch in raw) >= 6:
+            return Found(
+                "supplier_vat", raw, match["value"], 0.7, row.box(match.start("value"), match.end("value"))
+            )
+    for row in rows:  # an Italian VAT number without a label: only when its check digit holds
+        for match in _IT_VAT.finditer(row.text):
+            if std_iva.is_valid(match["value"]):
+                return Found("supplier_vat", "IT" + match["value"], match.group(0), 0.6,
+                             row.box(match.start(), match.end()))  # fmt: skip
+    return None
+
+
+def _iban(rows: Sequence[Row]) -> Found | None:
+    for row in rows:
+        for match in _IBAN.finditer(row.text):
+            compact = re.sub(r"\s", "", match["value"]).upper()
+            for end in range(len(compact), 14, -1):  # the regex may run into the next word
+                if std_iban.is_valid(compact[:end]):
+                    return Found(
+                        "iban", compact[:end], match["value"], 0.95, row.box(match.start(), match.end())
+                    )
+    return None
+
+
+def _supplier(rows: Sequence[Row]) -> Found | None:
+    """The name at the top: a row with a company suffix among the first rows, else the first name-like row."""
+    first_page = [r for r in rows if r.page == rows[0].page][:12] if rows else []
+    for position, row in enumerate(first_page[:8]):
+        if (
+            _COMPANY_SUFFIX.search(row.text)
+            and _letters(row.text) >= 0.6
+            and not _NOT_SUPPLIER.search(row.text)
+        ):
+            text = row.text
+            above = first_page[position - 1] if position > 0 else None
+            if (above is not None and _is_name(above.text) and len(text.split()) <= 3
+                    and not _COMPANY_SUFFIX.search(above.text)):  # fmt: skip
+                return Found("supplier", f"{above.text} {text}", f"{above.text} {text}", 0.7,
+                             _union(above.box(0, len(above.text)), row.box(0, len(text))))  # fmt: skip
+            return Found("supplier", text, text, 0.8, row.box(0, len(text)))
+    for row in first_page[:5]:
+        if _is_name(row.text):
+            return Found("supplier", row.text, row.text, 0.4, row.box(0, len(row.text)))
+    return None
+
+
+def _letters(text: str) -> float:
+    chars = [ch for ch in text if not ch.isspace()]
+    return sum(ch.isalpha() for ch in chars) / max(1, len(chars))
+
+
+def _is_name(text: str) -> bool:
+    return (
+        len(text) >= 3 and _letters(text) >= 0.7 and not _NOT_SUPPLIER.search(text) and len(text.split()) <= 8
+    )
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    if a is None or b is None or a.page != b.page:
+        return a or b
+    x0, y0 = min(a.x, b.x), min(a.y, b.y)
+    x1, y1 = max(a.x + a.w, b.x + b.w), max(a.y + a.h, b.y + b.h)
+    return Box(a.page, x0, y0, x1 - x0, y1 - y0, a.page_width, a.page_height)
+
+
+def _currency(rows: Sequence[Row], near_total: str) -> Found | None:
+    if near_total:
+        return Found("currency", near_total, near_total, 0.8, None)
+    counts: dict[str, int] = {}
+    for row in rows:
+        for amount in find_amounts(row.text):
+            if amount.currency:
+                counts[amount.currency] = counts.get(amount.currency, 0) + 1
+    if not counts:
+        return None
+    code = max(counts, key=lambda c: counts[c])
+    return Found("currency", code, code, 0.6, None)
+
+
+def find_all(rows: Sequence[Row]) -> list[Found]:
+    """Every key field the rules find in `rows` (a field not found is absent)."""
+    found: list[Found | None] = []
+    total, total_currency = _total(rows)
+    doc_date, due_date = _dates(rows)
+    found += [doc_date, due_date, total, _supplier(rows), _vat(rows), _number(rows), _iban(rows)]
+    found.append(_tax(rows, float(total.value) if total else None))
+    found.append(_currency(rows, total_currency))
+    return [f for f in found if f is not None]
