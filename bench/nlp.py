@@ -20,6 +20,7 @@
    templated examples, real English complaint and mailing-list texts of
    ../shared/nlp-corpus, English mail of the corpus), in the same process, after a
    warm-up, alternating which runs first; the median of `--repeat` runs of each.
+4. Italian NER (`bench/nlp_ner.py`), when its cache is filled (see there).
 
 Prints a markdown report, then the same figures as JSON on the last line.
 """
@@ -318,8 +319,8 @@ def main() -> None:
     parser.add_argument("--json-only", action="store_true")
     parser.add_argument(
         "--sections",
-        default="complaint,classification,entities,throughput",
-        help="comma-separated subset of complaint,classification,entities,throughput",
+        default="complaint,classification,entities,throughput,italian_ner",
+        help="comma-separated subset of complaint,classification,entities,throughput,italian_ner",
     )
     args = parser.parse_args()
     sections = set(args.sections.split(","))
@@ -333,12 +334,19 @@ def main() -> None:
         result["entities"] = entities(corpus)
     if "throughput" in sections:
         result["throughput"] = throughput(corpus, args.repeat)
+    from bench import nlp_ner
+
+    if "italian_ner" in sections and (nlp_ner.CACHE / "kind_wn_test.jsonl").exists():  # bench/nlp_ner_data.py
+        result["italian_ner"] = nlp_ner.run(corpus, args.repeat)
     if not args.json_only:
         if "complaint" in result:
             print(nlp_complaint.markdown(result["complaint"]))
             print()
         if {"classification", "entities", "throughput"} <= result.keys():
             print(_markdown(result))
+            print()
+        if "italian_ner" in result:
+            print(nlp_ner.markdown(result["italian_ner"]))
             print()
     print(json.dumps(result, ensure_ascii=False))
 

@@ -3,6 +3,7 @@
     faldone customers import customers.csv   # name,code,vat_id,emails,aliases (";" inside cells)
     faldone customers list
     faldone nlp train [--include-test]       # shipped data + corrections -> <data_dir>/models/
+    faldone nlp train-ner [--output DIR]     # Italian NER, shipped data + corrections -> models/ner_it
 
 `register(subparsers)` adds them to the main parser; `COMMANDS` maps each
 command name to its handler `(settings, args) -> exit code`.
@@ -31,8 +32,15 @@ def register(subparsers: Any) -> None:
     customers = subparsers.add_parser("customers", help="the customer registry: import a CSV, list")
     customers.add_argument("action", choices=["import", "list"])
     customers.add_argument("file", nargs="?", help="CSV with the header name,code,vat_id,emails,aliases")
-    nlp = subparsers.add_parser("nlp", help="NLP models: retrain the classifier from data and corrections")
-    nlp.add_argument("action", choices=["train"])
+    nlp = subparsers.add_parser(
+        "nlp", help="NLP models: retrain the classifier or the Italian NER from data and corrections"
+    )
+    nlp.add_argument("action", choices=["train", "train-ner"])
+    nlp.add_argument(
+        "--output",
+        type=Path,
+        help="train-ner: where to write the pipeline (default <data_dir>/models/ner_it, used by the worker)",
+    )
     nlp.add_argument(
         "--include-test",
         action="store_true",
@@ -81,6 +89,8 @@ def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
     from nlp.training import train_and_save
 
     settings.ensure_dirs()
+    if args.action == "train-ner":
+        return _train_ner(settings, args.output)
     catalog = Catalog(settings.resolved_catalog_url)
     try:
         with console.status("Training / addestramento…"):
@@ -88,6 +98,21 @@ def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         catalog.close()
     console.print(f"weights written to {path}; the worker uses them from its next batch")
+    return 0
+
+
+def _train_ner(settings: Settings, output: Path | None) -> int:
+    from nlp.entities.italian_ner import RETRAINED_DIRNAME
+    from nlp.ner_train import train_italian_ner
+
+    target = output or settings.data_dir / "models" / RETRAINED_DIRNAME
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        console.print("Training the Italian NER / addestramento del riconoscitore di nomi italiano…")
+        path = train_italian_ner(target, catalog)
+    finally:
+        catalog.close()
+    console.print(f"Italian NER written to {path}; the worker uses it from its next start")
     return 0
 
 

@@ -2,7 +2,10 @@
 
 Per batch: language of each document (subject and text); pattern and rule
 entities on the whole text; spaCy NER on the first `NER_MAX_CHARS` characters of
-the English documents only, all through one `nlp.pipe`; lexicon sentiment; one
+the English documents (`en_core_web_sm`) and of the Italian ones (Faldone's own
+model, its spans combined with rules, identifiers and the customer registry by
+`nlp.entities.italian`), one `nlp.pipe` per language; PERSON and ORG values linked
+to one form per person and company (`nlp.entities.linking`); lexicon sentiment; one
 sentence-encoder call for the heads of all documents that have text
 (`nlp.embedding.encoder_input`); the trained heads (`nlp.classifier`) give the
 complaint probability, the category and a model sentiment, which is averaged
@@ -31,6 +34,9 @@ from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
 from nlp.embedding import embed, encoder_input
 from nlp.entities import entities_from_doc, find_pattern_entities, load_english_ner, merge_entities
+from nlp.entities.italian import combine_italian
+from nlp.entities.italian_ner import italian_model_path, load_italian_ner
+from nlp.entities.linking import link_entities
 from nlp.errors import ModelNotAvailableError
 from nlp.features import feature_matrix, lexicon_features
 from nlp.language import detect_language
@@ -64,10 +70,12 @@ log = logging.getLogger("faldone.nlp")
 class Annotator:
     """Annotates batches of documents.
 
-    `english_ner=False` skips spaCy entirely. `customers` is the registry, or a
+    `english_ner=False` skips spaCy entirely for English, `italian_ner=False` for Italian
+    (then only rules find Italian names). `customers` is the registry, or a
     callable that returns it (called once per batch, so new imports are seen);
     None links no customer. `models_dir` holds retrained weights
-    (`classifier.npz`), preferred to the shipped ones when present.
+    (`classifier.npz`) and a retrained Italian NER (`ner_it/`), preferred to the
+    shipped ones when present.
     `corrections` returns the stored corrections of a batch's documents, which
     `annotate` re-applies so that they survive reprocessing.
     `Annotator.from_settings(settings, catalog)` wires all three to the catalog.
@@ -77,11 +85,13 @@ class Annotator:
         self,
         *,
         english_ner: bool = True,
+        italian_ner: bool = True,
         customers: CustomerSource | None = None,
         models_dir: Path | None = None,
         corrections: CorrectionSource | None = None,
     ) -> None:
         self._english_ner = english_ner
+        self._italian_ner = italian_ner
         self._customers = customers
         self._models_dir = models_dir
         self._corrections = corrections
@@ -122,12 +132,22 @@ class Annotator:
         full = [_with_subject(t, s) for t, s in zip(texts, subjects, strict=True)]
         languages = [detect_language(f) for f in full]
         ner = self._ner_entities([t for t, lang in zip(texts, languages, strict=True) if lang == "en"])
+        italian = self._italian_entities(
+            [t for t, lang in zip(texts, languages, strict=True) if lang == "it"]
+        )
         sentiments = [sentiment_score(f, lang) for f, lang in zip(full, languages, strict=True)]
         predictions = self._predict(texts, subjects, languages, sentiments)
         matcher = matcher_for(tuple(self._registry()))
+        registry = matcher.names_by_term() if matcher else None
         results = []
         for i, (text, subject, language) in enumerate(zip(texts, subjects, languages, strict=True)):
-            entities = merge_entities(find_pattern_entities(text) + (next(ner) if language == "en" else []))
+            patterns = find_pattern_entities(text)
+            model: list[Entity] = []
+            if language == "en":
+                model = next(ner)
+            elif language == "it":
+                model = combine_italian(text, next(italian), patterns, registry)
+            entities = link_entities(merge_entities(patterns + model))
             annotations = classified(text, subject, language, sentiments[i], predictions[i])
             annotations.entities = entities
             if matcher:
@@ -167,9 +187,23 @@ class Annotator:
         capped = (text[:NER_MAX_CHARS] for text in texts)
         return (entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE))
 
+    def _italian_entities(self, texts: list[str]) -> Iterator[list[Entity]]:
+        """Italian model entities of each text, in order; empty lists when it is off."""
+        if not self._italian_ner or not texts:
+            return iter([[] for _ in texts])
+        try:
+            nlp = load_italian_ner(italian_model_path(self._models_dir))
+        except ModelNotAvailableError as err:
+            if str(err) not in _WARNED:
+                _WARNED.add(str(err))
+                log.warning("%s; Italian names come from rules only", err)
+            return iter([[] for _ in texts])
+        capped = (text[:NER_MAX_CHARS] for text in texts)
+        return (entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE))
+
 
 def annotate_text(text: str, subject: str = "") -> Annotations:
-    """Annotations of a bare text (and optional e-mail subject), English NER included."""
+    """Annotations of a bare text (and optional e-mail subject), English and Italian NER included."""
     return Annotator()._annotate([text], [subject], [[]])[0]
 
 

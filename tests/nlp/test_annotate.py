@@ -67,7 +67,9 @@ def test_mixed_language_batch() -> None:
     assert italian.complaint and italian.category == "complaint"
     labels = {e.label for e in italian.entities}
     assert {"ORG", "REFERENCE", "DATE", "MONEY", "IBAN", "PERSON", "PHONE", "EMAIL"} <= labels
-    assert all(e.source != "spacy" for e in italian.entities)
+    # Italian names come from rules and the Italian model; the English model never sees Italian text.
+    italian_spacy = {e.value for e in italian.entities if e.source == "spacy"}
+    assert not italian_spacy & {"Reclamo", "Chiedo", "IBAN"}
 
     assert english.language == "en"
     assert not english.complaint and english.category == "invoice_payment"
