@@ -108,3 +108,18 @@ def test_one_company_whatever_the_legal_form_spelling() -> None:
 def test_registry_and_user_values_are_kept() -> None:
     user = Entity(label="ORG", text="ALFA SRL", value="ALFA SRL", start=0, end=8, source="user")
     assert link_entities([user]) == [user]
+
+
+def test_doubtful_spans_of_forms_need_a_cue() -> None:
+    text = "DESCRIZIONE FORNITURA 12\nVia Enrico Fermi 4, Milano\nRossi Mario e poi ROSSI MARIO"
+    spans = [
+        _span(text, "DESCRIZIONE FORNITURA", "ORG"),  # capitals only, nothing backs it
+        _span(text, "FORNITURA 12", "ORG"),  # digits
+        _span(text, "Enrico Fermi", "PERSON"),  # a street
+        _span(text, "Rossi Mario", "PERSON"),
+        _span(text, "ROSSI MARIO", "PERSON"),  # capitals, but written plainly before
+    ]
+    assert [e.text for e in combine_italian(text, spans)] == ["Rossi Mario", "ROSSI MARIO"]
+    text = "Fornitore: BETA COSTRUZIONI SRL"
+    (org,) = combine_italian(text, [_span(text, "BETA COSTRUZIONI", "ORG")])
+    assert (org.label, org.value) == ("ORG", "BETA COSTRUZIONI S.r.l.")
