@@ -6,7 +6,8 @@ fields are analysed (Italian/English stemming, accent folding).
 
 Italian back-office fields come from the metadata the extractors write:
 ``metadata["invoice"]`` (FatturaPA), ``metadata["pec"]`` (certified mail) and
-``metadata["signature"]`` (.p7m); see `_invoice_fields`, `_pec_fields`.
+``metadata["signature"]`` (.p7m) and ``metadata["bounce"]`` (delivery and feedback
+reports); see `_invoice_fields`, `_pec_fields`, `_bounce_fields`.
 """
 
 from __future__ import annotations
@@ -83,8 +84,11 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     # signed files (metadata["signature"])
     "signer",
     "signature_status",
+    # delivery and feedback reports (metadata["bounce"]): who was not reached, and how
+    "bounce_status",
+    "bounce_recipient",
 )
-TEXT_FIELDS: tuple[str, ...] = ("title", "subject", "text")
+TEXT_FIELDS: tuple[str, ...] = ("title", "subject", "text", "diagnostic")
 DATE_FIELDS: tuple[str, ...] = ("date", "ingested_at")
 FLOAT_FIELDS: tuple[str, ...] = ("sentiment", "complaint_probability", "invoice_total")
 INT_FIELDS: tuple[str, ...] = ("size", "pages", "depth")
@@ -142,6 +146,8 @@ FIELD_ALIASES: dict[str, str] = {
     "divisa": "currency",
     "pec": "pec_type",
     "firmatario": "signer",
+    "bounce": "bounce_status",
+    "mancata_consegna": "bounce_recipient",
 }
 
 _FAMILIES = (
@@ -224,7 +230,23 @@ def document_fields(doc: Document) -> dict[str, Any]:
     fields.update(_invoice_fields(doc.metadata.get("invoice")))
     fields.update(_pec_fields(doc))
     fields.update(_signature_fields(doc.metadata.get("signature")))
+    fields.update(_bounce_fields(doc.metadata.get("bounce")))
     return fields
+
+
+def _bounce_fields(bounce: Any) -> dict[str, Any]:
+    """``metadata["bounce"]`` (written by `ingest.mail_reports`): status codes, addresses, reasons."""
+    data: dict[str, Any] = bounce if isinstance(bounce, dict) else {}
+
+    def values(key: str) -> list[str]:
+        found = data.get(key)
+        return [_text(v) for v in found] if isinstance(found, list) else []
+
+    return {
+        "bounce_status": _unique(values("status")),
+        "bounce_recipient": _unique([v.lower() for v in values("recipient")]),
+        "diagnostic": "\n".join(values("diagnostic")),
+    }
 
 
 # Value of `invoice_total` for documents that are not invoices. The backends

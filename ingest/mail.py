@@ -5,7 +5,8 @@ every header is read defensively: a header that the stdlib cannot parse falls ba
 to its raw value, and unknown or wrong charsets fall back to charset detection and
 finally latin-1. Problems become `Extraction.warnings`, never crashes.
 
-Addresses in `EmailHeaders` are bare and lowercased; display names are kept in
+Addresses in `EmailHeaders` are bare and lowercased (a mailbox without a domain,
+such as ``MAILER-DAEMON``, or the null sender ``<>``, is kept as written); display names are kept in
 ``metadata["address_names"]`` (address -> name). Message ids keep their ``<...>``.
 """
 
@@ -28,6 +29,7 @@ from core.document import EmailHeaders, Page
 from ingest.codepages import register as _register_codepages
 from ingest.errors import CorruptDocument, EmptyDocument, LimitExceeded
 from ingest.extractors.base import Child, Extraction
+from ingest.mail_reports import REPORT_TYPES, merge_into, report_fields
 
 __all__ = [
     "decode_bytes",
@@ -43,6 +45,8 @@ _register_codepages()  # "windows-950" and friends, as Outlook and mail headers 
 _MAX_WARNINGS = 50
 _ID_RE = re.compile(r"<[^<>\s]+>")
 _OBS_NAME_RE = re.compile(rb"^([!-9;-~]+)[ \t]+:", re.MULTILINE)
+# a mailbox without a domain, as system mail writes it: MAILER-DAEMON, postmaster, root
+_LOCAL_NAME_RE = re.compile(r"[\w.+'=-]+")
 _ADDR_RE = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
 _ENCODED_NAME_RE = re.compile(r"""name\s*=\s*"?(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)""", re.IGNORECASE)
 _FILENAME_RE = re.compile(r"""filename\s*=\s*([^";\s][^;]*)""", re.IGNORECASE)
@@ -123,6 +127,10 @@ class _Walker:
         ctype = part.get_content_type()
         if ctype == "message/rfc822" or ctype == "message/global":
             self._attach(part, _message_bytes(part))
+        elif ctype in REPORT_TYPES:
+            lines, values = report_fields(part)
+            self.body.append((False, "\n".join(lines).strip()))  # shown whichever branch: it is data
+            merge_into(self.result.metadata, values)
         elif ctype.startswith("multipart/") and not part.is_multipart():
             # A multipart without a usable boundary: its payload is all we can read.
             self.result.warnings.append(f"{ctype} part without parts; read as text")
@@ -294,9 +302,15 @@ def _addresses(msg: Message, name: str, names: dict[str, str]) -> list[str]:
     if any(not addr.partition("@")[0] for _, addr in pairs):
         # e.g. two bare addresses without a comma: take whatever looks like an address
         pairs = [("", addr) for addr in _ADDR_RE.findall(" ".join(raw))]
+    if not pairs and any(value.strip() == "<>" for value in raw):
+        return ["<>"]  # the null sender of bounces (RFC 5321), kept as written
     for display, addr in pairs:
-        addr = addr.strip().strip("<>").lower()
-        if not addr or "@" not in addr or addr in found:
+        addr = addr.strip().strip("<>")
+        if "@" in addr:
+            addr = addr.lower()
+        elif not _LOCAL_NAME_RE.fullmatch(addr):
+            continue  # a group name, or nothing: not an address
+        if addr in found:
             continue
         found.append(addr)
         display = _decode_words(display).strip().strip('"').strip()
