@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from core.document import Page
 from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument, UnsupportedFormat
 from ingest.extractors._officezip import OLE_MAGIC, is_encrypted_ole, parse_datetime
+from ingest.extractors._wordbin import missing_lines
 from ingest.extractors.base import Extraction, Extractor, Source
 
 __all__ = ["OleStorageExtractor", "RtfExtractor", "TikaOfficeExtractor", "XlsExtractor"]
@@ -104,9 +105,12 @@ class TikaOfficeExtractor(Extractor):
         warning = str(values.get("X-TIKA:warning", ""))
         if "Encrypted" in warning:
             raise EncryptedDocument("the document is protected by a password")
-        result = Extraction(
-            pages=[Page(1, _tidy(str(text)))], title=str(values.get("dc:title") or source.filename)
-        )
+        text = _tidy(str(text))
+        if source.mime_type == "application/msword":
+            # headers and footers that Tika left out (and all text, on some files)
+            extra = missing_lines(data, text)
+            text = "\n\n".join(part for part in (text, "\n".join(extra)) if part)
+        result = Extraction(pages=[Page(1, text)], title=str(values.get("dc:title") or source.filename))
         result.date = parse_datetime(str(values.get("dcterms:created", "")))
         for key, field in (
             ("dc:creator", "author"),

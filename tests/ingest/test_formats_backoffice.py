@@ -220,3 +220,12 @@ def test_recognised_but_unread_types_say_why_never_corrupt(
     full = path if path.is_absolute() else corpus / path
     with pytest.raises(UnsupportedFormat, match=words):
         run(full, settings)
+
+
+def test_doc_header_and_footer_text_is_kept(corpus: Path, settings: Settings) -> None:
+    text = run(DATA / "testWORD_header_hyperlink.doc", settings).pages[0].text
+    assert "ab@example.com" in text and "http://tw-systemhaus.de" in text  # only in the header
+    sample = run(corpus / "ingest-file/doc.doc", settings).pages[0].text
+    assert "This is the header for our document" in sample
+    assert "This is the footer for our document" in sample
+    assert sample.count("Sample Word Document Title") == 1  # the body is not repeated
