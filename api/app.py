@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import LoginLimiter
@@ -24,7 +24,7 @@ from core.archive import Archive
 from core.catalog import Catalog
 from core.settings import Settings
 from core.users import Users
-from index.backend import SearchBackend
+from index.backend import BackendUnavailable, SearchBackend
 from index.backends import open_backend
 
 __all__ = ["create_app"]
@@ -101,11 +101,15 @@ def create_app(
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"], summary="Readiness: catalog and index answer")
-    def readyz() -> dict[str, Any]:
+    def readyz() -> JSONResponse:
         # Anonymous: answers whether things work, never how many documents there are.
         state.catalog.count_documents()
-        state.backend.count()
-        return {"status": "ok"}
+        try:
+            state.backend.count()
+        except BackendUnavailable as err:
+            log.warning("readyz: search backend unavailable: %s", err)
+            return JSONResponse({"status": "unavailable", "catalog": "ok", "search": "unavailable"}, 503)
+        return JSONResponse({"status": "ok", "catalog": "ok", "search": "ok"})
 
     @app.get("/login", include_in_schema=False)
     def login_page() -> FileResponse:

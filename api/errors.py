@@ -4,19 +4,38 @@ ApiError (status 500)
 ├── BadRequest (400)   e.g. a query that does not parse, with its position
 ├── NotFound (404)
 └── PayloadTooLarge (413)
+
+The search engine's own errors: a query it refuses is 400; a cluster that cannot be
+reached (or answers "unavailable") is 503 with Retry-After, the detail only in the log.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from index.backend import QuerySyntaxError, SearchError
+from index.backend import BackendUnavailable, QuerySyntaxError, SearchError
 from index.query.cost import QueryTooCostly
 
-__all__ = ["ApiError", "BadRequest", "NotFound", "PayloadTooLarge", "install_error_handlers"]
+__all__ = [
+    "SEARCH_UNAVAILABLE",
+    "ApiError",
+    "BadRequest",
+    "NotFound",
+    "PayloadTooLarge",
+    "install_error_handlers",
+]
+
+SEARCH_UNAVAILABLE = (
+    "The search service is unavailable right now; try again in a few seconds. "
+    "/ Il servizio di ricerca non è raggiungibile; riprova tra qualche secondo."
+)
+RETRY_AFTER_SECONDS = 5
+
+log = logging.getLogger("faldone.api")
 
 
 class ApiError(Exception):
@@ -64,7 +83,14 @@ def install_error_handlers(app: FastAPI) -> None:
     async def search_error(_: Request, exc: Exception) -> JSONResponse:
         return _render(400, "search_error", str(exc))
 
+    async def search_unavailable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("%s %s: search cluster unavailable: %s", request.method, request.url.path, exc)
+        response = _render(503, "search_unavailable", SEARCH_UNAVAILABLE)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(QuerySyntaxError, query_error)
     app.add_exception_handler(QueryTooCostly, too_costly)
     app.add_exception_handler(SearchError, search_error)
+    app.add_exception_handler(BackendUnavailable, search_unavailable)

@@ -46,6 +46,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from api.app import create_app
 
     settings.ensure_dirs()
+    if settings.search_backend == "cluster":  # wait for it and fail here, once, not in each uvicorn worker
+        open_backend(settings, writer=False).close()
     worker: subprocess.Popen[bytes] | None = None
     if not args.no_worker:
         worker = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=dict(os.environ))
@@ -281,7 +283,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = load_settings()
     configure_logging(settings.log_format, logging.INFO if args.verbose else logging.WARNING)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return COMMANDS[args.command](settings, args)
+    try:
+        return COMMANDS[args.command](settings, args)
+    except BackendUnavailable as err:  # e.g. wrong cluster password: one clear line, no traceback
+        console.print(f"[red]The search index cannot be opened / indice non raggiungibile: {err}[/red]")
+        return 2
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, 
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.document import Document
-from core.migrations import migrate
+from core.migrations import migrate, schema_lock
 from core.models import DocumentRow, ImapCursorRow, JobRow, QuarantineRow, SeenFileRow
 
 __all__ = ["Catalog", "ImapCursor", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
@@ -82,7 +82,8 @@ class Catalog:
         self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        migrate(self.engine)
+        with schema_lock(self.engine):  # several processes may start on one empty database
+            migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -226,6 +227,24 @@ class Catalog:
                     )
                 )
             s.execute(update(JobRow).where(JobRow.id == job.id).values(**values))
+
+    def requeue(self, job: JobSpec, reason: str, *, retry_in: float) -> None:
+        """Put a claimed job back in the queue without counting the attempt: it did not fail,
+        something it needs (the search cluster) is down. It is never quarantined for that."""
+        now = utcnow()
+        with self.session() as s, s.begin():
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id == job.id)
+                .values(
+                    state="queued",
+                    attempts=(func.max if self.is_sqlite else func.greatest)(JobRow.attempts - 1, 0),
+                    available_at=now + timedelta(seconds=retry_in),
+                    lease_until=None,
+                    error=reason,
+                    error_code="index_unavailable",
+                )
+            )
 
     def retry(self, *, job_ids: list[int] | None = None, mime_prefix: str | None = None) -> int:
         """Queue failed jobs again (all, some ids, or one type); returns how many."""

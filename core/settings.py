@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "load_settings"]
@@ -34,6 +35,20 @@ class Settings(BaseSettings):
     )
     cluster_url: str = Field(default="http://127.0.0.1:9200", description="Elasticsearch/OpenSearch URL.")
     cluster_index: str = Field(default="faldone", description="Index alias used on the cluster.")
+    cluster_username: str = Field(default="", description="User for the cluster's basic authentication.")
+    cluster_password: SecretStr = Field(default=SecretStr(""), description="Password of cluster_username.")
+    cluster_api_key: SecretStr = Field(
+        default=SecretStr(""), description="Cluster API key (base64 'id:key'), instead of user and password."
+    )
+    cluster_ca_certs: Path | None = Field(
+        default=None, description="PEM file of the CA that signed the cluster's TLS certificate (https)."
+    )
+    cluster_verify_certs: bool = Field(
+        default=True, description="Verify the cluster's TLS certificate (turn off only to test)."
+    )
+    cluster_connect_timeout: float = Field(
+        default=120.0, description="Seconds to keep retrying at start while the cluster cannot be reached."
+    )
     host: str = Field(default="127.0.0.1", description="Address the API listens on.")
     port: int = Field(default=8000, description="Port the API listens on.")
     worker_concurrency: int = Field(
@@ -65,6 +80,21 @@ class Settings(BaseSettings):
         default=False,
         description="Single-user mode without login: every request acts as a local admin. Never on a server.",
     )
+
+    @model_validator(mode="after")
+    def _credentials_out_of_the_url(self) -> Settings:
+        """``https://user:secret@host`` works, but the credentials move to their own settings:
+        the URL is printed in logs and errors, a password must never be."""
+        parts = urlsplit(self.cluster_url)
+        if parts.username is None and parts.password is None:
+            return self
+        if not self.cluster_username:
+            self.cluster_username = unquote(parts.username or "")
+        if not self.cluster_password.get_secret_value():
+            self.cluster_password = SecretStr(unquote(parts.password or ""))
+        host = parts.netloc.rsplit("@", 1)[1]
+        self.cluster_url = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+        return self
 
     @field_validator("data_dir", mode="after")
     @classmethod

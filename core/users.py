@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core.models import ApiKeyRow, CollectionRow, SecretRow, SessionRow, UserRow
 
@@ -191,20 +192,24 @@ class Users:
         generated = password is None
         password = password or secrets.token_urlsafe(15)
         check_password_strength(password)
-        with self.catalog.session() as s, s.begin():
-            if s.scalars(select(UserRow.id).where(UserRow.username == username)).first() is not None:
-                raise UserError(f"user {username!r} exists")
-            s.add(
-                UserRow(
-                    username=username,
-                    password_hash=_hasher.hash(password),
-                    role=role,
-                    groups=json.dumps(_clean_groups(groups)),
-                    active=True,
-                    must_change_password=generated if must_change_password is None else must_change_password,
-                    created_at=_now(),
+        must_change = generated if must_change_password is None else must_change_password
+        try:
+            with self.catalog.session() as s, s.begin():
+                if s.scalars(select(UserRow.id).where(UserRow.username == username)).first() is not None:
+                    raise UserError(f"user {username!r} exists")
+                s.add(
+                    UserRow(
+                        username=username,
+                        password_hash=_hasher.hash(password),
+                        role=role,
+                        groups=json.dumps(_clean_groups(groups)),
+                        active=True,
+                        must_change_password=must_change,
+                        created_at=_now(),
+                    )
                 )
-            )
+        except IntegrityError as err:  # another process inserted the same name between check and commit
+            raise UserError(f"user {username!r} exists") from err
         return password
 
     def update(

@@ -6,6 +6,11 @@ expires, another worker redoes it, and because document ids are derived from
 content and position the index upserts the same documents again: nothing is
 lost and nothing is indexed twice.
 
+While the search cluster is unreachable, jobs whose documents cannot be indexed go
+back to the queue without counting an attempt (an outage is nobody's file's fault,
+so nothing is quarantined for it), and the worker claims nothing more until the
+cluster answers again (it probes it with backoff), then carries on.
+
 Jobs stream through the extraction pool: whenever a child is idle the worker
 claims another job, and finished jobs are indexed (one commit per second at
 most) while slow ones are still running, so one 500-page scan does not hold
@@ -25,7 +30,7 @@ from threading import Event
 from core.catalog import Catalog, JobSpec
 from core.document import Document
 from core.settings import Settings
-from index.backend import SearchBackend
+from index.backend import BackendUnavailable, SearchBackend
 from ingest.pipeline import JobOutcome
 from ingest.pool import ExtractionPool
 from ingest.sources import scan_inbox
@@ -67,6 +72,8 @@ class Worker:
         self.pollers: list[Callable[[], int]] = list(pollers or [])
         self.batch_seconds = 10.0  # stop claiming more after this, to scan the inbox and poll again
         self.flush_seconds = 1.0
+        self.outage_retry_seconds = 2.0  # first pause while the search cluster is down (doubles to 30 s)
+        self._outage = False
 
     def run(
         self,
@@ -81,6 +88,8 @@ class Worker:
         last_scan = 0.0
         try:
             while not stop.is_set():
+                if self._outage and not self._wait_for_index(stop):
+                    continue
                 if not until_empty and time.monotonic() - last_scan > 5:
                     self._poll_sources()
                     last_scan = time.monotonic()
@@ -94,6 +103,22 @@ class Worker:
                     stop.wait(poll)
         finally:
             self.pool.close()
+
+    def _wait_for_index(self, stop: Event) -> bool:
+        """During an outage: probe the index with backoff; True once it answers again."""
+        delay = self.outage_retry_seconds
+        while not stop.is_set():
+            try:
+                self.backend.count()
+            except BackendUnavailable as err:
+                log.warning("search index still unavailable, next try in %.0f s: %s", delay, err)
+                stop.wait(delay)
+                delay = min(30.0, delay * 2)
+                continue
+            log.warning("search index is back: resuming the queue")
+            self._outage = False
+            return True
+        return False
 
     def _poll_sources(self) -> None:
         for poll in [lambda: scan_inbox(self.settings, self.catalog), *self.pollers]:
@@ -124,6 +149,8 @@ class Worker:
         def refill(count: int) -> list[JobSpec]:
             if (stop is not None and stop.is_set()) or time.monotonic() - started > self.batch_seconds:
                 return []
+            if self._outage:  # nothing could be indexed now: leave the queue alone
+                return []
             more = self.catalog.claim(self.id, count, lease)
             report.claimed += len(more)
             return more
@@ -148,6 +175,15 @@ class Worker:
     def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
         try:
             self._index(good, report)
+        except BackendUnavailable as err:  # the cluster is down: not these files' fault
+            if not self._outage:
+                log.warning("search index unavailable, %d jobs go back to the queue: %s", len(good), err)
+            self._outage = True
+            for job, _ in good:
+                self.catalog.requeue(
+                    job, f"search index unavailable: {err}", retry_in=self.outage_retry_seconds
+                )
+                report.retried += 1
         except Exception as err:  # NLP, index or catalog trouble: find the culprit, keep running
             if len(good) > 1:  # one bad document must not take its batch-mates down with it
                 log.warning("indexing a batch of %d jobs failed (%s); indexing one by one", len(good), err)

@@ -12,13 +12,18 @@ the models and the migrations disagree, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-__all__ = ["alembic_config", "migrate"]
+__all__ = ["alembic_config", "migrate", "schema_lock"]
+
+# pg_advisory_lock key of the schema set-up ("faldone" in ASCII, any fixed number would do)
+_SCHEMA_LOCK_KEY = 0x66616C646F6E65
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,6 +34,27 @@ def alembic_config(engine: Engine) -> Config:
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     config.attributes["engine"] = engine
     return config
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold a PostgreSQL advisory lock while the schema is set up.
+
+    Several processes (API workers, ingest workers) start together on an empty database:
+    without the lock they race to create the same tables and types, and all but one fail
+    with IntegrityError. SQLite serialises writers by itself: nothing to do there.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+            connection.commit()
 
 
 _lock = threading.Lock()

@@ -31,7 +31,7 @@ from index.backend import (
     SearchResult,
     encode_cursor,
 )
-from index.backends.cluster_client import ClusterClient, NotFound, connect
+from index.backends.cluster_client import ClusterAuth, ClusterClient, NotFound, connect
 from index.backends.cluster_mapping import from_source, index_body, to_source
 from index.backends.cluster_query import filters, translate
 from index.backends.cluster_results import (
@@ -49,7 +49,7 @@ from index.query import parse
 from index.query.semantics import positive_part
 from index.query.values import resolve_field
 
-__all__ = ["MAX_WINDOW", "ClusterBackend", "open_cluster"]
+__all__ = ["MAX_WINDOW", "ClusterBackend", "cluster_auth", "open_cluster"]
 
 # The engines' index.max_result_window: deeper pages use search_after.
 MAX_WINDOW = 10_000
@@ -67,8 +67,17 @@ class ClusterBackend(SearchBackend):
 
     name = "cluster"
 
-    def __init__(self, url: str, index: str, *, writer: bool, client: ClusterClient | None = None) -> None:
-        self._client = client or connect(url)
+    def __init__(
+        self,
+        url: str,
+        index: str,
+        *,
+        writer: bool,
+        client: ClusterClient | None = None,
+        auth: ClusterAuth | None = None,
+        wait_seconds: float = 0,
+    ) -> None:
+        self._client = client or connect(url, auth, wait_seconds=wait_seconds)
         self.alias = index
         self._writer = writer
         self._target = index  # where writes go: the alias, or the index being rebuilt
@@ -87,14 +96,16 @@ class ClusterBackend(SearchBackend):
         lets exactly one creation succeed, so the alias never points at two indices.
         """
         try:
-            self._client.create_index(f"{self.alias}-initial", {**index_body(), "aliases": {self.alias: {}}})
+            body = index_body(distribution=self._client.distribution)
+            self._client.create_index(f"{self.alias}-initial", {**body, "aliases": {self.alias: {}}})
         except SearchError as err:
             if "resource_already_exists" not in str(err):
                 raise
 
     def _new_index(self, refresh_interval: str = "1s") -> str:
         concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-        self._client.create_index(concrete, index_body(refresh_interval=refresh_interval))
+        body = index_body(refresh_interval=refresh_interval, distribution=self._client.distribution)
+        self._client.create_index(concrete, body)
         return concrete
 
     # -- writing ---------------------------------------------------------------------------------
@@ -298,7 +309,25 @@ def _facet_field(name: str) -> str:
     return field
 
 
+def cluster_auth(settings: Settings) -> ClusterAuth:
+    """The cluster credentials and TLS settings of `settings`."""
+    return ClusterAuth(
+        username=settings.cluster_username,
+        password=settings.cluster_password.get_secret_value(),
+        api_key=settings.cluster_api_key.get_secret_value(),
+        ca_certs=settings.cluster_ca_certs,
+        verify_certs=settings.cluster_verify_certs,
+    )
+
+
 @register_backend("cluster")
 def open_cluster(settings: Settings, *, writer: bool) -> ClusterBackend:
-    """The Elasticsearch/OpenSearch index (an alias) at ``settings.cluster_url``."""
-    return ClusterBackend(settings.cluster_url, settings.cluster_index, writer=writer)
+    """The Elasticsearch/OpenSearch index (an alias) at ``settings.cluster_url``; waits up to
+    ``cluster_connect_timeout`` seconds for a cluster that is not reachable yet."""
+    return ClusterBackend(
+        settings.cluster_url,
+        settings.cluster_index,
+        writer=writer,
+        auth=cluster_auth(settings),
+        wait_seconds=settings.cluster_connect_timeout,
+    )

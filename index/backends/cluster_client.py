@@ -2,35 +2,92 @@
 
 The official ``elasticsearch`` 8 client refuses to talk to OpenSearch (product
 check) and opensearch-py is not meant for Elasticsearch 8, so `connect` asks the
-server first (``GET /``: ``version.distribution == "opensearch"``) and wraps the
-matching client in `ClusterClient`, the few calls the backend needs. The
-``elasticsearch`` package is optional (``elasticsearch==8.19.3``) and imported
-only on that path.
+server first, through opensearch-py's ``info()`` (``GET /``, with the credentials
+and TLS settings of `ClusterAuth`: ``version.distribution == "opensearch"``), and
+wraps the matching client in `ClusterClient`, the few calls the backend needs.
 
-Errors of either library become `BackendUnavailable` (connection) or
-`SearchError` (a request the engine refused) at this boundary.
+Credentials travel only in `ClusterAuth` (never in a URL) and every message that
+leaves this module has them blanked out. While the cluster cannot be reached,
+`connect` retries with backoff for ``wait_seconds`` (compose starts everything
+together); wrong credentials or a certificate that does not verify fail at once
+with `ClusterRefused`.
+
+Errors of either library become `BackendUnavailable` (connection, or an engine that
+answers "unavailable"), `ClusterRefused` (authentication, TLS) or `SearchError`
+(a request the engine refused) at this boundary.
 """
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
+import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from index.backend import BackendUnavailable, SearchError
 
-__all__ = ["ClusterClient", "NotFound", "connect", "server_info"]
+__all__ = ["ClusterAuth", "ClusterClient", "ClusterRefused", "NotFound", "connect", "server_info"]
 
 Json = dict[str, Any]
 _TIMEOUT = 60
+# HTTP answers that mean "the cluster cannot serve now", not "your request is wrong"
+_UNAVAILABLE_STATUS = frozenset({429, 502, 503, 504})
+
+log = logging.getLogger("faldone.index.cluster")
 
 
 class NotFound(SearchError):
     """The index or document does not exist."""
+
+
+class ClusterRefused(BackendUnavailable):
+    """The cluster answers but refuses us: wrong credentials or a TLS certificate that does
+    not verify. Retrying does not help; the settings must change."""
+
+
+@dataclass(frozen=True)
+class ClusterAuth:
+    """How to authenticate to the cluster and check its certificate (secrets never in repr)."""
+
+    username: str = ""
+    password: str = field(default="", repr=False)
+    api_key: str = field(default="", repr=False)
+    ca_certs: Path | None = None
+    verify_certs: bool = True
+
+    def secrets(self) -> list[str]:
+        return [s for s in (self.password, self.api_key) if s]
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret blanked out (library errors may echo what they were given)."""
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return text
+
+    def opensearch_options(self) -> Json:
+        options: Json = {"verify_certs": self.verify_certs, "ssl_show_warn": False}
+        if self.ca_certs is not None:
+            options["ca_certs"] = str(self.ca_certs)
+        if self.api_key:
+            options["headers"] = {"Authorization": f"ApiKey {self.api_key}"}
+        elif self.username:
+            options["http_auth"] = (self.username, self.password)
+        return options
+
+    def elasticsearch_options(self) -> Json:
+        options: Json = {"verify_certs": self.verify_certs}
+        if not self.verify_certs:
+            options["ssl_show_warn"] = False
+        if self.ca_certs is not None:
+            options["ca_certs"] = str(self.ca_certs)
+        if self.api_key:
+            options["api_key"] = self.api_key
+        elif self.username:
+            options["basic_auth"] = (self.username, self.password)
+        return options
 
 
 @dataclass(frozen=True)
@@ -42,35 +99,82 @@ class _Library:
     api_errors: tuple[type[Exception], ...]
 
 
-def server_info(url: str, timeout: float = 10) -> Json:
-    """``GET /`` of the server (version, distribution)."""
+def server_info(url: str, auth: ClusterAuth | None = None, timeout: float = 10) -> Json:
+    """``GET /`` of the server (version, distribution), through opensearch-py's ``info()``.
+
+    opensearch-py does no product check, so it can ask either server what it is.
+    """
+    import opensearchpy
+
+    auth = auth or ClusterAuth()
+    client = opensearchpy.OpenSearch(hosts=[url], timeout=timeout, max_retries=0, **auth.opensearch_options())
     try:
-        with urllib.request.urlopen(url.rstrip("/") + "/", timeout=timeout) as answer:
-            info: Json = json.loads(answer.read())
-            return info
-    except (OSError, urllib.error.URLError, ValueError) as err:
-        raise BackendUnavailable(f"cannot reach the search cluster at {url}: {err}") from err
+        info: Json = client.info()
+        return info
+    except opensearchpy.SSLError as err:
+        raise ClusterRefused(
+            f"the TLS certificate of the search cluster at {url} does not verify "
+            f"(check FALDONE_CLUSTER_CA_CERTS): {auth.redact(str(err))}"
+        ) from err
+    except opensearchpy.AuthenticationException as err:
+        raise ClusterRefused(
+            f"the search cluster at {url} refused the credentials (HTTP 401): "
+            "check FALDONE_CLUSTER_USERNAME and FALDONE_CLUSTER_PASSWORD (or FALDONE_CLUSTER_API_KEY)"
+        ) from err
+    except opensearchpy.AuthorizationException as err:
+        raise ClusterRefused(
+            f"the search cluster at {url} denied this user access (HTTP 403): give it the rights on the index"
+        ) from err
+    except (opensearchpy.ConnectionError, opensearchpy.ConnectionTimeout) as err:
+        raise BackendUnavailable(
+            f"cannot reach the search cluster at {url}: {auth.redact(str(err))}"
+        ) from err
+    except opensearchpy.TransportError as err:
+        raise BackendUnavailable(
+            f"the search cluster at {url} answered {err.status_code}: {auth.redact(str(err.error))}"
+        ) from err
+    finally:
+        client.close()
 
 
 class ClusterClient:
     """The calls the cluster backend makes, on either client library."""
 
-    def __init__(self, raw: Any, bulk: Callable[..., Any], errors: _Library, distribution: str) -> None:
+    def __init__(
+        self,
+        raw: Any,
+        bulk: Callable[..., Any],
+        errors: _Library,
+        distribution: str,
+        auth: ClusterAuth | None = None,
+    ) -> None:
         self.raw = raw
         self._bulk = bulk
         self._errors = errors
         self.distribution = distribution
+        self._auth = auth or ClusterAuth()
 
     @contextmanager
     def _translated(self, what: str) -> Iterator[None]:
+        redact = self._auth.redact
         try:
             yield
         except self._errors.not_found as err:
-            raise NotFound(f"{what}: not found ({err})") from err
+            raise NotFound(f"{what}: not found ({redact(str(err))})") from err
         except self._errors.connection_errors as err:
-            raise BackendUnavailable(f"{what}: the cluster cannot be reached ({err})") from err
+            raise BackendUnavailable(
+                f"{what}: the search cluster cannot be reached ({redact(str(err))})"
+            ) from err
         except self._errors.api_errors as err:
-            raise SearchError(f"{what} failed: {err}") from err
+            if _status(err) in (401, 403):
+                raise ClusterRefused(
+                    f"{what}: the search cluster refused the credentials ({_status(err)})"
+                ) from err
+            if _status(err) in _UNAVAILABLE_STATUS:
+                raise BackendUnavailable(
+                    f"{what}: the search cluster is unavailable ({redact(str(err))})"
+                ) from err
+            raise SearchError(f"{what} failed: {redact(str(err))}") from err
 
     def search(self, index: str, body: Json) -> Json:
         with self._translated("search"):
@@ -92,6 +196,10 @@ class ClusterClient:
             _, errors = self._bulk(self.raw, actions, raise_on_error=False, chunk_size=500, max_retries=3)
         failed = [e for e in errors if not (isinstance(e, dict) and e.get("delete", {}).get("status") == 404)]
         if failed:
+            if all(_item_status(e) in _UNAVAILABLE_STATUS for e in failed):  # e.g. no shard copy is live
+                raise BackendUnavailable(
+                    f"bulk indexing: the search cluster is unavailable, e.g. {failed[0]}"
+                )
             raise SearchError(f"bulk indexing failed for {len(failed)} documents, e.g. {failed[0]}")
 
     def refresh(self, index: str) -> None:
@@ -133,7 +241,24 @@ class ClusterClient:
         self.raw.close()
 
 
-def _opensearch(url: str) -> ClusterClient:
+def _status(err: Exception) -> int | None:
+    """The HTTP status of a library error (opensearch-py: status_code; elasticsearch: meta.status)."""
+    status = getattr(err, "status_code", None)
+    if status is None:
+        status = getattr(getattr(err, "meta", None), "status", None)
+    return status if isinstance(status, int) else None
+
+
+def _item_status(item: Any) -> int | None:
+    if not isinstance(item, dict):
+        return None
+    for result in item.values():
+        if isinstance(result, dict) and isinstance(result.get("status"), int):
+            return int(result["status"])
+    return None
+
+
+def _opensearch(url: str, auth: ClusterAuth) -> ClusterClient:
     import opensearchpy
     from opensearchpy import helpers
 
@@ -142,12 +267,14 @@ def _opensearch(url: str) -> ClusterClient:
         not_found=opensearchpy.NotFoundError,
         api_errors=(opensearchpy.TransportError,),
     )
-    raw = opensearchpy.OpenSearch(hosts=[url], timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True)
-    return ClusterClient(raw, helpers.bulk, errors, "opensearch")
+    raw = opensearchpy.OpenSearch(
+        hosts=[url], timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True, **auth.opensearch_options()
+    )
+    return ClusterClient(raw, helpers.bulk, errors, "opensearch", auth)
 
 
-def elasticsearch_client(raw: Any) -> ClusterClient:
-    """Wrap an ``elasticsearch.Elasticsearch`` instance (the optional dependency)."""
+def elasticsearch_client(raw: Any, auth: ClusterAuth | None = None) -> ClusterClient:
+    """Wrap an ``elasticsearch.Elasticsearch`` instance."""
     import elasticsearch
     from elasticsearch import helpers
 
@@ -156,22 +283,44 @@ def elasticsearch_client(raw: Any) -> ClusterClient:
         not_found=elasticsearch.NotFoundError,
         api_errors=(elasticsearch.ApiError, elasticsearch.TransportError),
     )
-    return ClusterClient(raw, helpers.bulk, errors, "elasticsearch")
+    return ClusterClient(raw, helpers.bulk, errors, "elasticsearch", auth)
 
 
-def _elasticsearch(url: str) -> ClusterClient:
+def _elasticsearch(url: str, auth: ClusterAuth) -> ClusterClient:
     try:
         import elasticsearch
     except ImportError as err:
         raise BackendUnavailable(
-            f"{url} is Elasticsearch: install the optional client, pip install elasticsearch==8.19.3"
+            f"{url} is Elasticsearch: install the client, pip install elasticsearch==8.19.3"
         ) from err
-    raw = elasticsearch.Elasticsearch(url, request_timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True)
-    return elasticsearch_client(raw)
+    raw = elasticsearch.Elasticsearch(
+        url, request_timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True, **auth.elasticsearch_options()
+    )
+    return elasticsearch_client(raw, auth)
 
 
-def connect(url: str) -> ClusterClient:
-    """A client for the server at `url`, picked by what the server says it is."""
-    info = server_info(url)
+def connect(url: str, auth: ClusterAuth | None = None, *, wait_seconds: float = 0) -> ClusterClient:
+    """A client for the server at `url`, picked by what the server says it is.
+
+    While the server cannot be reached, retry with backoff (0.5 s doubling up to 10 s) for
+    `wait_seconds`, logging each wait; `ClusterRefused` (credentials, TLS) is never retried.
+    """
+    auth = auth or ClusterAuth()
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.5
+    while True:
+        try:
+            info = server_info(url, auth)
+            break
+        except ClusterRefused:
+            raise
+        except BackendUnavailable as err:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise
+            pause = min(delay, left)
+            log.warning("search cluster not ready yet, retrying in %.1f s: %s", pause, err)
+            time.sleep(pause)
+            delay = min(delay * 2, 10.0)
     distribution = str(info.get("version", {}).get("distribution", "elasticsearch"))
-    return _opensearch(url) if distribution == "opensearch" else _elasticsearch(url)
+    return _opensearch(url, auth) if distribution == "opensearch" else _elasticsearch(url, auth)

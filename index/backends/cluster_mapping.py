@@ -127,16 +127,24 @@ def _properties() -> dict[str, Any]:
     return props
 
 
-def index_body(*, shards: int = 1, replicas: int = 0, refresh_interval: str = "1s") -> dict[str, Any]:
+def index_body(
+    *, shards: int = 1, replicas: int = 0, refresh_interval: str = "1s", distribution: str = "opensearch"
+) -> dict[str, Any]:
     """Settings and mapping of a fresh concrete index (unknown fields are rejected)."""
+    # Whole documents are indexed: allow highlighting beyond the default 1M characters.
+    highlight: dict[str, Any] = {"max_analyzed_offset": 100_000_000}
+    if distribution == "elasticsearch":
+        # Elasticsearch 8's unified highlighter marks a phrase as one unit ("<em>late delivery</em>")
+        # in its default weight-matches mode; off, it marks each word, as OpenSearch and the
+        # embedded index do. OpenSearch rejects this setting, hence only on this path.
+        highlight["weight_matches_mode"] = {"enabled": False}
     return {
         "settings": {
             "number_of_shards": shards,
             "number_of_replicas": replicas,
             "refresh_interval": refresh_interval,
             "analysis": _analysis(),
-            # Whole documents are indexed: allow highlighting beyond the default 1M characters.
-            "highlight": {"max_analyzed_offset": 100_000_000},
+            "highlight": highlight,
         },
         "mappings": {"dynamic": "strict", "properties": _properties()},
     }

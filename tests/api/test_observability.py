@@ -28,7 +28,7 @@ def test_metrics_report_queue_depth_and_search_latency(settings: Settings) -> No
 
 def test_readyz_checks_catalog_and_index(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
-        assert client.get("/readyz").json() == {"status": "ok"}
+        assert client.get("/readyz").json() == {"status": "ok", "catalog": "ok", "search": "ok"}
 
 
 def test_json_log_lines_are_objects_with_extra_fields() -> None:

@@ -3,10 +3,10 @@
 To add a backend, add an opener to `OPENERS` (name -> function of a fresh
 folder returning a writable backend); every conformance test then runs on it.
 
-The cluster backend runs against ONE real OpenSearch node per test session
-(`opensearch_url`, see ``cluster_node``). When the node cannot start, the cluster
-tests are skipped on a developer machine, but FAIL under ``CI=true``: CI never
-skips them.
+The cluster backend runs against ONE real Elasticsearch 8.19 node and ONE real
+OpenSearch 2.19 node per test session (see ``cluster_node``): every conformance test
+runs on the embedded index and on both servers. When a node cannot start, its tests
+are skipped on a developer machine, but FAIL under ``CI=true``: CI never skips them.
 """
 
 from __future__ import annotations
@@ -20,24 +20,30 @@ import pytest
 from index.backend import SearchBackend
 from index.backends.cluster import ClusterBackend
 from index.backends.embedded import EmbeddedBackend
-from tests.conformance.cluster_node import opensearch_url
+from tests.conformance.cluster_node import node_url
 from tests.conformance.corpus import CORPUS, FEATURE_CORPUS
 
-__all__ = ["OPENERS", "backend", "feature_backend", "opensearch_url"]
+__all__ = ["OPENERS", "backend", "feature_backend"]
 
 
 def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
     return EmbeddedBackend(path / "index", writer=True)
 
 
-def _cluster(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
-    url: str = request.getfixturevalue("opensearch_url")
-    return ClusterBackend(url, f"faldone-test-{uuid.uuid4().hex[:8]}", writer=True)
+def _cluster(distribution: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend]:
+    def opener(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
+        url = node_url(distribution, request.getfixturevalue("tmp_path_factory"))
+        backend = ClusterBackend(url, f"faldone-test-{uuid.uuid4().hex[:8]}", writer=True)
+        assert backend.client.distribution == distribution
+        return backend
+
+    return opener
 
 
 OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "embedded": _embedded,
-    "cluster": _cluster,
+    "elasticsearch": _cluster("elasticsearch"),
+    "opensearch": _cluster("opensearch"),
 }
 
 

@@ -1,7 +1,8 @@
-"""Past one machine, for real: PostgreSQL + an OpenSearch node + the API + three workers.
+"""Past one machine, for real: PostgreSQL + a search node + the API + three workers.
 
 Everything here is real and on loopback: the PostgreSQL server of the test session,
-the OpenSearch node built from Maven Central jars, the API served by uvicorn and
+the session's Elasticsearch 8.19 node, then its OpenSearch 2.19 node (built from Maven
+Central jars), the API served by uvicorn and
 three `faldone worker` processes sharing the queue and the archive. One worker is
 killed with SIGKILL in the middle of a job; the others take over its jobs when the
 lease expires, and every document ends up indexed exactly once.
@@ -21,7 +22,7 @@ import httpx
 import pytest
 
 from core.catalog import Catalog
-from tests.conformance.cluster_node import opensearch_url  # noqa: F401  (session fixture)
+from tests.conformance.cluster_node import cluster_url  # noqa: F401  (session fixture: Elasticsearch, OpenSearch)
 from tests.web.conftest import free_port
 
 pytestmark = pytest.mark.integration
@@ -59,7 +60,7 @@ def test_three_workers_one_killed_every_document_once(
     tmp_path: Path,
     corpus: Path,
     postgres_url: str,
-    opensearch_url: str,  # noqa: F811
+    cluster_url: str,  # noqa: F811
 ) -> None:
     port = free_port()
     env = {
@@ -67,7 +68,7 @@ def test_three_workers_one_killed_every_document_once(
         "FALDONE_DATA_DIR": str(tmp_path / "data"),
         "FALDONE_CATALOG_URL": postgres_url,
         "FALDONE_SEARCH_BACKEND": "cluster",
-        "FALDONE_CLUSTER_URL": opensearch_url,
+        "FALDONE_CLUSTER_URL": cluster_url,
         "FALDONE_CLUSTER_INDEX": f"scale-{port}",
         "FALDONE_JOB_LEASE_SECONDS": "6",
         "FALDONE_WORKER_CONCURRENCY": "1",

@@ -11,7 +11,7 @@ from core.catalog import Catalog
 from core.settings import Settings
 from index.backend import SearchRequest
 from index.backends import open_backend
-from tests.conformance.cluster_node import opensearch_url  # noqa: F401  (session fixture)
+from tests.conformance.cluster_node import cluster_url  # noqa: F401  (session fixture: Elasticsearch, OpenSearch)
 from tests.conformance.corpus import CORPUS
 
 
@@ -40,11 +40,11 @@ def test_reindex_embedded(settings: Settings, monkeypatch: pytest.MonkeyPatch) -
 def test_reindex_moves_an_installation_to_the_cluster(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
-    opensearch_url: str,  # noqa: F811
+    cluster_url: str,  # noqa: F811
 ) -> None:
     _catalog_with_corpus(settings)
     on_cluster = settings.model_copy(
-        update={"cluster_url": opensearch_url, "cluster_index": f"reindex-{uuid.uuid4().hex[:8]}"}
+        update={"cluster_url": cluster_url, "cluster_index": f"reindex-{uuid.uuid4().hex[:8]}"}
     )
     monkeypatch.setattr("cli.main.load_settings", lambda: on_cluster)
     assert on_cluster.search_backend == "embedded"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 from collections.abc import Mapping
@@ -48,12 +49,14 @@ def _tail(path: Path, lines: int) -> str:
 
 
 class OpenSearchNode:
-    """A running node started by :func:`start_opensearch`; stop it with :meth:`stop`."""
+    """A running node started by :func:`start_opensearch` (or ``start_elasticsearch``); stop it
+    with :meth:`stop`. ``script`` is the shell script that started it and stops it."""
 
-    def __init__(self, workdir: Path, port: int) -> None:
+    def __init__(self, workdir: Path, port: int, script: Path = SCRIPT, *, scheme: str = "http") -> None:
         self.workdir = workdir
         self.port = port
-        self.url = f"http://127.0.0.1:{port}"
+        self.script = script
+        self.url = f"{scheme}://127.0.0.1:{port}"
         self._stopped = False
 
     @property
@@ -77,11 +80,18 @@ class OpenSearchNode:
         self._stopped = True
         atexit.unregister(self.stop)
         subprocess.run(
-            ["bash", str(SCRIPT), "stop", str(self.port), str(self.workdir)],
+            ["bash", str(self.script), "stop", str(self.port), str(self.workdir)],
             check=False,
             capture_output=True,
             timeout=60,
         )
+
+    def kill(self) -> None:
+        """SIGKILL the node's JVM (a crash, not a shutdown); :meth:`stop` still cleans up."""
+        pid = self.pid
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
     def __enter__(self) -> OpenSearchNode:
         return self
@@ -113,18 +123,46 @@ def start_opensearch(
     (``-Xms512m -Xmx1g ...``). Raises RuntimeError, with the tail of the node's log, when
     the build or the start fails or health is not green/yellow within ``timeout`` seconds.
     """
+    return start_node(
+        "OpenSearch",
+        SCRIPT,
+        "OPENSEARCH",
+        workdir,
+        port,
+        timeout=timeout,
+        settings=settings,
+        java_opts=java_opts,
+    )
+
+
+def start_node(
+    product: str,
+    script: Path,
+    env_prefix: str,
+    workdir: Path,
+    port: int | None = None,
+    *,
+    timeout: float = START_TIMEOUT,
+    settings: Mapping[str, str] | None = None,
+    java_opts: str | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    scheme: str = "http",
+) -> OpenSearchNode:
+    """Start a node with ``script`` (``start PORT DIR``); the environment variables it reads
+    are ``{env_prefix}_START_TIMEOUT``, ``_SETTINGS`` and ``_JAVA_OPTS``."""
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     chosen = free_port() if port is None else port
     env = dict(os.environ)
-    env["OPENSEARCH_START_TIMEOUT"] = str(int(timeout))
+    env[f"{env_prefix}_START_TIMEOUT"] = str(int(timeout))
     if settings:
-        env["OPENSEARCH_SETTINGS"] = " ".join(f"{key}={value}" for key, value in settings.items())
+        env[f"{env_prefix}_SETTINGS"] = " ".join(f"{key}={value}" for key, value in settings.items())
     if java_opts is not None:
-        env["OPENSEARCH_JAVA_OPTS"] = java_opts
+        env[f"{env_prefix}_JAVA_OPTS"] = java_opts
+    env.update(extra_env or {})
 
-    node = OpenSearchNode(workdir, chosen)
-    command = ["bash", str(SCRIPT), "start", str(chosen), str(workdir)]
+    node = OpenSearchNode(workdir, chosen, script, scheme=scheme)
+    command = ["bash", str(script), "start", str(chosen), str(workdir)]
     try:
         result = subprocess.run(
             command,
@@ -137,15 +175,15 @@ def start_opensearch(
     except subprocess.TimeoutExpired as exc:
         node.stop()
         raise RuntimeError(
-            f"OpenSearch did not start on port {chosen} within {exc.timeout:.0f}s\n"
+            f"{product} did not start on port {chosen} within {exc.timeout:.0f}s\n"
             f"--- {node.log_path} (tail) ---\n{node.log_tail()}"
         ) from exc
     if result.returncode != 0:
         with contextlib.suppress(subprocess.SubprocessError, OSError):
             node.stop()
         raise RuntimeError(
-            f"OpenSearch failed to start on port {chosen} (exit {result.returncode})\n"
-            f"--- {SCRIPT.name} stderr ---\n{result.stderr.strip()}\n"
+            f"{product} failed to start on port {chosen} (exit {result.returncode})\n"
+            f"--- {script.name} stderr ---\n{result.stderr.strip()}\n"
             f"--- {node.log_path} (tail) ---\n{node.log_tail()}"
         )
     atexit.register(node.stop)  # never leak a JVM if a caller forgets stop()
