@@ -33,8 +33,15 @@ class Settings(BaseSettings):
         pattern=r"^[a-z][a-z0-9]*$",
         description="Search backend by name: 'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch).",
     )
-    cluster_url: str = Field(default="http://127.0.0.1:9200", description="Elasticsearch/OpenSearch URL.")
+    cluster_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="Elasticsearch/OpenSearch URL; several nodes separated by commas.",
+    )
     cluster_index: str = Field(default="faldone", description="Index alias used on the cluster.")
+    cluster_shards: int = Field(default=1, description="Primary shards of a new cluster index.")
+    cluster_replicas: int = Field(
+        default=0, description="Replica copies of each shard (1 or more on a cluster of several nodes)."
+    )
     cluster_username: str = Field(default="", description="User for the cluster's basic authentication.")
     cluster_password: SecretStr = Field(default=SecretStr(""), description="Password of cluster_username.")
     cluster_api_key: SecretStr = Field(
@@ -85,15 +92,18 @@ class Settings(BaseSettings):
     def _credentials_out_of_the_url(self) -> Settings:
         """``https://user:secret@host`` works, but the credentials move to their own settings:
         the URL is printed in logs and errors, a password must never be."""
-        parts = urlsplit(self.cluster_url)
-        if parts.username is None and parts.password is None:
-            return self
-        if not self.cluster_username:
-            self.cluster_username = unquote(parts.username or "")
-        if not self.cluster_password.get_secret_value():
-            self.cluster_password = SecretStr(unquote(parts.password or ""))
-        host = parts.netloc.rsplit("@", 1)[1]
-        self.cluster_url = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+        urls = []
+        for url in self.cluster_url.split(","):
+            parts = urlsplit(url.strip())
+            if parts.username is not None or parts.password is not None:
+                if not self.cluster_username:
+                    self.cluster_username = unquote(parts.username or "")
+                if not self.cluster_password.get_secret_value():
+                    self.cluster_password = SecretStr(unquote(parts.password or ""))
+                host = parts.netloc.rsplit("@", 1)[1]
+                url = urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+            urls.append(url.strip())
+        self.cluster_url = ",".join(urls)
         return self
 
     @field_validator("data_dir", mode="after")

@@ -18,6 +18,10 @@
 #   ES_SETTINGS        extra node settings, space-separated key=value
 #   ES_CDS=0           do not use/record the class-data-sharing archive
 #   ES_HUNSPELL        folder of LOCALE.aff/.dic files (default /usr/share/hunspell when present)
+#   ES_SECURITY=1      security on (x-pack-core + x-pack-security modules): DATA_DIR/config must
+#                      hold the TLS files and the file realm's users / users_roles (see
+#                      tests/services/elasticsearch.py); then ES_SCHEME=https and ES_CURL_CONFIG
+#                      (a curl config file with user and cacert) for the health check
 #
 # The server jars run on the MODULE path (PluginsService needs org.elasticsearch.server to be
 # a named module); only the launcher is on the classpath. No x-pack: plain HTTP, no security.
@@ -34,6 +38,7 @@ PORT="${2:-9260}"
 DATA_DIR="${3:-/tmp/faldone-elasticsearch-$PORT}"
 JAVA="${ES_JAVA:-java}"
 TIMEOUT="${ES_START_TIMEOUT:-180}"
+SCHEME="${ES_SCHEME:-http}"
 
 log() { echo "elasticsearch-node: $*" >&2; }
 
@@ -75,11 +80,66 @@ build() {
   ) 9>"$TARGET/.build.lock"
 }
 
-# One archive per JVM binary.
+# One archive per JVM binary (and per module set: the secure node loads more classes).
 cds_archive() {
   local java_bin
   java_bin="$(readlink -f "$(command -v "$JAVA")")"
-  echo "$TARGET/cds/node-$(printf '%s' "$java_bin" | md5sum | cut -c1-12).jsa"
+  echo "$TARGET/cds/node-$(printf '%s' "$java_bin" | md5sum | cut -c1-12)${SECURE_SUFFIX:-}.jsa"
+}
+
+# The artifact name of a jar path (~/.m2/.../name-1.2.3.jar -> name).
+artifact() { basename "$1" | sed -E 's/-[0-9][A-Za-z0-9._-]*\.jar$//'; }
+
+# A second ES home, target/es-home-secure, with Elasticsearch's own security: the x-pack-core
+# and x-pack-security modules (from Maven Central, resolved by tests/services/elasticsearch/
+# xpack/*/pom.xml), each module folder holding the jars its parent does not already have.
+build_security() {
+  local secure="$TARGET/es-home-secure" stamp="$TARGET/es-home-secure/.built"
+  if [ -f "$stamp" ] && [ -z "$(find "$MODULE/xpack" "$TARGET/classpath.txt" -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  (
+    flock 9
+    log "assembling the x-pack security modules (Maven)"
+    local m
+    for m in core security; do
+      local goal=(org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath "-Dmdep.outputFile=$TARGET/xpack-$m.txt")
+      if ! mvn -q -B -o -f "$MODULE/xpack/$m/pom.xml" "${goal[@]}" >"$TARGET/build-xpack.log" 2>&1; then
+        mvn -q -B -f "$MODULE/xpack/$m/pom.xml" "${goal[@]}" >"$TARGET/build-xpack.log" 2>&1 || {
+          tail -n 40 "$TARGET/build-xpack.log" >&2
+          log "x-pack resolution failed (full log: $TARGET/build-xpack.log)"
+          exit 1
+        }
+      fi
+    done
+    rm -rf "$secure"
+    mkdir -p "$secure/modules/x-pack-core" "$secure/modules/x-pack-security"
+    cp -r "$TARGET/es-home/modules/." "$secure/modules/"
+    declare -A have=()
+    local jar name
+    while IFS= read -r jar; do have[$(artifact "$jar")]=1; done < <(tr ':' '\n' <"$TARGET/classpath.txt")
+    while IFS= read -r jar; do
+      name="$(artifact "$jar")"
+      [ -n "${have[$name]:-}" ] && continue
+      have[$name]=1
+      cp "$jar" "$secure/modules/x-pack-core/"
+    done < <(tr ':' '\n' <"$TARGET/xpack-core.txt")
+    # the same classes twice is "jar hell" for the node: leave out what another jar already brings
+    # (jakarta.activation holds the -api classes; es-opensaml-security-api replaces OpenSAML's)
+    have[jakarta.activation-api]=1
+    have[opensaml-security-api]=1
+    while IFS= read -r jar; do
+      name="$(artifact "$jar")"
+      [ -n "${have[$name]:-}" ] && continue
+      have[$name]=1
+      cp "$jar" "$secure/modules/x-pack-security/"
+    done < <(tr ':' '\n' <"$TARGET/xpack-security.txt")
+    for m in core security; do
+      unzip -p "$secure/modules/x-pack-$m/x-pack-$m-"*.jar "META-INF/es-plugins/x-pack-$m/plugin-descriptor.properties" \
+        >"$secure/modules/x-pack-$m/plugin-descriptor.properties"
+    done
+    touch "$stamp"
+  ) 9>"$TARGET/.build-security.lock"
 }
 
 pid_alive() {
@@ -90,14 +150,15 @@ pid_alive() {
 }
 
 health() {
-  curl -fsS --max-time 5 "http://127.0.0.1:$PORT/_cluster/health${1:-}" 2>/dev/null
+  # ES_CURL_CONFIG: a curl config file (user, cacert) for a node with security on; never argv
+  curl -fsS --max-time 5 ${ES_CURL_CONFIG:+-K "$ES_CURL_CONFIG"} "$SCHEME://127.0.0.1:$PORT/_cluster/health${1:-}" 2>/dev/null
 }
 
 start() {
   if pid_alive; then
     if health >/dev/null; then
       log "already running (pid $(cat "$DATA_DIR/node.pid"))"
-      echo "http://127.0.0.1:$PORT"
+      echo "$SCHEME://127.0.0.1:$PORT"
       return 0
     fi
     log "pid $(cat "$DATA_DIR/node.pid") is alive but http://127.0.0.1:$PORT does not answer; stop it first"
@@ -109,6 +170,19 @@ start() {
   fi
   command -v "$JAVA" >/dev/null || { log "java not found ($JAVA)"; return 1; }
   build
+  local home="$TARGET/es-home" security_settings=""
+  if [ "${ES_SECURITY:-0}" = 1 ]; then
+    build_security
+    home="$TARGET/es-home-secure"
+    SECURE_SUFFIX="-secure"
+    # TLS on HTTP with DATA_DIR/config/certs/{node.key,node.crt,ca.crt}; users from the file
+    # realm (DATA_DIR/config/users, users_roles). One node: no transport TLS needed.
+    security_settings="http.type=security4 transport.type=security4 xpack.security.enabled=true"
+    security_settings="$security_settings xpack.security.http.ssl.enabled=true xpack.security.http.ssl.key=certs/node.key"
+    security_settings="$security_settings xpack.security.http.ssl.certificate=certs/node.crt"
+    security_settings="$security_settings xpack.security.http.ssl.certificate_authorities=certs/ca.crt"
+    security_settings="$security_settings xpack.security.transport.ssl.enabled=false xpack.license.self_generated.type=basic"
+  fi
 
   mkdir -p "$DATA_DIR/tmp" "$DATA_DIR/config/hunspell"
   local hs="${ES_HUNSPELL:-/usr/share/hunspell}" f loc
@@ -140,8 +214,8 @@ start() {
   fi
   # shellcheck disable=SC2086  # opts and ES_SETTINGS are word lists
   nohup setsid "$JAVA" $opts --module-path "$(cat "$TARGET/classpath.txt")" --add-modules=ALL-MODULE-PATH \
-    -cp "$TARGET/faldone-elasticsearch-node.jar" faldone.ElasticsearchNode "$PORT" "$TARGET/es-home" "$DATA_DIR" \
-    ${ES_SETTINGS:-} >"$DATA_DIR/node.log" 2>&1 </dev/null &
+    -cp "$TARGET/faldone-elasticsearch-node.jar" faldone.ElasticsearchNode "$PORT" "$home" "$DATA_DIR" \
+    $security_settings ${ES_SETTINGS:-} >"$DATA_DIR/node.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$DATA_DIR/node.pid"
   log "started pid $pid, log $DATA_DIR/node.log; waiting for health (up to ${TIMEOUT}s)"
@@ -159,7 +233,7 @@ start() {
       case "$body" in
         *'"status":"green"'* | *'"status":"yellow"'*)
           log "healthy $((SECONDS - launched))s after launch: $body"
-          echo "http://127.0.0.1:$PORT"
+          echo "$SCHEME://127.0.0.1:$PORT"
           return 0
           ;;
       esac
@@ -190,13 +264,15 @@ stop() {
     kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$DATA_DIR/node.pid"
-  local archive
-  archive="$(cds_archive 2>/dev/null || true)"
-  if [ -n "$archive" ] && [ -s "$archive.$PORT.tmp" ]; then
-    mv -f "$archive.$PORT.tmp" "$archive"
-    log "recorded class-data-sharing archive $archive for faster starts"
-  fi
-  rm -f "$archive.$PORT.tmp"
+  local recorded
+  for recorded in "$TARGET"/cds/*.jsa."$PORT".tmp; do  # the plain or the secure node's archive
+    [ -e "$recorded" ] || continue
+    if [ -s "$recorded" ]; then
+      mv -f "$recorded" "${recorded%."$PORT".tmp}"
+      log "recorded class-data-sharing archive ${recorded%."$PORT".tmp} for faster starts"
+    fi
+    rm -f "$recorded"
+  done
   log "stopped pid $pid"
 }
 

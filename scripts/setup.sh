@@ -10,7 +10,7 @@ want_test=0
 
 packages=(tesseract-ocr tesseract-ocr-ita tesseract-ocr-eng tesseract-ocr-osd libmagic1 libarchive13)
 if [ "$want_test" = 1 ]; then
-  packages+=(chromium postgresql dovecot-imapd docker-compose)
+  packages+=(chromium postgresql dovecot-imapd docker-compose openjdk-17-jdk-headless maven)  # java+maven: search test nodes
 fi
 missing=()
 for p in "${packages[@]}"; do

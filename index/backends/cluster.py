@@ -76,8 +76,11 @@ class ClusterBackend(SearchBackend):
         client: ClusterClient | None = None,
         auth: ClusterAuth | None = None,
         wait_seconds: float = 0,
+        shards: int = 1,
+        replicas: int = 0,
     ) -> None:
         self._client = client or connect(url, auth, wait_seconds=wait_seconds)
+        self._shards, self._replicas = shards, replicas
         self.alias = index
         self._writer = writer
         self._target = index  # where writes go: the alias, or the index being rebuilt
@@ -96,7 +99,9 @@ class ClusterBackend(SearchBackend):
         lets exactly one creation succeed, so the alias never points at two indices.
         """
         try:
-            body = index_body(distribution=self._client.distribution)
+            body = index_body(
+                distribution=self._client.distribution, shards=self._shards, replicas=self._replicas
+            )
             self._client.create_index(f"{self.alias}-initial", {**body, "aliases": {self.alias: {}}})
         except SearchError as err:
             if "resource_already_exists" not in str(err):
@@ -104,7 +109,12 @@ class ClusterBackend(SearchBackend):
 
     def _new_index(self, refresh_interval: str = "1s") -> str:
         concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-        body = index_body(refresh_interval=refresh_interval, distribution=self._client.distribution)
+        body = index_body(
+            refresh_interval=refresh_interval,
+            distribution=self._client.distribution,
+            shards=self._shards,
+            replicas=self._replicas,
+        )
         self._client.create_index(concrete, body)
         return concrete
 
@@ -330,4 +340,6 @@ def open_cluster(settings: Settings, *, writer: bool) -> ClusterBackend:
         writer=writer,
         auth=cluster_auth(settings),
         wait_seconds=settings.cluster_connect_timeout,
+        shards=settings.cluster_shards,
+        replicas=settings.cluster_replicas,
     )

@@ -29,7 +29,15 @@ from typing import Any
 
 from index.backend import BackendUnavailable, SearchError
 
-__all__ = ["ClusterAuth", "ClusterClient", "ClusterRefused", "NotFound", "connect", "server_info"]
+__all__ = [
+    "ClusterAuth",
+    "ClusterClient",
+    "ClusterRefused",
+    "NotFound",
+    "connect",
+    "node_urls",
+    "server_info",
+]
 
 Json = dict[str, Any]
 _TIMEOUT = 60
@@ -99,6 +107,12 @@ class _Library:
     api_errors: tuple[type[Exception], ...]
 
 
+def node_urls(url: str) -> list[str]:
+    """The nodes of a cluster URL: one URL, or several separated by commas (any node may
+    answer; the client moves to another one when a node stops answering)."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 def server_info(url: str, auth: ClusterAuth | None = None, timeout: float = 10) -> Json:
     """``GET /`` of the server (version, distribution), through opensearch-py's ``info()``.
 
@@ -107,7 +121,10 @@ def server_info(url: str, auth: ClusterAuth | None = None, timeout: float = 10) 
     import opensearchpy
 
     auth = auth or ClusterAuth()
-    client = opensearchpy.OpenSearch(hosts=[url], timeout=timeout, max_retries=0, **auth.opensearch_options())
+    hosts = node_urls(url)
+    client = opensearchpy.OpenSearch(
+        hosts=hosts, timeout=timeout, max_retries=len(hosts) - 1, **auth.opensearch_options()
+    )
     try:
         info: Json = client.info()
         return info
@@ -268,7 +285,11 @@ def _opensearch(url: str, auth: ClusterAuth) -> ClusterClient:
         api_errors=(opensearchpy.TransportError,),
     )
     raw = opensearchpy.OpenSearch(
-        hosts=[url], timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True, **auth.opensearch_options()
+        hosts=node_urls(url),
+        timeout=_TIMEOUT,
+        max_retries=2,
+        retry_on_timeout=True,
+        **auth.opensearch_options(),
     )
     return ClusterClient(raw, helpers.bulk, errors, "opensearch", auth)
 
@@ -294,7 +315,11 @@ def _elasticsearch(url: str, auth: ClusterAuth) -> ClusterClient:
             f"{url} is Elasticsearch: install the client, pip install elasticsearch==8.19.3"
         ) from err
     raw = elasticsearch.Elasticsearch(
-        url, request_timeout=_TIMEOUT, max_retries=2, retry_on_timeout=True, **auth.elasticsearch_options()
+        node_urls(url),
+        request_timeout=_TIMEOUT,
+        max_retries=2,
+        retry_on_timeout=True,
+        **auth.elasticsearch_options(),
     )
     return elasticsearch_client(raw, auth)
 

@@ -57,6 +57,10 @@ class OpenSearchNode:
         self.port = port
         self.script = script
         self.url = f"{scheme}://127.0.0.1:{port}"
+        # a node with security on: who may log in, and the CA that signed its certificate
+        self.username = ""
+        self.password = ""
+        self.ca_cert: Path | None = None
         self._stopped = False
 
     @property
