@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +39,16 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def _node_alive(pid: int, port: int) -> bool:
+    """Is `pid` still the JVM of the node on `port` (not a dead one, nor a reused pid)?"""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z" and str(port).encode() in command and any(b"faldone." in part for part in command)
 
 
 def _tail(path: Path, lines: int) -> str:
@@ -62,6 +73,7 @@ class OpenSearchNode:
         self.password = ""
         self.ca_cert: Path | None = None
         self._stopped = False
+        self._started_pid: int | None = None  # kept in memory: the workdir may be deleted under us
 
     @property
     def log_path(self) -> Path:
@@ -72,7 +84,7 @@ class OpenSearchNode:
         try:
             return int((self.workdir / "node.pid").read_text().strip())
         except (OSError, ValueError):
-            return None
+            return self._started_pid
 
     def log_tail(self, lines: int = 60) -> str:
         return _tail(self.log_path, lines)
@@ -89,6 +101,16 @@ class OpenSearchNode:
             capture_output=True,
             timeout=60,
         )
+        # pytest may have removed an old basetemp (pid file and all) while this session ran:
+        # never leave the JVM behind because its pid file is gone
+        pid = self._started_pid
+        if pid is not None and _node_alive(pid, self.port):
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 30
+            while _node_alive(pid, self.port) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if _node_alive(pid, self.port):
+                os.kill(pid, signal.SIGKILL)
 
     def kill(self) -> None:
         """SIGKILL the node's JVM (a crash, not a shutdown); :meth:`stop` still cleans up."""
@@ -190,5 +212,6 @@ def start_node(
             f"--- {script.name} stderr ---\n{result.stderr.strip()}\n"
             f"--- {node.log_path} (tail) ---\n{node.log_tail()}"
         )
+    node._started_pid = node.pid
     atexit.register(node.stop)  # never leak a JVM if a caller forgets stop()
     return node
