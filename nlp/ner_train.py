@@ -201,4 +201,16 @@ def train_italian_ner(output: Path, catalog: Catalog | None = None, *, seed: int
         if output.exists():
             shutil.rmtree(output)
         shutil.copytree(work / "out" / "model-best", output)
+    _forget_temporary_paths(output / "config.cfg")
     return output
+
+
+def _forget_temporary_paths(config: Path) -> None:
+    """The saved config names the temporary corpus files; null them, so that the same data
+    gives the same files (the weights already are byte-identical run after run)."""
+    lines = config.read_text(encoding="utf-8").splitlines()
+    kept = [
+        f"{line.split('=')[0].strip()} = null" if line.startswith(("train = ", "dev = ")) else line
+        for line in lines
+    ]
+    config.write_text("\n".join(kept) + "\n", encoding="utf-8")
