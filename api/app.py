@@ -18,6 +18,7 @@ from api.errors import install_error_handlers
 from api.observability import Observability
 from api.routes import admin, auth, documents, ingest, legal, metrics, review, search, ui
 from api.routes import annotations as annotation_routes
+from api.routes import fields as field_routes
 from api.security import SecurityMiddleware
 from api.state import AppState
 from core.archive import Archive
@@ -91,6 +92,7 @@ def create_app(
     app.include_router(ui.router)
     app.include_router(metrics.router)
     app.include_router(annotation_routes.router)
+    app.include_router(field_routes.router)
     app.include_router(review.router)
     observability = Observability(state.catalog)
     app.include_router(observability.router)

@@ -271,10 +271,10 @@ def main() -> None:
             flips = [(i + run) % 2 == 0 for i in range(len(stems))]
             runs.append(dict(zip(stems, pool.map(read_both, paths, flips), strict=True)))
             print(f"run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
+            if run == 0 and args.save_readings:
+                args.save_readings.write_text(json.dumps(runs[0]), encoding="utf-8")
         page_paths = [str(args.corpus / image) for image, _ in PAGES]
         page_reads = list(pool.map(read_both, page_paths, [True] * len(PAGES)))
-    if args.save_readings:
-        args.save_readings.write_text(json.dumps(runs[0]), encoding="utf-8")
     per = score(receipts, runs[0])
     cpu: dict[str, Any] = {}
     for half, members in halves.items():

@@ -6,6 +6,8 @@ A correction is (document id, kind, value, user, time). Kinds and their values:
 - ``complaint``: ``true`` or ``false``
 - ``entity_add``: ``{"label": "ORG", "value": "Rossi S.r.l.", "text": "Rossi srl"}``
 - ``entity_remove``: ``{"label": "PERSON", "value": "Gentile Cliente"}``
+- ``field``: a key field of an invoice or receipt, ``{"name": "total", "value": "1234.56"}``
+- ``doc_type``: the document type, e.g. ``"receipt"``
 
 They are never deleted by reprocessing: the worker re-applies them after NLP
 (`nlp.corrections.apply_corrections`), and `faldone nlp train` learns from them.
@@ -33,7 +35,7 @@ __all__ = [
     "corrections_for",
 ]
 
-KINDS = ("category", "complaint", "entity_add", "entity_remove")
+KINDS = ("category", "complaint", "entity_add", "entity_remove", "field", "doc_type")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,11 @@ fields are analysed (Italian/English stemming, accent folding).
 Italian back-office fields come from the metadata the extractors write:
 ``metadata["invoice"]`` (FatturaPA), ``metadata["pec"]`` (certified mail) and
 ``metadata["signature"]`` (.p7m) and ``metadata["bounce"]`` (delivery and feedback
-reports); see `_invoice_fields`, `_pec_fields`, `_bounce_fields`.
+reports); see `_invoice_fields`, `_pec_fields`, `_bounce_fields`. Key
+fields of any invoice or receipt (``metadata["fields"]``, ``metadata["doc_type"]``,
+written at ingest by `ingest.key_fields`) fill the same invoice fields; see
+`_key_fields`. ``total:>1000`` is ``invoice_total``; ``doc_date:2024-03``
+matches a month (the date is indexed as year, month and day).
 """
 
 from __future__ import annotations
@@ -76,6 +80,10 @@ KEYWORD_FIELDS: tuple[str, ...] = (
     "invoice_date",
     "currency",
     "document_type",
+    # key fields of any invoice or receipt (metadata["fields"], metadata["doc_type"])
+    "doc_type",
+    "doc_date",
+    "due_date",
     # PEC (metadata["pec"]) and e-mail links
     "pec_type",
     "pec_message_id",
@@ -117,6 +125,7 @@ STORED_FIELDS: tuple[str, ...] = (
     "invoice_number",
     "invoice_total",
     "pec_type",
+    "doc_type",
 )
 
 # Names users may type in `field:value`, mapped to index fields.
@@ -148,6 +157,13 @@ FIELD_ALIASES: dict[str, str] = {
     "firmatario": "signer",
     "bounce": "bounce_status",
     "mancata_consegna": "bounce_recipient",
+    "total": "invoice_total",
+    "totale": "invoice_total",
+    "importo": "invoice_total",
+    "numero": "invoice_number",
+    "tipo": "doc_type",
+    "data_documento": "doc_date",
+    "scadenza": "due_date",
 }
 
 _FAMILIES = (
@@ -228,6 +244,7 @@ def document_fields(doc: Document) -> dict[str, Any]:
     for label, name in ENTITY_FIELDS.items():
         fields[name] = _unique([e.value for e in ann.entities if e.label == label])
     fields.update(_invoice_fields(doc.metadata.get("invoice")))
+    fields.update(_key_fields(doc.metadata, fields))
     fields.update(_pec_fields(doc))
     fields.update(_signature_fields(doc.metadata.get("signature")))
     fields.update(_bounce_fields(doc.metadata.get("bounce")))
@@ -278,6 +295,46 @@ def _invoice_fields(invoice: Any) -> dict[str, Any]:
         "document_type": _text(data.get("document_type")).upper(),
         "invoice_total": float(total) if isinstance(total, int | float) else NO_INVOICE_TOTAL,
     }
+
+
+def _date_prefixes(iso: str) -> list[str]:
+    """``2024-03-12`` as ``2024``, ``2024-03``, ``2024-03-12``: `doc_date:2024-03` matches the month."""
+    return [iso[:4], iso[:7], iso] if len(iso) == 10 else ([iso] if iso else [])
+
+
+def _key_fields(metadata: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """Key fields of any invoice or receipt (``metadata["fields"]``, users' corrections included).
+
+    They fill the invoice fields (supplier, number, total…) of documents that
+    are not FatturaPA, and take precedence on FatturaPA too, where they hold the
+    XML's values unless a user corrected one.
+    """
+    found = metadata.get("fields")
+    values = {
+        str(f["name"]): _text(f.get("value"))
+        for f in (found if isinstance(found, list) else [])
+        if isinstance(f, dict) and f.get("name")
+    }
+    out: dict[str, Any] = {
+        "doc_type": _text(metadata.get("doc_type")),
+        "doc_date": _date_prefixes(values.get("doc_date", "")),
+        "due_date": _date_prefixes(values.get("due_date", "")),
+    }
+    for name, target in (
+        ("supplier", "supplier_name"),
+        ("number", "invoice_number"),
+        ("doc_date", "invoice_date"),
+    ):
+        if values.get(name):
+            out[target] = values[name]
+    for name, target in (("supplier_vat", "supplier_vat"), ("currency", "currency")):
+        if values.get(name):
+            out[target] = values[name].upper()
+    if values.get("total", "").replace(".", "", 1).isdigit():
+        out["invoice_total"] = float(values["total"])
+    if values.get("iban"):
+        out["iban"] = _unique([*fields.get("iban", []), values["iban"]])
+    return out
 
 
 def _normalised_id(value: str) -> str:

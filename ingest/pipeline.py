@@ -18,6 +18,7 @@ from core.settings import Settings
 from ingest.detect import detect_mime
 from ingest.errors import IngestError, LimitExceeded
 from ingest.extractors.base import Extraction, Source
+from ingest.key_fields import add_key_fields
 from ingest.router import extract
 from ingest.sanitize import clean_document
 from ingest.threading import thread_id
@@ -112,6 +113,7 @@ class _TreeBuilder:
         )
         if parent is None and self.job.source_path:
             doc.metadata.setdefault("source_path", self.job.source_path)
+        add_key_fields(doc, extraction)
         return clean_document(doc)
 
     def _children(self, parent: Document, extraction: Extraction) -> None:

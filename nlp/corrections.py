@@ -9,6 +9,8 @@ replays a document's corrections, oldest first, on freshly computed annotations:
   category "complaint" and a document that is no longer one leaves it for "other";
 - ``entity_add`` adds an entity with source "user", at the first place its text
   (or value) occurs in the document, or without a position (start = end = 0);
+- ``field`` sets a key field (``metadata["fields"]``, see `nlp.fields.corrections`),
+  ``doc_type`` the document type (``metadata["doc_type"]``);
 - ``entity_remove`` drops every entity with that label and value (case-insensitive),
   including ones a later NLP run finds again.
 
@@ -25,6 +27,8 @@ from core.corrections import KINDS, corrections_for
 from core.document import Document, Entity
 from nlp.category import CATEGORIES
 from nlp.errors import NlpError
+from nlp.fields import DOCUMENT_TYPES, FIELD_NAMES
+from nlp.fields.corrections import apply_doc_type, apply_field, normalise_field
 
 __all__ = ["ENTITY_LABELS", "InvalidCorrectionError", "apply_catalog_corrections", "apply_corrections",
            "validate_correction"]  # fmt: skip
@@ -51,6 +55,18 @@ def validate_correction(kind: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise InvalidCorrectionError("complaint must be true or false")
         return value
+    if kind == "doc_type":
+        if value not in DOCUMENT_TYPES:
+            raise InvalidCorrectionError(f"doc_type must be one of {', '.join(DOCUMENT_TYPES)}")
+        return value
+    if kind == "field":
+        if not isinstance(value, dict):
+            raise InvalidCorrectionError("field needs an object with name and value")
+        name = str(value.get("name", ""))
+        try:
+            return {"name": name, "value": normalise_field(name, value.get("value"))}
+        except ValueError as err:
+            raise InvalidCorrectionError(str(err)) from err
     if not isinstance(value, dict):
         raise InvalidCorrectionError(f"{kind} needs an object with label and value")
     label = str(value.get("label", "")).upper()
@@ -88,6 +104,10 @@ def apply_corrections(doc: Document, corrections: Iterable[Any]) -> None:
                 ann.category = "complaint"
             elif not value and ann.category == "complaint" and not category_set:
                 ann.category = "other"
+        elif kind == "field" and isinstance(value, dict) and value.get("name") in FIELD_NAMES:
+            apply_field(doc.metadata, str(value["name"]), str(value.get("value", "")))
+        elif kind == "doc_type" and isinstance(value, str):
+            apply_doc_type(doc.metadata, value)
         elif kind in ("entity_add", "entity_remove") and isinstance(value, dict):
             label, target = str(value.get("label", "")), str(value.get("value", ""))
             ann.entities = [e for e in ann.entities if not _same(e, label, target)]

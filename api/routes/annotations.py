@@ -32,7 +32,10 @@ class CorrectionIn(BaseModel):
     """A correction as the client sends it."""
 
     kind: str = Field(description=f"one of {', '.join(KINDS)}")
-    value: Any = Field(description="category name, true/false, or {label, value[, text]} for entities")
+    value: Any = Field(
+        description="category name, true/false, {label, value[, text]} for entities, "
+        "{name, value} for a key field, a document type"
+    )
 
 
 def _user(request: Request) -> str:
@@ -102,6 +105,8 @@ def post_correction(
                 for e in ann.entities
             ],
         },
+        "fields": doc.metadata.get("fields", []),
+        "doc_type": doc.metadata.get("doc_type", ""),
         "reprocess_job_id": job_id,
     }
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from core.document import EmailHeaders, Page
 from core.settings import Settings
+from nlp.fields import PageWords
 
 __all__ = ["Child", "Extraction", "Extractor", "Source"]
 
@@ -69,6 +70,8 @@ class Extraction:
     metadata: dict[str, Any] = field(default_factory=dict)
     children: list[Child] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # OCR words with their boxes, by page number: read by the key-field rules, not stored
+    layouts: dict[int, PageWords] = field(default_factory=dict)
 
 
 class Extractor:

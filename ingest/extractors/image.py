@@ -15,6 +15,7 @@ from core.document import Page
 from ingest.errors import CorruptDocument, LimitExceeded
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.ocr import ocr_images
+from nlp.fields import PageWords
 
 __all__ = ["ImageExtractor"]
 
@@ -59,11 +60,20 @@ class ImageExtractor(Extractor):
             if pages:
                 result.warnings.append("OCR is disabled: the image text was not read")
             return pages
-        found = ocr_images(frames, settings.ocr_languages, settings.worker_concurrency)
-        return [
-            Page(number, ocr.text, ocr=True, confidence=ocr.confidence)
-            for number, ocr in enumerate(found, start=1)
-        ]
+        sizes: list[tuple[int, int]] = []
+
+        def sized(frames: Iterator[Image.Image]) -> Iterator[Image.Image]:
+            for frame in frames:
+                sizes.append(frame.size)
+                yield frame
+
+        read: list[Page] = []
+        found = ocr_images(sized(frames), settings.ocr_languages, settings.worker_concurrency)
+        for number, ocr in enumerate(found, start=1):
+            read.append(Page(number, ocr.text, ocr=True, confidence=ocr.confidence))
+            width, height = sizes[number - 1]
+            result.layouts[number] = PageWords(number, width, height, ocr.words)
+        return read
 
 
 def _describe(image: Image.Image) -> dict[str, object]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pypdfium2 as pdfium
@@ -31,6 +31,7 @@ from core.document import Page
 from ingest.errors import CorruptDocument, EncryptedDocument
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.ocr import ocr_images
+from nlp.fields import PageWords
 
 __all__ = ["PdfExtractor", "needs_ocr", "parse_pdf_date"]
 
@@ -88,7 +89,7 @@ class PdfExtractor(Extractor):
                     f"page {i + 1} has no usable text layer and OCR is disabled" for i in scans
                 ]
             elif scans:
-                self._ocr(pdf, scans, source, result.pages)
+                self._ocr(pdf, scans, source, result.pages, result.layouts)
             return result
         finally:
             pdf.close()
@@ -105,13 +106,29 @@ class PdfExtractor(Extractor):
         finally:
             page.close()
 
-    def _ocr(self, pdf: pdfium.PdfDocument, scans: list[int], source: Source, pages: list[Page]) -> None:
+    def _ocr(
+        self,
+        pdf: pdfium.PdfDocument,
+        scans: list[int],
+        source: Source,
+        pages: list[Page],
+        layouts: dict[int, PageWords] | None = None,
+    ) -> None:
         settings = source.settings
-        images = (_render(pdf, index) for index in scans)
-        results = ocr_images(images, settings.ocr_languages, settings.worker_concurrency)
+        sizes: dict[int, tuple[int, int]] = {}
+
+        def rendered() -> Iterator[Image.Image]:
+            for index in scans:
+                image = _render(pdf, index)
+                sizes[index] = image.size
+                yield image
+
+        results = ocr_images(rendered(), settings.ocr_languages, settings.worker_concurrency)
         for index, ocr in zip(scans, results, strict=True):
             if len(ocr.text.strip()) >= len(pages[index].text.strip()):
                 pages[index] = Page(index + 1, ocr.text, ocr=True, confidence=ocr.confidence)
+                if layouts is not None:
+                    layouts[index + 1] = PageWords(index + 1, *sizes[index], ocr.words)
 
 
 def _render(pdf: pdfium.PdfDocument, index: int) -> Image.Image:

@@ -55,6 +55,10 @@ def extract_fields(
     invoice = (metadata or {}).get("invoice")
     if isinstance(invoice, dict):
         return invoice_fields(invoice)
+    batch = (metadata or {}).get("invoice_batch")
+    if isinstance(batch, dict):  # a FatturaPA lot: each invoice is a child; the supplier is shared
+        shared = invoice_fields({"supplier": batch.get("supplier")})
+        return [f for f in shared if f.name.startswith("supplier")]
     rows: list[Row] = []
     layouts = layouts or {}
     for number, text in enumerate(pages_text, start=1):

@@ -116,6 +116,8 @@ def document_type(
     invoice = (metadata or {}).get("invoice")
     if isinstance(invoice, dict):
         return "credit_note" if str(invoice.get("document_type", "")) in _CREDIT_NOTE_CODES else "invoice"
+    if isinstance((metadata or {}).get("invoice_batch"), dict):
+        return "invoice"
     if mime_type.startswith("message/") or "outlook" in mime_type or (metadata or {}).get("email"):
         return "email"
     head = text[:6000]

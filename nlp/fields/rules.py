@@ -73,7 +73,7 @@ _NUMBER_ALONE = _label(
 _VAT_LABEL = _label(
     r"\b(p\.?\s?iva|partita\s?iva|c\.?f\.?\s?/\s?p\.?\s?iva|vat\s?(?:no|number|reg\w*|id)?|gst\s?(?:id|reg\w*"
     r"(?:\s?no)?|no)|company\s?reg\w*\s?no|co\.?\s?reg\.?\s?no|tax\s?id|codice\s?fiscale)\b\.?\s*[:.#]?\s*"
-    r"(?P<value>(?:[A-Z]{2}\s?)?[0-9][0-9A-Z\-\s]{5,16}[0-9A-Z])",
+    r"(?P<value>(?:[A-Z]{2}\s?)?\d[\d\-]{5,16}\d)",
 )
 _IT_VAT = re.compile(r"(?<![\w])(?:IT\s?)?(?P<value>\d{11})(?!\d)")
 _IBAN = re.compile(r"(?<![A-Z0-9])(?P<value>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})", re.IGNORECASE)
@@ -155,8 +155,13 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
     for index, row in enumerate(rows):
         for match in find_dates(row.text):
             before = row.text[: match.start]
-            is_due = bool(_DUE_LABELS.search(before))
-            score = 1.0 + (1.0 if _DATE_LABELS.search(before) else 0.0) - index * 0.002
+            above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
+            is_due = bool(_DUE_LABELS.search(before) or (not before.strip() and _DUE_LABELS.search(above)))
+            score = 1.0 - index * 0.002 - (1.0 if row.page > rows[0].page else 0.0)
+            if _DATE_LABELS.search(before):
+                score += 1.0
+            elif not before.strip() and _DATE_LABELS.search(above):
+                score += 0.75  # the label printed above the value, as in a table header
             if re.search(r"\d{1,2}:\d{2}", row.text[match.end :]):
                 score += 0.5  # a receipt prints the time beside the date of the sale
             text = row.text[match.start : match.end]

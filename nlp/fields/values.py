@@ -170,6 +170,8 @@ def find_amounts(text: str) -> list[Amount]:
         if parsed is None:
             continue
         sign = (match["pre"] or match["post"] or "").lower()
+        if sign == "rm" and not parsed[1]:
+            sign = ""  # "RM" without cents is more often Rome's province code (00144 Roma RM) than ringgit
         value = -parsed[0] if "-" in text[start : match.start("num")] else parsed[0]
         found.append(Amount(value, CURRENCIES.get(sign, ""), parsed[1], start, end))
     return found

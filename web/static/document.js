@@ -320,8 +320,10 @@ async function loadDocument() {
     badges(data, config),
     el("div", { class: "doc-grid" },
       el("div", { class: "doc-main" }, textSection(data, q), preview(data)),
-      el("div", { class: "doc-side" }, metadata(data), ...italianSections(data), ...family(data, tree), entities(data))),
+      el("div", { class: "doc-side" }, typeof keyFieldsSection === "function" ? keyFieldsSection(data) : null,
+        metadata(data), ...italianSections(data), ...family(data, tree), entities(data))),
   );
+  if (typeof highlightFieldBoxes === "function") highlightFieldBoxes(data);
   main.setAttribute("aria-busy", "false");
 }
 
