@@ -131,7 +131,7 @@ def audit_action(method: str, path: str, path_params: dict[str, Any]) -> str | N
     if path.startswith(SELF_AUDITED) or (method == "DELETE" and path == "/api/documents/{doc_id}"):
         return None
     if method in _SAFE_METHODS:
-        if path == "/api/search":
+        if path in ("/api/search", "/api/documents/export/fields.csv"):
             return "search"
         if path.endswith("/original") and "doc_id" in path_params:
             return "document.download"

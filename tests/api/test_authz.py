@@ -63,6 +63,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/documents/{doc_id}"): EVERYONE,
     ("GET", "/api/documents/{doc_id}/original"): EVERYONE,
     ("GET", "/api/documents/{doc_id}/similar"): EVERYONE,
+    ("GET", "/api/documents/export/fields.csv"): EVERYONE,
     ("POST", "/api/documents"): WRITERS,
     ("DELETE", "/api/documents/{doc_id}"): LEGAL,
     # ingest
