@@ -1,6 +1,14 @@
-"""Train the shipped classifier weights on real data, calibrate them on the dev split.
+"""Train the shipped classifier weights on real data, calibrate them across sources.
 
     .venv/bin/python bench/nlp_complaint_train.py     # writes nlp/data/classifier.npz
+
+A dev split of the same sources says little about a new inbox (dev F1 0.96 went with
+an external F1 of 0.44 in the first version), so the regularisation, the calibration
+and the thresholds are chosen **across sources**, still inside the training data: each
+fold trains without one source and is scored on that source's dev rows (BANKING77
+without it; the CFPB / mailing-list pair without it). The L2 strength with the best mean
+ROC AUC over the folds is kept; the held-out-source logits of the folds, pooled, give
+the Platt calibration and the thresholds of the final model, trained on everything.
 
 Training: the `train` set of `bench/nlp_complaint_data.py` (CFPB narratives, mailing-list
 and for-sale posts, BANKING77 customer messages; English only) plus the templated
@@ -15,7 +23,9 @@ these sources labels tone); the templated rows keep their own sentiment labels.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +34,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.nlp_complaint_data import cached_features, load
-from nlp.classifier import SHIPPED_WEIGHTS, ClassifierWeights
-from nlp.training import Example, calibrate, load_examples, train
+from nlp.classifier import SHIPPED_WEIGHTS, ClassifierWeights, complaint_logits
+from nlp.training import Example, calibrate_logits, load_examples, train
+
+# FALDONE_L2_GRID=1.0 reuses an earlier choice (the full grid costs four times the training)
+L2_GRID = tuple(float(v) for v in os.environ.get("FALDONE_L2_GRID", "0.01,0.1,1.0,10.0").split(","))
 
 
 def real_examples(rows: list[dict[str, Any]]) -> list[Example]:
@@ -43,23 +56,55 @@ def real_examples(rows: list[dict[str, Any]]) -> list[Example]:
     ]
 
 
+def _auc(labels: np.ndarray, scores: np.ndarray) -> float:
+    order = np.argsort(scores)
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    positives = int(labels.sum())
+    negatives = len(labels) - positives
+    return float((ranks[labels == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives))
+
+
 def train_shipped() -> tuple[ClassifierWeights, dict[str, Any]]:
-    """Fit on train (real + templated), calibrate on dev; return the weights and a summary."""
-    real = real_examples(load("train"))
+    """Choose L2 and calibrate across sources, fit on everything; return the weights and a summary."""
+    rows = load("train")
+    real = real_examples(rows)
     templated = load_examples(split="train")
-    examples = real + templated
-    features = np.vstack([
-        cached_features([e.text for e in real], [e.subject for e in real]),
-        cached_features([e.text for e in templated], [e.subject for e in templated]),
-    ])  # fmt: skip
-    weights = train(examples, features=features)
+    real_features = cached_features([e.text for e in real], [e.subject for e in real])
+    templated_features = cached_features([e.text for e in templated], [e.subject for e in templated])
     dev = load("dev")
     dev_features = cached_features([r["text"] for r in dev], ["" for _ in dev])
-    weights = calibrate(weights, dev_features, np.array([r["label"] for r in dev]))
+    dev_labels = np.array([r["label"] for r in dev])
+    folds: dict[str, Callable[[dict[str, Any]], bool]] = {
+        "banking77": lambda r: r["domain"] == "banking77",
+        "cfpb+lists": lambda r: r["domain"] != "banking77",
+    }
+    scores: dict[float, list[float]] = {}
+    pooled: dict[float, tuple[list[np.ndarray], list[np.ndarray]]] = {}
+    for l2 in L2_GRID:
+        scores[l2], pooled[l2] = [], ([], [])
+        for held_out in folds.values():
+            keep = [i for i, r in enumerate(rows) if not held_out(r)]
+            weights = train(
+                [real[i] for i in keep] + templated,
+                features=np.vstack([real_features[keep], templated_features]),
+                l2=l2,
+            )
+            scored = [i for i, r in enumerate(dev) if held_out(r)]
+            z = complaint_logits(weights, dev_features[scored])
+            scores[l2].append(_auc(dev_labels[scored], z))
+            pooled[l2][0].append(z)
+            pooled[l2][1].append(dev_labels[scored])
+        print(json.dumps({"l2": l2, "held_out_source_auc": [round(a, 4) for a in scores[l2]]}), flush=True)
+    best = max(L2_GRID, key=lambda l2: float(np.mean(scores[l2])))
+    weights = train(real + templated, features=np.vstack([real_features, templated_features]), l2=best)
+    weights = calibrate_logits(weights, np.concatenate(pooled[best][0]), np.concatenate(pooled[best][1]))
     summary = {
         "train_real": len(real),
         "train_templated": len(templated),
         "dev": len(dev),
+        "l2": best,
+        "held_out_source_auc": {str(k): [round(a, 4) for a in v] for k, v in scores.items()},
         "calibration": [round(float(v), 4) for v in weights.calibration],
         "thresholds": [round(float(v), 3) for v in weights.thresholds],
     }

@@ -29,7 +29,7 @@ from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.category import categorize
 from nlp.classifier import Prediction, load_weights, predict
-from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint
+from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint, is_informal_complaint
 from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
 from nlp.embedding import embed, encoder_input
@@ -250,8 +250,9 @@ def classified(
             if language in ("it", "en")
             else 0.0
         )
-    if not complaint and is_explicit_complaint(text, subject):
-        # The writer says it is a complaint: no model outvotes that (see nlp/data/explicit_complaint.tsv).
+    if not complaint and (is_explicit_complaint(text, subject) or is_informal_complaint(text, subject)):
+        # The writer says it is a complaint: no model outvotes that (nlp/data/explicit_complaint.tsv,
+        # informal_complaint.tsv).
         complaint, category, probability = True, "complaint", max(probability, 0.5)
     return Annotations(
         language=language,

@@ -22,6 +22,7 @@ __all__ = [
     "complaint_probability",
     "is_complaint",
     "is_explicit_complaint",
+    "is_informal_complaint",
 ]
 
 COMPLAINT_THRESHOLD = 0.5
@@ -38,6 +39,17 @@ _MAX_CHARS = 20_000  # what decides a complaint is in the first pages
 _EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
     compile_cue(row[0]) for row in read_rows("explicit_complaint.tsv")
 )
+
+
+_INFORMAL: tuple[re.Pattern[str], ...] = tuple(
+    compile_cue(row[0]) for row in read_rows("informal_complaint.tsv")
+)
+
+
+def is_informal_complaint(text: str, subject: str = "") -> bool:
+    """Informal Italian complaint formulas ("sconsiglio", "mai più", "non carica"); see the data file."""
+    head = text[:_MAX_CHARS]
+    return any(p.search(subject) or p.search(head) for p in _INFORMAL)
 
 
 def is_explicit_complaint(text: str, subject: str = "") -> bool:

@@ -44,12 +44,14 @@ from nlp.sentiment import sentiment_score
 
 __all__ = [
     "CORRECTION_WEIGHT",
+    "DEFAULT_L2",
     "LEXICON_PENALTY",
     "LIKELY_RECALL",
     "SUPPLEMENT_FILE",
     "TRAINING_FILE",
     "Example",
     "calibrate",
+    "calibrate_logits",
     "examples_from_corrections",
     "featurize",
     "load_examples",
@@ -61,6 +63,7 @@ TRAINING_FILE = DATA_DIR / "training" / "examples.jsonl"
 # Hand-written informal Italian messages, train split only (see training/README.md).
 SUPPLEMENT_FILE = DATA_DIR / "training" / "informal_it.jsonl"
 CORRECTION_WEIGHT = 3.0
+DEFAULT_L2 = 1e-2  # the shipped weights record the one chosen by cross-source validation
 LIKELY_RECALL = 0.95  # the "likely complaint" threshold catches this share of dev complaints
 LEXICON_PENALTY = 0.1  # of the L2 penalty, for the lexicon features (see `nlp.classifier.fit`)
 
@@ -129,7 +132,11 @@ def _best_f1_threshold(p: np.ndarray, y: np.ndarray) -> float:
 
 def calibrate(weights: ClassifierWeights, features: np.ndarray, labels: np.ndarray) -> ClassifierWeights:
     """Platt scaling and thresholds from a dev split (`labels` 0/1), never from evaluation data."""
-    z = complaint_logits(weights, features)
+    return calibrate_logits(weights, complaint_logits(weights, features), labels)
+
+
+def calibrate_logits(weights: ClassifierWeights, z: np.ndarray, labels: np.ndarray) -> ClassifierWeights:
+    """`calibrate` from raw complaint logits (e.g. of models that did not see the dev texts' source)."""
     y = labels.astype(np.float64)
     slope, intercept = 1.0, 0.0
     for _ in range(500):  # Newton steps on the log-loss of sigmoid(slope * z + intercept)
@@ -154,7 +161,11 @@ def _index(value: str | None, names: tuple[str, ...]) -> int:
 
 
 def train(
-    examples: Iterable[Example], prior: ClassifierWeights | None = None, features: np.ndarray | None = None
+    examples: Iterable[Example],
+    prior: ClassifierWeights | None = None,
+    features: np.ndarray | None = None,
+    *,
+    l2: float = DEFAULT_L2,
 ) -> ClassifierWeights:
     """Fit the heads on `examples` (labels that are None are left out of their head).
 
@@ -172,7 +183,7 @@ def train(
     weight = np.array([e.weight for e in items], dtype=np.float64)
     penalty = np.ones(features.shape[1])
     penalty[-len(LEXICON_FEATURES) :] = LEXICON_PENALTY
-    return fit(features, complaint, category, sentiment, weight, penalty=penalty, prior=prior)
+    return fit(features, complaint, category, sentiment, weight, l2=l2, penalty=penalty, prior=prior)
 
 
 def examples_from_corrections(catalog: Catalog) -> list[Example]:

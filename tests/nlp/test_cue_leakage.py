@@ -30,7 +30,12 @@ if not SHARED.exists():  # a worktree elsewhere: shared/ is beside the main clon
 CACHE = Path(os.environ.get("FALDONE_NLP_CACHE", "/work/.cache/nlp"))
 
 # file -> column of the pattern
-CUE_FILES = {"complaint_cues.tsv": 1, "category_cues.tsv": 2, "explicit_complaint.tsv": 0}
+CUE_FILES = {
+    "complaint_cues.tsv": 1,
+    "category_cues.tsv": 2,
+    "explicit_complaint.tsv": 0,
+    "informal_complaint.tsv": 0,
+}
 
 
 def split_alternatives(pattern: str) -> list[str]:
