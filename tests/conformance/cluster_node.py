@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.services.elasticsearch import start_elasticsearch
+from index.backends.cluster_client import ClusterAuth
+from tests.services.elasticsearch import start_elasticsearch, start_secure_elasticsearch
 from tests.services.opensearch import OpenSearchNode, start_opensearch
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "cluster_url",
     "distribution_at",
     "elasticsearch_url",
+    "node_auth",
     "node_url",
     "opensearch_url",
 ]
@@ -36,6 +38,8 @@ DISTRIBUTIONS = ["elasticsearch", "opensearch"]
 _STARTERS: dict[str, Callable[[Path], OpenSearchNode]] = {
     "elasticsearch": start_elasticsearch,
     "opensearch": start_opensearch,
+    # Elasticsearch with its own security on: https (a CA made by the test) and basic auth
+    "elasticsearch-secure": start_secure_elasticsearch,
 }
 _NODES: dict[str, OpenSearchNode] = {}
 _FAILURES: dict[str, str] = {}
@@ -54,6 +58,12 @@ def node_url(distribution: str, tmp_path_factory: pytest.TempPathFactory) -> str
             pytest.fail(f"{message} (CI never skips these tests): {_FAILURES[distribution]}")
         pytest.skip(f"{message}: {_FAILURES[distribution]}")
     return _NODES[distribution].url
+
+
+def node_auth(name: str) -> ClusterAuth:
+    """The credentials and CA of the session's node `name` (started already by `node_url`)."""
+    node = _NODES[name]
+    return ClusterAuth(username=node.username, password=node.password, ca_certs=node.ca_cert)
 
 
 def distribution_at(url: str) -> str:

@@ -3,9 +3,10 @@
 To add a backend, add an opener to `OPENERS` (name -> function of a fresh
 folder returning a writable backend); every conformance test then runs on it.
 
-The cluster backend runs against ONE real Elasticsearch 8.19 node and ONE real
-OpenSearch 2.19 node per test session (see ``cluster_node``): every conformance test
-runs on the embedded index and on both servers. When a node cannot start, its tests
+The cluster backend runs against ONE real Elasticsearch 8.19 node, ONE Elasticsearch
+8.19 node with its security on (https, basic auth) and ONE real OpenSearch 2.19 node per
+test session (see ``cluster_node``): every conformance test runs on the embedded index and
+on the three servers. When a node cannot start, its tests
 are skipped on a developer machine, but FAIL under ``CI=true``: CI never skips them.
 """
 
@@ -20,7 +21,7 @@ import pytest
 from index.backend import SearchBackend
 from index.backends.cluster import ClusterBackend
 from index.backends.embedded import EmbeddedBackend
-from tests.conformance.cluster_node import node_url
+from tests.conformance.cluster_node import node_auth, node_url
 from tests.conformance.corpus import CORPUS, FEATURE_CORPUS
 
 __all__ = ["OPENERS", "backend", "feature_backend"]
@@ -30,11 +31,12 @@ def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
     return EmbeddedBackend(path / "index", writer=True)
 
 
-def _cluster(distribution: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend]:
+def _cluster(node: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend]:
     def opener(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
-        url = node_url(distribution, request.getfixturevalue("tmp_path_factory"))
-        backend = ClusterBackend(url, f"faldone-test-{uuid.uuid4().hex[:8]}", writer=True)
-        assert backend.client.distribution == distribution
+        url = node_url(node, request.getfixturevalue("tmp_path_factory"))
+        name = f"faldone-test-{uuid.uuid4().hex[:8]}"
+        backend = ClusterBackend(url, name, writer=True, auth=node_auth(node))
+        assert backend.client.distribution == node.split("-")[0]
         return backend
 
     return opener
@@ -43,6 +45,7 @@ def _cluster(distribution: str) -> Callable[[pytest.FixtureRequest, Path], Searc
 OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "embedded": _embedded,
     "elasticsearch": _cluster("elasticsearch"),
+    "elasticsearch-secure": _cluster("elasticsearch-secure"),  # https + basic auth
     "opensearch": _cluster("opensearch"),
 }
 

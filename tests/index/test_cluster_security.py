@@ -69,6 +69,16 @@ def test_https_and_basic_auth_index_and_search(secure_node: OpenSearchNode) -> N
     backend.close()
 
 
+def test_an_api_key_instead_of_user_and_password(secure_node: OpenSearchNode) -> None:
+    admin = connect(secure_node.url, _auth(secure_node))
+    key = admin.raw.security.create_api_key(name=f"faldone-{uuid.uuid4().hex[:6]}")["encoded"]
+    admin.close()
+    client = connect(secure_node.url, ClusterAuth(api_key=key, ca_certs=secure_node.ca_cert))
+    assert client.distribution == "elasticsearch"
+    assert client.count("*") >= 0  # an authenticated request through the official client
+    client.close()
+
+
 def test_the_node_refuses_anonymous_requests(secure_node: OpenSearchNode) -> None:
     with pytest.raises(ClusterRefused, match="refused the credentials"):
         connect(secure_node.url, ClusterAuth(ca_certs=secure_node.ca_cert))
