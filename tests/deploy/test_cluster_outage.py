@@ -82,7 +82,11 @@ def test_cluster_outage_mid_ingest(tmp_path: Path, corpus: Path, own_node: list[
             assert api.get("/api/search", params={"q": ""}).status_code == 200
 
             node.stop()  # the whole cluster is down now
-            for path in ("/api/search?q=fattura", "/api/metrics/sentiment?interval=week"):
+            for path in (
+                "/api/search?q=fattura",
+                "/api/metrics/sentiment?interval=week",
+                "/api/metrics/trend?interval=month",
+            ):
                 answer = api.get(path)
                 assert answer.status_code == 503, (path, answer.text)
                 assert answer.json()["error"] == {"code": "search_unavailable", "message": SEARCH_UNAVAILABLE}
