@@ -1,6 +1,10 @@
 """bench/ingest: documents per second through the whole pipeline on a mixed corpus.
 
-Usage: .venv/bin/python bench/ingest.py [--runs 3] [--corpus ../shared/corpus]
+Usage: .venv/bin/python bench/ingest.py [--runs 3] [--corpus ../shared/corpus] [--case mixed|container]
+
+``--case container`` runs `bench/ingest_container.py` instead: an archive of many large
+identical and near-identical texts ahead of the same corpus, for the worker's memory
+and whether its extraction slots stay busy while NLP works.
 
 Each run starts from an empty data folder, queues the digital files and e-mails of
 the corpus (mail-mikel, and the e-mail, text, HTML and digital PDF files of
@@ -13,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,7 +66,12 @@ def main() -> None:
     parser.add_argument(
         "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
     )
+    parser.add_argument("--case", choices=("mixed", "container"), default="mixed")
     args = parser.parse_args()
+    if args.case == "container":
+        script = Path(__file__).with_name("ingest_container.py")
+        command = [sys.executable, str(script), "--runs", str(args.runs), "--corpus", str(args.corpus)]
+        raise SystemExit(subprocess.run(command, check=False).returncode)
     files = mixed_corpus(args.corpus)
     runs = [one_run(files) for _ in range(args.runs)]
     files_per_s = statistics.median(n / t for t, n, _ in runs)

@@ -23,14 +23,16 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from threading import Event
+from typing import Any
 
 from core.catalog import Catalog, JobSpec
 from core.document import Document
 from core.settings import Settings
 from index.backend import BackendUnavailable, SearchBackend
+from ingest.nlp_stage import BoundedAnnotator, IndexLane
 from ingest.pipeline import JobOutcome
 from ingest.pool import ExtractionPool
 from ingest.sources import scan_inbox
@@ -67,6 +69,7 @@ class Worker:
         self.catalog = catalog
         self.backend = backend
         self.annotator = annotator or Annotator.from_settings(settings, catalog)
+        self.nlp = BoundedAnnotator(self.annotator, corrections=_corrections_of(catalog))
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.pollers: list[Callable[[], int]] = list(pollers or [])
@@ -137,6 +140,7 @@ class Worker:
         started = time.monotonic()
         ready: list[tuple[JobSpec, JobOutcome]] = []
         last_flush = time.monotonic()
+        lane = IndexLane()  # NLP and indexing beside this loop (see ingest/nlp_stage.py)
 
         def flush() -> None:
             nonlocal last_flush
@@ -144,7 +148,7 @@ class Worker:
             if ready:
                 batch = ready[:]
                 ready.clear()
-                self._index_or_retry(batch, report)
+                lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch])
 
         def refill(count: int) -> list[JobSpec]:
             if (stop is not None and stop.is_set()) or time.monotonic() - started > self.batch_seconds:
@@ -166,10 +170,13 @@ class Worker:
                 flush()
 
         def heartbeat(job_ids: list[int]) -> None:
-            self._heartbeat(job_ids + [job.id for job, _ in ready])
+            self._heartbeat(job_ids + [job.id for job, _ in ready] + lane.job_ids())
 
-        self.pool.run(jobs, heartbeat=heartbeat, refill=refill, on_result=on_result, tick=tick)
-        flush()
+        try:
+            self.pool.run(jobs, heartbeat=heartbeat, refill=refill, on_result=on_result, tick=tick)
+            flush()
+        finally:
+            lane.close()
         return report
 
     def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
@@ -216,7 +223,7 @@ class Worker:
 
     def _index(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
         documents: list[Document] = [doc for _, outcome in good for doc in outcome.documents]
-        self.annotator.annotate(documents)
+        self.nlp.annotate(documents)
         stale: list[str] = []
         for _, outcome in good:
             root = outcome.documents[0]
@@ -230,3 +237,12 @@ class Worker:
             self.catalog.complete(job, outcome.documents, outcome.quarantined, outcome.mime_type)
             report.done += 1
             report.documents += len(outcome.documents)
+
+
+def _corrections_of(catalog: Catalog) -> Callable[[list[str]], Mapping[str, Sequence[Any]]]:
+    from core.corrections import corrections_for
+
+    def corrections(ids: list[str]) -> Mapping[str, Sequence[Any]]:
+        return corrections_for(catalog, ids)
+
+    return corrections

@@ -1,0 +1,179 @@
+"""The worker's NLP and indexing stage: bounded per document, shared across identical
+content, and run beside the claiming loop instead of inside it.
+
+- **Bounded.** The annotator sees at most `NLP_MAX_CHARS` characters of a document
+  (the head, where letters say what they are about); pattern entities (IBAN, VAT ids,
+  e-mail addresses...) are still found in the whole text, since regular expressions
+  cost little. A cut document says so: ``metadata["nlp_limit"]`` holds the limit and
+  ``metadata["nlp_chars"]`` the full length.
+- **Shared.** Documents whose text and subject are the same (72 copies of one file in
+  an archive, the same attachment in a thread) are annotated once: the result is kept
+  in a small LRU cache by content hash and copied to each; stored corrections are
+  then applied per document id, so a correction of one copy never leaks to another.
+- **Beside the loop.** `IndexLane` runs the indexing callable of each batch in one
+  background thread, in order, so the claiming loop keeps every extraction child fed
+  while NLP works; at most `max_pending` batches wait, which keeps memory flat when
+  NLP is slower than extraction (the loop then waits, never the other way round).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from core.document import Annotations, Document, Page
+from nlp.corrections import apply_corrections
+from nlp.entities import find_pattern_entities, merge_entities
+
+__all__ = ["NLP_MAX_CHARS", "BoundedAnnotator", "IndexLane"]
+
+NLP_MAX_CHARS = 100_000
+_CACHE_SIZE = 256
+
+log = logging.getLogger("faldone.worker")
+
+
+class _Annotates(Protocol):
+    def annotate(self, docs: list[Document]) -> None: ...
+
+
+class BoundedAnnotator:
+    """Wraps an annotator: per-document limit, results reused for identical content."""
+
+    def __init__(
+        self,
+        annotator: _Annotates,
+        *,
+        max_chars: int = NLP_MAX_CHARS,
+        cache_size: int = _CACHE_SIZE,
+        corrections: Callable[[list[str]], Mapping[str, Sequence[Any]]] | None = None,
+    ) -> None:
+        self.annotator = annotator
+        self.max_chars = max_chars
+        self.cache_size = cache_size
+        self.corrections = corrections
+        self._cache: OrderedDict[str, Annotations] = OrderedDict()
+        self.reused = 0  # documents that got a cached result (for tests and logs)
+
+    def annotate(self, docs: list[Document]) -> None:
+        """Set `doc.annotations` for every document, annotating each distinct content once."""
+        keys = [_content_key(doc) for doc in docs]
+        fresh: dict[str, Document] = {}
+        for doc, key in zip(docs, keys, strict=True):
+            if key not in self._cache and key not in fresh:
+                fresh[key] = doc
+        if fresh:
+            proxies = [self._proxy(key, doc) for key, doc in fresh.items()]
+            self.annotator.annotate(proxies)
+            for key, proxy in zip(fresh, proxies, strict=True):
+                self._remember(key, self._whole_text_patterns(fresh[key], proxy.annotations))
+        for doc, key in zip(docs, keys, strict=True):
+            if fresh.get(key) is not doc:
+                self.reused += 1
+            self._cache.move_to_end(key)
+            doc.annotations = copy.deepcopy(self._cache[key])
+            length = len(doc.text)
+            if length > self.max_chars:
+                doc.metadata["nlp_limit"] = self.max_chars
+                doc.metadata["nlp_chars"] = length
+        if self.corrections is not None and docs:
+            stored = self.corrections([doc.id for doc in docs])
+            for doc in docs:
+                if doc.id in stored:
+                    apply_corrections(doc, stored[doc.id])
+
+    def _proxy(self, key: str, doc: Document) -> Document:
+        """The document as the annotator sees it: the head of its text, an id of its content."""
+        pages: list[Page] = []
+        budget = self.max_chars
+        for page in doc.pages:
+            if budget <= 0:
+                break
+            pages.append(replace(page, text=page.text[:budget]))
+            budget -= len(page.text) + 1  # the page break counts as one character
+        # a content id, so the wrapped annotator applies no document's corrections here
+        return replace(doc, id=f"nlp:{key}", pages=pages, annotations=Annotations(), metadata={})
+
+    def _whole_text_patterns(self, doc: Document, annotations: Annotations) -> Annotations:
+        text = doc.text
+        if len(text) <= self.max_chars:
+            return annotations
+        tail = [e for e in find_pattern_entities(text) if e.start >= self.max_chars]
+        annotations.entities = merge_entities(annotations.entities + tail)
+        return annotations
+
+    def _remember(self, key: str, annotations: Annotations) -> None:
+        self._cache[key] = annotations
+        self._cache.move_to_end(key)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+
+def _content_key(doc: Document) -> str:
+    digest = hashlib.sha256()
+    email = doc.email
+    # addresses too: customers are linked by them, so equal text from two senders differs
+    people = " ".join([email.sender, *email.to, *email.cc]) if email else ""
+    subject = email.subject if email else ""
+    for part in (people, subject, doc.text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+class IndexLane:
+    """One background thread that runs submitted batches in order; `close()` waits for them."""
+
+    def __init__(self, max_pending: int = 2) -> None:
+        self._pending: list[tuple[Callable[[], None], list[int]]] = []
+        self._busy: list[int] = []
+        self._lock = threading.Condition()
+        self._max_pending = max_pending
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="faldone-index", daemon=True)
+        self._thread.start()
+
+    def submit(self, work: Callable[[], None], job_ids: list[int]) -> None:
+        """Queue `work`; blocks while `max_pending` batches already wait (backpressure)."""
+        with self._lock:
+            while len(self._pending) >= self._max_pending and not self._closed:
+                self._lock.wait(0.5)
+            self._pending.append((work, job_ids))
+            self._lock.notify_all()
+
+    def job_ids(self) -> list[int]:
+        """Jobs queued or being indexed, which the caller must keep leased (heartbeats)."""
+        with self._lock:
+            return [i for _, ids in self._pending for i in ids] + list(self._busy)
+
+    def close(self) -> None:
+        """Run what is queued, then stop the thread."""
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._pending and not self._closed:
+                    self._lock.wait(0.5)
+                if not self._pending:
+                    return
+                work, ids = self._pending.pop(0)
+                self._busy = ids
+                self._lock.notify_all()
+            try:
+                work()
+            except Exception:  # the work records its own failures; this is the last guard
+                log.exception("indexing a batch failed")
+            finally:
+                with self._lock:
+                    self._busy = []
+                    self._lock.notify_all()

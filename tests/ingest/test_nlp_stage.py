@@ -1,0 +1,87 @@
+"""The worker's NLP stage: one annotation per distinct content, a recorded limit, the lane."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from core.document import Document
+from ingest.nlp_stage import BoundedAnnotator, IndexLane
+from nlp.annotate import Annotator
+from tests.conformance.corpus import make_document
+
+
+class _Counting:
+    """The real annotator, counting the documents it is handed."""
+
+    def __init__(self) -> None:
+        self.inner = Annotator(english_ner=False)
+        self.seen: list[int] = []
+
+    def annotate(self, docs: list[Document]) -> None:
+        self.seen.append(len(docs))
+        self.inner.annotate(docs)
+
+
+def _letter(corpus: Path) -> str:
+    return (corpus / "ingest-file/udhr_ger.txt").read_text(encoding="utf-8")
+
+
+def test_identical_texts_are_annotated_once(corpus: Path) -> None:
+    text = _letter(corpus)
+    counting = _Counting()
+    stage = BoundedAnnotator(counting)
+    docs = [make_document(f"copy-{n}", [text]) for n in range(12)] + [
+        make_document("other", [text + " Ende."])
+    ]
+    stage.annotate(docs[:6])
+    stage.annotate(docs[6:])
+    assert counting.seen == [1, 1]  # one copy, then only the near-identical one
+    assert stage.reused == 11
+    first, last = docs[0].annotations, docs[11].annotations
+    assert first.language == last.language == "de"
+    assert first.entities == last.entities and first.entities is not last.entities
+
+
+def test_long_text_is_cut_for_nlp_and_says_so(corpus: Path) -> None:
+    text = _letter(corpus)
+    repeated = (text + "\n") * (1 + 150_000 // len(text))
+    tail_iban = "IBAN IT60X0542811101000000123456"
+    doc = make_document("long", [repeated + tail_iban])
+    BoundedAnnotator(Annotator(english_ner=False), max_chars=100_000).annotate([doc])
+    assert doc.metadata["nlp_limit"] == 100_000 and doc.metadata["nlp_chars"] == len(doc.text)
+    ibans = [e for e in doc.annotations.entities if e.label == "IBAN"]
+    assert [e.value for e in ibans] == ["IT60X0542811101000000123456"]  # found past the limit
+    assert doc.text[ibans[0].start : ibans[0].end].replace(" ", "") == "IT60X0542811101000000123456"
+
+
+def test_corrections_apply_to_their_own_document_only(corpus: Path) -> None:
+    class Correction:
+        kind = "category"
+        value = "contract_legal"
+
+    text = _letter(corpus)
+    stage = BoundedAnnotator(Annotator(english_ner=False), corrections=lambda ids: {"b": [Correction()]})
+    a, b = make_document("a", [text]), make_document("b", [text])
+    stage.annotate([a, b])
+    assert b.annotations.category == "contract_legal"
+    assert a.annotations.category != "contract_legal"
+
+
+def test_lane_runs_in_order_beside_the_caller_and_waits_on_close() -> None:
+    done: list[int] = []
+    release = threading.Event()
+
+    def slow() -> None:
+        release.wait(5)
+        done.append(1)
+
+    lane = IndexLane(max_pending=2)
+    lane.submit(slow, [1])
+    lane.submit(lambda: done.append(2), [2])
+    time.sleep(0.1)
+    assert done == [] and sorted(lane.job_ids()) == [1, 2]  # the caller was not held up
+    release.set()
+    lane.close()
+    assert done == [1, 2] and lane.job_ids() == []
