@@ -3,7 +3,7 @@ members, queued ahead of the mixed corpus: does the worker stay small, and do it
 extraction slots stay busy while NLP works?
 
 Usage: .venv/bin/python bench/ingest_container.py [--runs 3] [--members 72] [--kb 320]
-       [--corpus ../shared/corpus]
+       [--others N] [--corpus ../shared/corpus]
 
 The archive is built from a real text of the corpus (``ingest-file/udhr_ger.txt``)
 repeated to `--kb` KB; half the members are byte-identical, the other half differ by
@@ -61,7 +61,7 @@ def _rss_kb(field: str) -> int:
     return 0
 
 
-def one_run(corpus: Path, members: int, kb: int) -> dict[str, float]:
+def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp) / "data", _env_file=None)  # type: ignore[call-arg]
         settings.ensure_dirs()
@@ -82,7 +82,7 @@ def one_run(corpus: Path, members: int, kb: int) -> dict[str, float]:
 
         start = time.perf_counter()
         enqueue_paths([container], settings, catalog)
-        enqueue_paths(mixed_corpus(corpus), settings, catalog)
+        enqueue_paths(mixed_corpus(corpus)[:others], settings, catalog)
         monitor = threading.Thread(target=sample, daemon=True)
         monitor.start()
         worker.run(until_empty=True)
@@ -105,17 +105,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--members", type=int, default=72)
     parser.add_argument("--kb", type=int, default=320)
+    parser.add_argument("--others", type=int, default=None, help="only the first N files of the mixed corpus")
     parser.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
     )
     args = parser.parse_args()
     if args.single:
-        print(json.dumps(one_run(args.corpus, args.members, args.kb)))
+        print(json.dumps(one_run(args.corpus, args.members, args.kb, args.others)))
         return
     runs = []
     for _ in range(args.runs):  # a fresh process per run: VmHWM is per process
         command = [sys.executable, __file__, "--single", "--members", str(args.members), "--kb", str(args.kb)]
+        command += ["--others", str(args.others)] if args.others is not None else []
         out = subprocess.run(
             [*command, "--corpus", str(args.corpus)], capture_output=True, text=True, check=True
         )
@@ -126,6 +128,7 @@ def main() -> None:
                 "bench": "ingest_container",
                 "members": args.members,
                 "member_kb": args.kb,
+                "other_files": args.others,
                 "runs": runs,
                 "median_seconds": statistics.median(r["seconds"] for r in runs),
                 "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),

@@ -12,8 +12,9 @@ content, and run beside the claiming loop instead of inside it.
   then applied per document id, so a correction of one copy never leaks to another.
 - **Beside the loop.** `IndexLane` runs the indexing callable of each batch in one
   background thread, in order, so the claiming loop keeps every extraction child fed
-  while NLP works; at most `max_pending` batches wait, which keeps memory flat when
-  NLP is slower than extraction (the loop then waits, never the other way round).
+  while NLP works; the text waiting for it is bounded (`max_chars` characters, 64
+  million by default), which keeps memory flat when NLP is slower than extraction
+  (the loop then waits, never the other way round).
 """
 
 from __future__ import annotations
@@ -130,27 +131,31 @@ def _content_key(doc: Document) -> str:
 class IndexLane:
     """One background thread that runs submitted batches in order; `close()` waits for them."""
 
-    def __init__(self, max_pending: int = 2) -> None:
-        self._pending: list[tuple[Callable[[], None], list[int]]] = []
+    def __init__(self, max_chars: int = 64_000_000) -> None:
+        self._pending: list[tuple[Callable[[], None], list[int], int]] = []
         self._busy: list[int] = []
         self._lock = threading.Condition()
-        self._max_pending = max_pending
+        self._max_chars = max_chars
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="faldone-index", daemon=True)
         self._thread.start()
 
-    def submit(self, work: Callable[[], None], job_ids: list[int]) -> None:
-        """Queue `work`; blocks while `max_pending` batches already wait (backpressure)."""
+    def submit(self, work: Callable[[], None], job_ids: list[int], chars: int = 0) -> None:
+        """Queue `work` (whose documents hold `chars` characters); blocks while the waiting
+        batches already hold more than the limit (backpressure)."""
         with self._lock:
-            while len(self._pending) >= self._max_pending and not self._closed:
+            while self._pending and self._waiting_chars() + chars > self._max_chars and not self._closed:
                 self._lock.wait(0.5)
-            self._pending.append((work, job_ids))
+            self._pending.append((work, job_ids, chars))
             self._lock.notify_all()
+
+    def _waiting_chars(self) -> int:
+        return sum(chars for _, _, chars in self._pending)
 
     def job_ids(self) -> list[int]:
         """Jobs queued or being indexed, which the caller must keep leased (heartbeats)."""
         with self._lock:
-            return [i for _, ids in self._pending for i in ids] + list(self._busy)
+            return [i for _, ids, _ in self._pending for i in ids] + list(self._busy)
 
     def close(self) -> None:
         """Run what is queued, then stop the thread."""
@@ -166,7 +171,7 @@ class IndexLane:
                     self._lock.wait(0.5)
                 if not self._pending:
                     return
-                work, ids = self._pending.pop(0)
+                work, ids, _ = self._pending.pop(0)
                 self._busy = ids
                 self._lock.notify_all()
             try:

@@ -89,6 +89,7 @@ class Worker:
         """Process jobs until `stop` is set (or the queue is empty with `until_empty`)."""
         stop = stop or Event()
         last_scan = 0.0
+        lane = IndexLane()  # one for the whole run: the next batch is extracted while this one is indexed
         try:
             while not stop.is_set():
                 if self._outage and not self._wait_for_index(stop):
@@ -96,15 +97,17 @@ class Worker:
                 if not until_empty and time.monotonic() - last_scan > 5:
                     self._poll_sources()
                     last_scan = time.monotonic()
-                report = self.run_batch(stop)
+                report = self.run_batch(stop, lane=lane)
                 if on_batch:
                     on_batch(report)
                 if report.claimed == 0:
                     status = self.catalog.status() if until_empty else None
                     if status is not None and status.queued == 0 and status.running == 0:
                         return  # "running" counts jobs of a dead worker until their lease expires
+                    self._heartbeat(lane.job_ids())  # jobs still being indexed keep their lease
                     stop.wait(poll)
         finally:
+            lane.close()
             self.pool.close()
 
     def _wait_for_index(self, stop: Event) -> bool:
@@ -130,8 +133,12 @@ class Worker:
             except Exception:  # a mailbox that is down must not stop the queue
                 log.exception("polling a source failed; trying again later")
 
-    def run_batch(self, stop: Event | None = None) -> BatchReport:
-        """Claim jobs, keep every extraction child busy for a while, index what finishes."""
+    def run_batch(self, stop: Event | None = None, lane: IndexLane | None = None) -> BatchReport:
+        """Claim jobs, keep every extraction child busy for a while, index what finishes.
+
+        Without `lane` the batch is fully indexed when this returns; with one (as `run`
+        passes) its last documents may still be in the lane, which the caller closes.
+        """
         lease = self.settings.job_lease_seconds
         jobs = self.catalog.claim(self.id, self.pool.size, lease)
         report = BatchReport(claimed=len(jobs))
@@ -140,7 +147,8 @@ class Worker:
         started = time.monotonic()
         ready: list[tuple[JobSpec, JobOutcome]] = []
         last_flush = time.monotonic()
-        lane = IndexLane()  # NLP and indexing beside this loop (see ingest/nlp_stage.py)
+        own_lane = lane is None
+        lane = lane or IndexLane()  # NLP and indexing beside this loop (see ingest/nlp_stage.py)
 
         def flush() -> None:
             nonlocal last_flush
@@ -148,7 +156,10 @@ class Worker:
             if ready:
                 batch = ready[:]
                 ready.clear()
-                lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch])
+                chars = sum(
+                    len(page.text) for _, outcome in batch for doc in outcome.documents for page in doc.pages
+                )
+                lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch], chars)
 
         def refill(count: int) -> list[JobSpec]:
             if (stop is not None and stop.is_set()) or time.monotonic() - started > self.batch_seconds:
@@ -176,7 +187,8 @@ class Worker:
             self.pool.run(jobs, heartbeat=heartbeat, refill=refill, on_result=on_result, tick=tick)
             flush()
         finally:
-            lane.close()
+            if own_lane:
+                lane.close()
         return report
 
     def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:

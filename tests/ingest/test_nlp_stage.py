@@ -77,11 +77,16 @@ def test_lane_runs_in_order_beside_the_caller_and_waits_on_close() -> None:
         release.wait(5)
         done.append(1)
 
-    lane = IndexLane(max_pending=2)
-    lane.submit(slow, [1])
-    lane.submit(lambda: done.append(2), [2])
+    lane = IndexLane(max_chars=1_000)
+    lane.submit(slow, [1], 600)
+    lane.submit(lambda: done.append(2), [2], 700)
     time.sleep(0.1)
     assert done == [] and sorted(lane.job_ids()) == [1, 2]  # the caller was not held up
+    blocked = threading.Thread(target=lane.submit, args=(lambda: done.append(3), [3], 500))
+    blocked.start()
+    time.sleep(0.3)
+    assert blocked.is_alive()  # 700 + 500 characters waiting would pass the limit
     release.set()
+    blocked.join(5)
     lane.close()
-    assert done == [1, 2] and lane.job_ids() == []
+    assert done == [1, 2, 3] and lane.job_ids() == []
