@@ -294,7 +294,7 @@ class ScopedCatalog(Catalog):
     def _refuse(self, *_: Any, **__: Any) -> Any:
         raise PermissionError("workers use the real catalog")
 
-    claim = heartbeat = complete = fail = _refuse
+    claim = heartbeat = complete = fail = requeue = _refuse
 
 
 def scoped_state(base: AppState, principal: Principal) -> AppState:
