@@ -109,8 +109,9 @@ def store(settings: Settings, families: list[list[Document]]) -> None:
         catalog.close()
 
 
-def seed(folder: Path) -> Seeded:
-    settings = make_settings(folder / "data", auth_disabled=False)
+def seed(folder: Path, catalog_url: str | None = None) -> Seeded:
+    """The archive under `folder`; the catalog in SQLite there, or at `catalog_url` (PostgreSQL)."""
+    settings = make_settings(folder / "data", auth_disabled=False, catalog_url=catalog_url)
     settings.ensure_dirs()
     archive = Archive(settings.archive_dir)
     invoice = make_doc(

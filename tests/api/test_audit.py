@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DatabaseError
 
 from cli.legal_commands import cmd_audit
 from core.audit import AuditLog
@@ -17,10 +18,18 @@ from tests.api._legal_support import PUBLIC_WORD, Seeded, seed
 
 
 @pytest.fixture
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    data = seed(tmp_path_factory.mktemp("audit"))
+def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("audit"), catalog_url)
     with TestClient(data.app):
         yield data
+
+
+def _drop_guard(db: Connection, statement: str) -> None:
+    """What someone with raw access to the database could do: switch the append-only trigger off."""
+    if db.dialect.name == "sqlite":
+        db.execute(text(f"DROP TRIGGER audit_log_no_{statement}"))
+    else:
+        db.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
 
 
 def _log(seeded: Seeded) -> AuditLog:
@@ -71,15 +80,15 @@ def test_the_table_refuses_updates_and_verify_names_the_first_tampered_entry(
     log = _log(seeded)
     assert log.verify().ok
     target = next(e for e in log.entries(limit=100) if e.detail.get("q") == "due")
-    database = seeded.settings.data_dir / "catalog.sqlite3"
-    with sqlite3.connect(database) as db:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            db.execute("UPDATE audit_log SET actor = 'someone' WHERE id = ?", (target.id,))
-        # Someone with raw access to the file drops the guard and rewrites history.
-        db.execute("DROP TRIGGER audit_log_no_update")
+    catalog = seeded.app.state.faldone.catalog
+    with pytest.raises(DatabaseError, match="append-only"), catalog.engine.begin() as db:
+        db.execute(text("UPDATE audit_log SET actor = 'someone' WHERE id = :id"), {"id": target.id})
+    # Someone with raw access to the database drops the guard and rewrites history.
+    with catalog.engine.begin() as db:
+        _drop_guard(db, "update")
         db.execute(
-            "UPDATE audit_log SET detail = replace(detail, '\"due\"', '\"innocuo\"') WHERE id = ?",
-            (target.id,),
+            text("UPDATE audit_log SET detail = replace(detail, '\"due\"', '\"innocuo\"') WHERE id = :id"),
+            {"id": target.id},
         )
     result = log.verify()
     assert not result.ok and result.first_bad_id == target.id
@@ -93,9 +102,12 @@ def test_a_deleted_entry_breaks_the_chain(seeded: Seeded) -> None:
         staff.get("/api/search", params={"q": word})
     log = _log(seeded)
     middle = log.entries(limit=3)[1]
-    with sqlite3.connect(seeded.settings.data_dir / "catalog.sqlite3") as db:
-        db.execute("DROP TRIGGER audit_log_no_delete")
-        db.execute("DELETE FROM audit_log WHERE id = ?", (middle.id,))
+    catalog = seeded.app.state.faldone.catalog
+    with pytest.raises(DatabaseError, match="append-only"), catalog.engine.begin() as db:
+        db.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": middle.id})
+    with catalog.engine.begin() as db:
+        _drop_guard(db, "delete")
+        db.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": middle.id})
     result = log.verify()
     assert not result.ok and result.first_bad_id == middle.id
 

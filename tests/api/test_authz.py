@@ -123,8 +123,8 @@ _DESTRUCTIVE = {("DELETE", "/api/documents/{doc_id}"), ("POST", "/api/legal/rete
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    data = seed(tmp_path_factory.mktemp("authz"))
+def seeded(tmp_path_factory: pytest.TempPathFactory, module_catalog_url: str | None) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("authz"), module_catalog_url)
     with TestClient(data.app):
         yield data
 

@@ -19,8 +19,8 @@ from tests.api._legal_support import PUBLIC_WORD, SECRET_FILE, SECRET_WORD, Seed
 
 
 @pytest.fixture
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    data = seed(tmp_path_factory.mktemp("export"))
+def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("export"), catalog_url)
     archive = Archive(data.settings.archive_dir)
     evil = make_doc(archive, "../../etc/passwd", "public", f"{PUBLIC_WORD} nome malevolo")
     store(data.settings, [[evil]])

@@ -13,8 +13,8 @@ from tests.api._legal_support import PUBLIC_WORD, Seeded, seed
 
 
 @pytest.fixture
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    data = seed(tmp_path_factory.mktemp("holds"))
+def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("holds"), catalog_url)
     with TestClient(data.app):
         yield data
 

@@ -17,9 +17,9 @@ from tests.api._legal_support import Seeded, make_doc, seed, store
 
 
 @pytest.fixture
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) -> Iterator[Seeded]:
     folder = tmp_path_factory.mktemp("retention")
-    data = seed(folder)
+    data = seed(folder, catalog_url)
     archive = Archive(data.settings.archive_dir)
     old_invoice = make_doc(
         archive,
