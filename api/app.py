@@ -7,11 +7,12 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import FastAPI, Response
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
@@ -33,6 +34,16 @@ __all__ = ["create_app"]
 WEB_DIR = Path(__file__).resolve().parent.parent / "web" / "static"
 
 log = logging.getLogger("faldone.api")
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    catalog: str
+    search: str
 
 
 def _first_run(state: AppState) -> None:
@@ -99,19 +110,25 @@ def create_app(
     app.middleware("http")(observability.middleware)
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
-    def healthz() -> dict[str, Any]:
-        return {"status": "ok"}
+    def healthz() -> Health:
+        return Health()
 
-    @app.get("/readyz", tags=["health"], summary="Readiness: catalog and index answer")
-    def readyz() -> JSONResponse:
+    @app.get(
+        "/readyz",
+        tags=["health"],
+        summary="Readiness: catalog and index answer",
+        responses={503: {"model": Readiness, "description": "the search engine cannot be reached"}},
+    )
+    def readyz(response: Response) -> Readiness:
         # Anonymous: answers whether things work, never how many documents there are.
         state.catalog.count_documents()
         try:
             state.backend.count()
         except BackendUnavailable as err:
             log.warning("readyz: search backend unavailable: %s", err)
-            return JSONResponse({"status": "unavailable", "catalog": "ok", "search": "unavailable"}, 503)
-        return JSONResponse({"status": "ok", "catalog": "ok", "search": "ok"})
+            response.status_code = 503
+            return Readiness(status="unavailable", catalog="ok", search="unavailable")
+        return Readiness(status="ok", catalog="ok", search="ok")
 
     @app.get("/login", include_in_schema=False)
     def login_page() -> FileResponse:

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
 
+from api.openapi import text_answer
 from core.catalog import Catalog
 
 __all__ = ["Observability"]
@@ -40,7 +41,14 @@ class Observability:
             "faldone_ingest_docs_per_second", "Recent ingest throughput", registry=self.registry
         )
         self.router = APIRouter(tags=["health"])
-        self.router.add_api_route("/metrics", self.metrics, methods=["GET"], summary="Prometheus metrics")
+        self.router.add_api_route(
+            "/metrics",
+            self.metrics,
+            methods=["GET"],
+            summary="Prometheus metrics",
+            response_class=Response,
+            responses=text_answer("text/plain"),
+        )
 
     def metrics(self) -> Response:
         status = self.catalog.status()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
 from api.errors import BadRequest, NotFound
@@ -39,37 +40,82 @@ class CollectionBody(BaseModel):
     description: str = Field(default="", max_length=2000)
 
 
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    role: str
+    groups: list[str]
+    active: bool
+    must_change_password: bool
+    created_at: datetime
+
+
+class UserList(BaseModel):
+    users: list[UserOut]
+    roles: list[str]
+
+
+class Password(BaseModel):
+    """A one-time password is shown only in this answer (None when the admin chose one)."""
+
+    username: str
+    password: str | None
+
+
+class CollectionOut(BaseModel):
+    pattern: str
+    groups: list[str]
+    description: str
+
+
+class CollectionList(BaseModel):
+    collections: list[CollectionOut]
+
+
+class SourceOut(BaseModel):
+    source: str
+    documents: int
+    groups: list[str]
+
+
+class SourceList(BaseModel):
+    sources: list[SourceOut]
+
+
 def _audit(state: AppState, action: str, target: str, **detail: Any) -> None:
     state.audit.record(state.principal.username, state.principal.role, action, target=target, detail=detail)
 
 
 @router.get("/users", summary="All users")
-def list_users(state: State) -> dict[str, Any]:
-    return {"users": [u.to_dict() for u in Users(state.catalog).all()], "roles": list(ROLES)}
+def list_users(state: State) -> UserList:
+    users = [UserOut.model_validate(u) for u in Users(state.catalog).all()]
+    return UserList(users=users, roles=list(ROLES))
 
 
 @router.post("/users", status_code=201, summary="Create a user (a one-time password unless one is given)")
-def create_user(body: NewUser, state: State) -> dict[str, Any]:
+def create_user(body: NewUser, state: State) -> Password:
     try:
         password = Users(state.catalog).create(body.username, body.role, body.groups, body.password)
     except UserError as err:
         raise BadRequest(str(err)) from err
     _audit(state, "admin.user_created", body.username, role=body.role, groups=body.groups)
-    return {"username": body.username, "password": None if body.password else password}
+    return Password(username=body.username, password=None if body.password else password)
 
 
 @router.patch("/users/{username}", summary="Change a user's role, groups or active flag")
-def update_user(username: str, body: UserChange, state: State) -> dict[str, Any]:
+def update_user(username: str, body: UserChange, state: State) -> UserOut:
     try:
         info = Users(state.catalog).update(username, role=body.role, groups=body.groups, active=body.active)
     except UserError as err:
         raise NotFound(str(err)) if "no user" in str(err) else BadRequest(str(err)) from err
     _audit(state, "admin.user_changed", username, **body.model_dump(exclude_none=True))
-    return info.to_dict()
+    return UserOut.model_validate(info)
 
 
 @router.post("/users/{username}/password", summary="Reset a password to a one-time password")
-def reset_password(username: str, state: State) -> dict[str, Any]:
+def reset_password(username: str, state: State) -> Password:
     import secrets
 
     password = secrets.token_urlsafe(15)
@@ -78,7 +124,7 @@ def reset_password(username: str, state: State) -> dict[str, Any]:
     except UserError as err:
         raise NotFound(str(err)) from err
     _audit(state, "admin.password_reset", username)
-    return {"username": username, "password": password}
+    return Password(username=username, password=password)
 
 
 @router.delete("/users/{username}", status_code=204, summary="Delete a user, their keys and sessions")
@@ -92,18 +138,18 @@ def delete_user(username: str, state: State) -> Response:
 
 
 @router.get("/collections", summary="Source patterns and the groups that may see them")
-def list_collections(state: State) -> dict[str, Any]:
-    return {"collections": Collections(state.catalog).all()}
+def list_collections(state: State) -> CollectionList:
+    return CollectionList.model_validate({"collections": Collections(state.catalog).all()})
 
 
 @router.put("/collections", summary="Create or change a collection")
-def set_collection(body: CollectionBody, state: State) -> dict[str, Any]:
+def set_collection(body: CollectionBody, state: State) -> CollectionList:
     try:
         Collections(state.catalog).set(body.pattern, body.groups, body.description)
     except UserError as err:
         raise BadRequest(str(err)) from err
     _audit(state, "admin.collection_set", body.pattern, groups=body.groups)
-    return {"collections": Collections(state.catalog).all()}
+    return CollectionList.model_validate({"collections": Collections(state.catalog).all()})
 
 
 @router.delete("/collections", status_code=204, summary="Remove a collection (its sources become admin-only)")
@@ -115,13 +161,13 @@ def delete_collection(state: State, pattern: Annotated[str, Query(min_length=1, 
 
 
 @router.get("/sources", summary="Document sources, how many documents each, and who may see them")
-def list_sources(state: State) -> dict[str, Any]:
+def list_sources(state: State) -> SourceList:
     collections = Collections(state.catalog)
     with state.catalog.session() as s:
         counts = s.execute(select(DocumentRow.source, func.count()).group_by(DocumentRow.source)).all()
-    return {
-        "sources": [
-            {"source": source, "documents": count, "groups": sorted(collections.groups_for_source(source))}
+    return SourceList(
+        sources=[
+            SourceOut(source=source, documents=count, groups=sorted(collections.groups_for_source(source)))
             for source, count in counts
         ]
-    }
+    )

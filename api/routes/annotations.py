@@ -10,16 +10,17 @@ reprocessing and any later one. ``GET`` lists a document's corrections.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import BadRequest, NotFound
 from api.state import AppState, get_state
 from core.catalog import Catalog, utcnow
 from core.corrections import KINDS, CorrectionRecord, add_correction, corrections_for
-from core.document import Document
+from core.document import Document, Entity
 from core.models import DocumentRow, JobRow
 from nlp.corrections import InvalidCorrectionError, apply_corrections, validate_correction
 
@@ -36,6 +37,37 @@ class CorrectionIn(BaseModel):
         description="category name, true/false, {label, value[, text]} for entities, "
         "{name, value} for a key field, a document type"
     )
+
+
+class CorrectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    document_id: str
+    kind: str
+    value: Any
+    user: str
+    created_at: datetime
+
+
+class CorrectedAnnotations(BaseModel):
+    category: str
+    complaint: bool
+    complaint_probability: float
+    entities: list[Entity]
+
+
+class CorrectionResult(BaseModel):
+    correction: CorrectionOut
+    annotations: CorrectedAnnotations
+    fields: list[dict[str, Any]] = Field(description="key fields of a receipt or invoice, corrected")
+    doc_type: str
+    reprocess_job_id: int | None
+
+
+class CorrectionList(BaseModel):
+    document_id: str
+    corrections: list[CorrectionOut]
 
 
 def _user(request: Request) -> str:
@@ -77,7 +109,7 @@ def post_correction(
     body: CorrectionIn,
     request: Request,
     state: Annotated[AppState, Depends(get_state)],
-) -> dict[str, Any]:
+) -> CorrectionResult:
     if state.catalog.document(doc_id) is None:
         raise NotFound(f"no document {doc_id}")
     try:
@@ -87,33 +119,24 @@ def post_correction(
     record = add_correction(state.catalog, doc_id, body.kind, value, _user(request))
     doc, job_id = _apply_and_requeue(state.catalog, doc_id, record)
     ann = doc.annotations
-    return {
-        "correction": record.to_dict(),
-        "annotations": {
-            "category": ann.category,
-            "complaint": ann.complaint,
-            "complaint_probability": ann.complaint_probability,
-            "entities": [
-                {
-                    "label": e.label,
-                    "value": e.value,
-                    "text": e.text,
-                    "start": e.start,
-                    "end": e.end,
-                    "source": e.source,
-                }
-                for e in ann.entities
-            ],
-        },
-        "fields": doc.metadata.get("fields", []),
-        "doc_type": doc.metadata.get("doc_type", ""),
-        "reprocess_job_id": job_id,
-    }
+    annotations = CorrectedAnnotations(
+        category=ann.category,
+        complaint=ann.complaint,
+        complaint_probability=ann.complaint_probability,
+        entities=ann.entities,
+    )
+    return CorrectionResult(
+        correction=CorrectionOut.model_validate(record),
+        annotations=annotations,
+        fields=doc.metadata.get("fields", []),
+        doc_type=doc.metadata.get("doc_type", ""),
+        reprocess_job_id=job_id,
+    )
 
 
 @router.get("/{doc_id}/corrections", summary="A document's corrections, oldest first")
-def get_corrections(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def get_corrections(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> CorrectionList:
     if state.catalog.document(doc_id) is None:
         raise NotFound(f"no document {doc_id}")
     records = corrections_for(state.catalog, [doc_id]).get(doc_id, [])
-    return {"document_id": doc_id, "corrections": [r.to_dict() for r in records]}
+    return CorrectionList(document_id=doc_id, corrections=[CorrectionOut.model_validate(r) for r in records])

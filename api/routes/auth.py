@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.auth import LoginLimiter, clear_session_cookies, session_token, set_session_cookies
@@ -37,6 +37,48 @@ class KeyBody(BaseModel):
     name: str = Field(min_length=1, max_length=200)
 
 
+class LoggedIn(BaseModel):
+    username: str
+    role: str
+    must_change_password: bool
+    csrf_token: str
+
+
+class Ok(BaseModel):
+    ok: bool = True
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    groups: list[str]
+    via: str
+    must_change_password: bool
+    csrf_token: str | None
+
+
+class KeyOut(BaseModel):
+    """An API key as listed: never the key itself."""
+
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class KeyList(BaseModel):
+    keys: list[KeyOut]
+
+
+class NewKey(BaseModel):
+    """The key is shown only in this answer."""
+
+    id: int
+    name: str
+    key: str
+
+
 def _limiter(request: Request) -> LoginLimiter:
     limiter: LoginLimiter = request.app.state.login_limiter
     return limiter
@@ -47,7 +89,7 @@ def _ip(request: Request) -> str:
 
 
 @router.post("/login", summary="Log in with a user name and password; sets the session cookie")
-def login(body: LoginBody, request: Request) -> JSONResponse:
+def login(body: LoginBody, request: Request, response: Response) -> LoggedIn:
     base: AppState = request.app.state.faldone
     limiter, ip = _limiter(request), _ip(request)
     wait = limiter.retry_after(body.username, ip)
@@ -62,45 +104,41 @@ def login(body: LoginBody, request: Request) -> JSONResponse:
     limiter.succeeded(body.username)
     token, csrf = users.new_session(principal.user_id)
     base.audit.record(principal.username, principal.role, "auth.login", ip=ip)
-    response = JSONResponse(
-        {
-            "username": principal.username,
-            "role": principal.role,
-            "must_change_password": principal.must_change_password,
-            "csrf_token": csrf,
-        }
-    )
     set_session_cookies(response, request, users.sign(token), csrf)
-    return response
+    return LoggedIn(
+        username=principal.username,
+        role=principal.role,
+        must_change_password=principal.must_change_password,
+        csrf_token=csrf,
+    )
 
 
 @router.post("/logout", summary="End the session")
-def logout(request: Request, state: Annotated[AppState, Depends(get_state)]) -> JSONResponse:
+def logout(request: Request, response: Response, state: Annotated[AppState, Depends(get_state)]) -> Ok:
     token = session_token(request, state)
     if token:
         Users(state.catalog).end_session(token)
-    response = JSONResponse({"ok": True})
     clear_session_cookies(response)
-    return response
+    return Ok()
 
 
 @router.get("/me", summary="Who I am: user name, role, groups")
-def me(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def me(state: Annotated[AppState, Depends(get_state)]) -> Me:
     p = state.principal
-    return {
-        "username": p.username,
-        "role": p.role,
-        "groups": sorted(p.groups),
-        "via": p.via,
-        "must_change_password": p.must_change_password,
-        "csrf_token": p.csrf,
-    }
+    return Me(
+        username=p.username,
+        role=p.role,
+        groups=sorted(p.groups),
+        via=p.via,
+        must_change_password=p.must_change_password,
+        csrf_token=p.csrf,
+    )
 
 
 @router.post("/password", summary="Change my password (ends my other sessions)")
 def change_password(
-    body: PasswordBody, request: Request, state: Annotated[AppState, Depends(get_state)]
-) -> JSONResponse:
+    body: PasswordBody, request: Request, response: Response, state: Annotated[AppState, Depends(get_state)]
+) -> Ok:
     p = state.principal
     users = Users(state.catalog)
     if p.user_id is None:
@@ -118,22 +156,21 @@ def change_password(
     except UserError as err:
         raise BadRequest(str(err)) from err
     state.audit.record(p.username, p.role, "auth.password_changed", ip=ip)
-    response = JSONResponse({"ok": True})
     if p.via == "session":
         token, csrf = users.new_session(p.user_id)
         set_session_cookies(response, request, users.sign(token), csrf)
-    return response
+    return Ok()
 
 
 @router.get("/keys", summary="My API keys (never the keys themselves)")
-def list_keys(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def list_keys(state: Annotated[AppState, Depends(get_state)]) -> KeyList:
     if state.principal.user_id is None:
-        return {"keys": []}
-    return {"keys": Users(state.catalog).api_keys(state.principal.user_id)}
+        return KeyList(keys=[])
+    return KeyList.model_validate({"keys": Users(state.catalog).api_keys(state.principal.user_id)})
 
 
 @router.post("/keys", status_code=201, summary="Create an API key; the key is shown only in this answer")
-def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) -> NewKey:
     p = state.principal
     if p.user_id is None:
         raise BadRequest("the local admin cannot hold API keys")
@@ -141,7 +178,7 @@ def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) ->
     state.audit.record(
         p.username, p.role, "auth.api_key_created", target=str(key_id), detail={"name": body.name}
     )
-    return {"id": key_id, "name": body.name, "key": key}
+    return NewKey(id=key_id, name=body.name, key=key)
 
 
 @router.delete("/keys/{key_id}", status_code=204, summary="Revoke one of my API keys")

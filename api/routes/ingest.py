@@ -3,41 +3,77 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict
 
 from api.errors import NotFound
 from api.state import AppState, get_state
-from core.models import JobRow
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["ingest"])
 
 
-def _job(job: JobRow) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "filename": job.filename,
-        "source": job.source,
-        "state": job.state,
-        "mime_type": job.mime_type,
-        "attempts": job.attempts,
-        "error_code": job.error_code,
-        "error": job.error,
-        "document_id": job.document_id,
-        "documents": job.documents,
-        "created_at": job.created_at.isoformat(),
-        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
-    }
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    filename: str
+    source: str
+    state: str
+    mime_type: str
+    attempts: int
+    error_code: str
+    error: str
+    document_id: str | None
+    documents: int
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class IngestStatus(BaseModel):
+    queued: int
+    running: int
+    done: int
+    failed: int
+    documents: int
+    quarantined: int
+    docs_per_second: float
+    eta_seconds: float | None
+    recent_failures: list[JobOut]
+
+
+class JobList(BaseModel):
+    jobs: list[JobOut]
+
+
+class Retried(BaseModel):
+    retried: int
+
+
+class QuarantineItem(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    job_id: int | None
+    parent_id: str | None
+    filename: str
+    mime_type: str
+    code: str
+    reason: str
+    created_at: datetime
+
+
+class QuarantineList(BaseModel):
+    items: list[QuarantineItem]
 
 
 @router.get("/ingest/status", summary="Queue counts, throughput, ETA and recent failures")
-def ingest_status(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
-    counts = asdict(state.catalog.status())
-    counts["recent_failures"] = [_job(j) for j in state.catalog.jobs("failed", limit=20)]
-    return counts
+def ingest_status(state: Annotated[AppState, Depends(get_state)]) -> IngestStatus:
+    failures = [JobOut.model_validate(j) for j in state.catalog.jobs("failed", limit=20)]
+    return IngestStatus(**asdict(state.catalog.status()), recent_failures=failures)
 
 
 @router.get("/jobs", summary="Ingest jobs, newest first")
@@ -46,32 +82,20 @@ def list_jobs(
     status: Literal["queued", "running", "done", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
-    return {"jobs": [_job(j) for j in state.catalog.jobs(status, limit=limit, offset=offset)]}
+) -> JobList:
+    jobs = state.catalog.jobs(status, limit=limit, offset=offset)
+    return JobList(jobs=[JobOut.model_validate(j) for j in jobs])
 
 
 @router.post("/jobs/{job_id}/retry", summary="Queue a failed job again")
-def retry_job(job_id: int, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def retry_job(job_id: int, state: Annotated[AppState, Depends(get_state)]) -> Retried:
     if state.catalog.job(job_id) is None:
         raise NotFound(f"no job {job_id}")
-    return {"retried": state.catalog.retry(job_ids=[job_id])}
+    return Retried(retried=state.catalog.retry(job_ids=[job_id]))
 
 
 @router.get("/quarantine", summary="Files and attachments that could not be read, with the reason")
 def quarantine(
     state: Annotated[AppState, Depends(get_state)], limit: Annotated[int, Query(ge=1, le=500)] = 100
-) -> dict[str, Any]:
-    return {
-        "items": [
-            {
-                "job_id": q.job_id,
-                "parent_id": q.parent_id,
-                "filename": q.filename,
-                "mime_type": q.mime_type,
-                "code": q.code,
-                "reason": q.reason,
-                "created_at": q.created_at.isoformat(),
-            }
-            for q in state.catalog.quarantine(limit)
-        ]
-    }
+) -> QuarantineList:
+    return QuarantineList(items=[QuarantineItem.model_validate(q) for q in state.catalog.quarantine(limit)])

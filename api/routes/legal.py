@@ -11,9 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
+from api.openapi import binary_answer, text_answer
 from api.state import AppState, get_state
 from legal.export import ExportError, ExportTooLarge, plan_export, stream_export
 from legal.holds import HoldError, Holds, matching_ids
@@ -58,6 +59,111 @@ class PolicyBody(BaseModel):
     basis: str = Field(default="date", description="'date' (document date) or 'ingested_at'")
 
 
+class MatterOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str
+    custodian: str
+    query: str
+    created_by: str
+    created_at: datetime
+    active: bool
+    released_at: datetime | None
+    released_by: str
+    release_reason: str
+    documents: int
+
+
+class MatterList(BaseModel):
+    matters: list[MatterOut]
+
+
+class MatterDetail(MatterOut):
+    document_ids: list[str] = Field(description="the documents held that you may see (up to `limit`)")
+
+
+class Added(BaseModel):
+    added: int
+
+
+class Deleted(BaseModel):
+    deleted: list[str] = Field(description="the family: the document and its attachments")
+    index: str = Field(description="'queued': the worker removes them from the index; searches omit them now")
+
+
+class PolicyOut(BaseModel):
+    id: int
+    name: str
+    category: str
+    source_pattern: str
+    years: int
+    months: int
+    days: int
+    basis: str
+    created_by: str
+    created_at: datetime
+
+
+class PolicyList(BaseModel):
+    policies: list[PolicyOut]
+
+
+class ExpiredOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    root_id: str
+    filename: str
+    category: str
+    source: str
+    basis_date: datetime
+    expires: datetime
+    policy: str
+    held_by: list[str]
+
+
+class RetentionReportOut(BaseModel):
+    as_of: datetime
+    applied: bool
+    examined: int
+    expired: list[ExpiredOut]
+    held: list[ExpiredOut]
+    deleted_documents: int
+
+
+class AuditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: str
+    actor: str
+    role: str
+    action: str
+    target: str
+    ip: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class AuditPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    entries: list[AuditEntryOut]
+
+
+class AuditVerified(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    ok: bool
+    checked: int
+    head_hash: str
+    first_bad_id: int | None
+    problem: str
+
+
 def _base(state: AppState) -> AppState:
     assert state.base is not None
     return state.base
@@ -81,12 +187,13 @@ def _visible(state: AppState, ids: list[str]) -> list[str]:
 
 
 @router.get("/api/legal/matters", summary="Legal matters and their holds")
-def list_matters(state: State, include_released: bool = True) -> dict[str, Any]:
-    return {"matters": [m.to_dict() for m in _holds(state).matters(include_released=include_released)]}
+def list_matters(state: State, include_released: bool = True) -> MatterList:
+    matters = _holds(state).matters(include_released=include_released)
+    return MatterList(matters=[MatterOut.model_validate(m) for m in matters])
 
 
 @router.post("/api/legal/matters", status_code=201, summary="Open a matter: hold documents by query or id")
-def create_matter(body: MatterBody, state: State) -> dict[str, Any]:
+def create_matter(body: MatterBody, state: State) -> MatterOut:
     ids = body.document_ids
     if any(state.catalog.document(i) is None for i in ids):
         raise NotFound("unknown documents in document_ids")
@@ -104,25 +211,24 @@ def create_matter(body: MatterBody, state: State) -> dict[str, Any]:
     except HoldError as err:
         raise BadRequest(str(err)) from err
     _audit(state, "hold.created", str(matter.id), name=matter.name, query=matter.query, documents=ids)
-    return matter.to_dict()
+    return MatterOut.model_validate(matter)
 
 
 @router.get("/api/legal/matters/{matter_id}", summary="A matter with the documents it holds")
 def get_matter(
     matter_id: int, state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 200
-) -> dict[str, Any]:
+) -> MatterDetail:
     holds = _holds(state)
     matter = holds.get(matter_id)
     if matter is None:
         raise NotFound(f"no matter {matter_id}")
     ids = _visible(state, holds.document_ids(matter_id))
-    data = matter.to_dict()
-    data.update(documents=len(ids), document_ids=ids[:limit])
-    return data
+    found = MatterOut.model_validate(matter).model_dump()
+    return MatterDetail(**{**found, "documents": len(ids), "document_ids": ids[:limit]})
 
 
 @router.post("/api/legal/matters/{matter_id}/documents", summary="Hold more documents in a matter")
-def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> dict[str, Any]:
+def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> Added:
     if any(state.catalog.document(i) is None for i in body.document_ids):
         raise NotFound("unknown documents in document_ids")
     try:
@@ -130,11 +236,11 @@ def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> dict[str
     except HoldError as err:
         raise NotFound(str(err)) from err
     _audit(state, "hold.documents_added", str(matter_id), documents=body.document_ids)
-    return {"added": added}
+    return Added(added=added)
 
 
 @router.post("/api/legal/matters/{matter_id}/release", summary="Release a hold (audited, with a reason)")
-def release_matter(matter_id: int, body: ReleaseBody, state: State) -> dict[str, Any]:
+def release_matter(matter_id: int, body: ReleaseBody, state: State) -> MatterOut:
     holds = _holds(state)
     if holds.get(matter_id) is None:
         raise NotFound(f"no matter {matter_id}")
@@ -143,7 +249,7 @@ def release_matter(matter_id: int, body: ReleaseBody, state: State) -> dict[str,
     except HoldError as err:
         raise Conflict(str(err)) from err
     _audit(state, "hold.released", str(matter_id), name=matter.name, reason=body.reason)
-    return matter.to_dict()
+    return MatterOut.model_validate(matter)
 
 
 # -- deletion and retention ----------------------------------------------------------
@@ -152,7 +258,7 @@ def release_matter(matter_id: int, body: ReleaseBody, state: State) -> dict[str,
 @router.delete(
     "/api/documents/{doc_id}", tags=["documents"], summary="Delete a document with its attachments"
 )
-def delete_document(doc_id: str, state: State) -> dict[str, Any]:
+def delete_document(doc_id: str, state: State) -> Deleted:
     doc = state.catalog.document(doc_id)
     if doc is None:
         raise NotFound(f"no document {doc_id}")
@@ -173,7 +279,7 @@ def delete_document(doc_id: str, state: State) -> dict[str, Any]:
     except RetentionError as err:
         raise BadRequest(str(err)) from err
     # The worker removes them from the index; searches leave them out meanwhile.
-    return {"deleted": ids, "index": "queued"}
+    return Deleted(deleted=ids, index="queued")
 
 
 def _retention(state: AppState) -> Retention:
@@ -182,18 +288,18 @@ def _retention(state: AppState) -> Retention:
 
 
 @router.get("/api/legal/retention/policies", summary="Retention policies")
-def list_policies(state: State) -> dict[str, Any]:
-    return {"policies": _retention(state).policies()}
+def list_policies(state: State) -> PolicyList:
+    return PolicyList.model_validate({"policies": _retention(state).policies()})
 
 
 @router.put("/api/legal/retention/policies", summary="Create or change a retention policy")
-def set_policy(body: PolicyBody, state: State) -> dict[str, Any]:
+def set_policy(body: PolicyBody, state: State) -> PolicyOut:
     try:
         policy = _retention(state).set_policy(**body.model_dump(), created_by=state.principal.username)
     except RetentionError as err:
         raise BadRequest(str(err)) from err
     _audit(state, "retention.policy_set", body.name, **body.model_dump())
-    return policy
+    return PolicyOut.model_validate(policy)
 
 
 @router.delete("/api/legal/retention/policies/{name}", status_code=204, summary="Remove a retention policy")
@@ -204,11 +310,16 @@ def delete_policy(name: str, state: State) -> Response:
     return Response(status_code=204)
 
 
-def _report_view(report: dict[str, Any], visible: set[str]) -> dict[str, Any]:
+def _report_view(report: RetentionReport, visible: set[str]) -> RetentionReportOut:
     """Only families this user may see are named."""
-    for key in ("expired", "held"):
-        report[key] = [e for e in report[key] if e["root_id"] in visible]
-    return report
+    return RetentionReportOut(
+        as_of=report.as_of,
+        applied=report.applied,
+        examined=report.examined,
+        expired=[ExpiredOut.model_validate(e) for e in report.expired if e.root_id in visible],
+        held=[ExpiredOut.model_validate(e) for e in report.held if e.root_id in visible],
+        deleted_documents=len(report.deleted),
+    )
 
 
 def _visible_roots(state: AppState, report: RetentionReport) -> set[str]:
@@ -218,22 +329,22 @@ def _visible_roots(state: AppState, report: RetentionReport) -> set[str]:
 @router.get(
     "/api/legal/retention/report", summary="Dry run: what retention would delete now, and what holds keep"
 )
-def retention_report(state: State) -> dict[str, Any]:
+def retention_report(state: State) -> RetentionReportOut:
     report = _retention(state).evaluate()
-    return _report_view(report.to_dict(), _visible_roots(state, report))
+    return _report_view(report, _visible_roots(state, report))
 
 
 @router.post(
     "/api/legal/retention/run", summary="Apply retention: delete expired families that no hold keeps"
 )
-def retention_run(state: State) -> dict[str, Any]:
+def retention_run(state: State) -> RetentionReportOut:
     retention = _retention(state)
     report = retention.evaluate()
     visible = _visible_roots(state, report)
     report = retention.apply(
         report, actor=state.principal.username, role=state.principal.role, audit=state.audit
     )
-    return _report_view(report.to_dict(), visible)
+    return _report_view(report, visible)
 
 
 # -- export ------------------------------------------------------------------------------
@@ -243,6 +354,7 @@ def retention_run(state: State) -> dict[str, Any]:
     "/api/legal/export",
     summary="ZIP of originals, text, metadata (CSV, JSON) and a SHA-256 manifest, for a query or a matter",
     response_class=StreamingResponse,
+    responses=binary_answer("application/zip"),
 )
 def export(
     state: State,
@@ -307,15 +419,16 @@ def audit_entries(
     target: Annotated[str | None, Query(max_length=255)] = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> dict[str, Any]:
+) -> AuditPage:
     log = state.audit
     filters = _audit_filters(actor, action, target, since, until)
-    return {
-        "total": log.count(**filters),
-        "offset": offset,
-        "limit": limit,
-        "entries": [e.to_dict() for e in log.entries(offset=offset, limit=limit, **filters)],
-    }
+    entries = log.entries(offset=offset, limit=limit, **filters)
+    return AuditPage(
+        total=log.count(**filters),
+        offset=offset,
+        limit=limit,
+        entries=[AuditEntryOut.model_validate(e) for e in entries],
+    )
 
 
 @router.get(
@@ -323,6 +436,7 @@ def audit_entries(
     tags=["audit"],
     summary="The audit log as CSV (oldest first)",
     response_class=StreamingResponse,
+    responses=text_answer("text/csv"),
 )
 def audit_csv(
     state: State,
@@ -342,12 +456,5 @@ def audit_csv(
 
 
 @router.get("/api/audit/verify", tags=["audit"], summary="Check the hash chain of the whole audit log")
-def audit_verify(state: State) -> dict[str, Any]:
-    result = state.audit.verify()
-    return {
-        "ok": result.ok,
-        "checked": result.checked,
-        "head_hash": result.head_hash,
-        "first_bad_id": result.first_bad_id,
-        "problem": result.problem,
-    }
+def audit_verify(state: State) -> AuditVerified:
+    return AuditVerified.model_validate(state.audit.verify())

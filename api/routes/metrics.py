@@ -29,6 +29,16 @@ from api.metrics_service import (
     trend,
 )
 from api.response_time import parse_domains, response_times
+from api.routes.metrics_models import (
+    CSV_RESPONSE,
+    Breakdown,
+    DashboardConfig,
+    DemoInfo,
+    Entities,
+    OpenComplaints,
+    ResponseTimes,
+    Trend,
+)
 from api.routes.search import parse_filters
 from api.state import AppState, get_state
 from core.document import DEMO_DOMAIN, DEMO_SOURCE
@@ -83,20 +93,25 @@ def _csv(rows: list[dict[str, Any]], columns: list[str], name: str) -> Response:
 
 
 @router.get("/config", summary="What the dashboard needs to know: company domains, SLA, fields")
-def config(state: StateParam) -> dict[str, Any]:
+def config(state: StateParam) -> DashboardConfig:
     state.backend.refresh()
     demo = state.backend.search(Scope(filters={"source": [DEMO_SOURCE]}).request()).total
-    return {
-        "company_domains": parse_domains(state.settings.company_domains),
-        "sla_hours": state.settings.response_sla_hours,
-        "negative_below": NEGATIVE_BELOW,
-        "breakdown_fields": list(BREAKDOWN_FIELDS),
-        "entity_fields": list(MENTION_FIELDS),
-        "demo": {"documents": demo, "company_domain": DEMO_DOMAIN if demo else None},
-    }
+    return DashboardConfig(
+        company_domains=parse_domains(state.settings.company_domains),
+        sla_hours=state.settings.response_sla_hours,
+        negative_below=NEGATIVE_BELOW,
+        breakdown_fields=list(BREAKDOWN_FIELDS),
+        entity_fields=list(MENTION_FIELDS),
+        demo=DemoInfo(documents=demo, company_domain=DEMO_DOMAIN if demo else None),
+    )
 
 
-@router.get("/trend", summary="Documents, complaints, sentiment and negative share per period")
+@router.get(
+    "/trend",
+    summary="Documents, complaints, sentiment and negative share per period",
+    response_model=Trend,
+    responses=CSV_RESPONSE,
+)
 def trend_metric(
     state: StateParam, scope: ScopeParam, interval: IntervalParam = "week", format: Format = "json"
 ) -> Any:
@@ -113,7 +128,12 @@ def trend_metric(
     return figures
 
 
-@router.get("/breakdown", summary="Top values of keyword fields by documents, complaints or negatives")
+@router.get(
+    "/breakdown",
+    summary="Top values of keyword fields by documents, complaints or negatives",
+    response_model=Breakdown,
+    responses=CSV_RESPONSE,
+)
 def breakdown_metric(
     state: StateParam,
     scope: ScopeParam,
@@ -142,7 +162,12 @@ def _newest_day(state: AppState, scope: Scope) -> date | None:
     return moment.date() if isinstance(moment, datetime) else None
 
 
-@router.get("/entities", summary="Entities most named in complaints: this period against the previous one")
+@router.get(
+    "/entities",
+    summary="Entities most named in complaints: this period against the previous one",
+    response_model=Entities,
+    responses=CSV_RESPONSE,
+)
 def entities_metric(
     state: StateParam,
     scope: ScopeParam,
@@ -174,7 +199,12 @@ SlaParam = Annotated[
 ]
 
 
-@router.get("/response-time", summary="Hours to the company's first reply to complaint e-mails, per period")
+@router.get(
+    "/response-time",
+    summary="Hours to the company's first reply to complaint e-mails, per period",
+    response_model=ResponseTimes,
+    responses=CSV_RESPONSE,
+)
 def response_time_metric(
     state: StateParam,
     scope: ScopeParam,
@@ -211,7 +241,12 @@ def response_time_metric(
     return figures
 
 
-@router.get("/open-complaints", summary="Complaint e-mails still without a reply, oldest first")
+@router.get(
+    "/open-complaints",
+    summary="Complaint e-mails still without a reply, oldest first",
+    response_model=OpenComplaints,
+    responses=CSV_RESPONSE,
+)
 def open_complaints(
     state: StateParam,
     scope: ScopeParam,

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, ConfigDict
 
 from api.errors import BadRequest
 from api.state import AppState, get_state
@@ -18,6 +20,51 @@ router = APIRouter(prefix="/api", tags=["search"])
 
 DEFAULT_FACETS = ["type", "language", "category", "source", "sender", "customer", "person", "org"]
 MAX_LIMIT = 100
+
+
+class HighlightOut(BaseModel):
+    fragment: str
+    page: int | None
+
+
+class SearchHit(BaseModel):
+    """A hit: its stored index fields (title, date, sender, category…) plus these."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    score: float
+    thread_hits: int
+    highlights: list[HighlightOut]
+    url: str
+    original_url: str
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class SearchResults(BaseModel):
+    total: int
+    took_ms: float
+    offset: int
+    limit: int
+    next_cursor: str | None
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetValue]]
+
+
+class SentimentBucket(BaseModel):
+    start: str
+    count: int
+    avg_sentiment: float | None
+    complaints: int
+
+
+class SentimentSeries(BaseModel):
+    interval: str
+    buckets: list[SentimentBucket]
 
 
 def parse_filters(raw: list[str]) -> dict[str, list[str]]:
@@ -58,7 +105,7 @@ def search(
     facet_size: Annotated[int, Query(ge=1, le=200)] = 10,
     cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the last page")] = None,
     collapse: Annotated[bool, Query(description="one hit per e-mail thread")] = False,
-) -> dict[str, Any]:
+) -> SearchResults:
     facet_fields = [f.strip() for f in facets.split(",") if f.strip()]
     unknown = [f for f in facet_fields if f not in KEYWORD_FIELDS]
     if unknown:
@@ -78,29 +125,31 @@ def search(
     )
     state.backend.refresh()
     result = state.backend.search(request)
-    return {
-        "total": result.total,
-        "took_ms": round(result.took_ms, 2),
-        "offset": offset,
-        "limit": limit,
-        "next_cursor": result.next_cursor,
-        "hits": [
-            {
-                **hit.fields,
-                "id": hit.id,
-                "score": hit.score,
-                "thread_hits": hit.thread_hits,
-                "highlights": [{"fragment": h.fragment, "page": h.page} for h in hit.highlights],
-                "url": f"/document.html?id={hit.id}",
-                "original_url": f"/api/documents/{hit.id}/original",
-            }
-            for hit in result.hits
-        ],
-        "facets": {
-            name: [{"value": b.value, "count": b.count} for b in buckets]
-            for name, buckets in result.facets.items()
-        },
-    }
+    return SearchResults.model_validate(
+        {
+            "total": result.total,
+            "took_ms": round(result.took_ms, 2),
+            "offset": offset,
+            "limit": limit,
+            "next_cursor": result.next_cursor,
+            "hits": [
+                {
+                    **jsonable_encoder(hit.fields),  # serialised exactly as before
+                    "id": hit.id,
+                    "score": hit.score,
+                    "thread_hits": hit.thread_hits,
+                    "highlights": [{"fragment": h.fragment, "page": h.page} for h in hit.highlights],
+                    "url": f"/document.html?id={hit.id}",
+                    "original_url": f"/api/documents/{hit.id}/original",
+                }
+                for hit in result.hits
+            ],
+            "facets": {
+                name: [{"value": b.value, "count": b.count} for b in buckets]
+                for name, buckets in result.facets.items()
+            },
+        }
+    )
 
 
 @router.get("/metrics/sentiment", summary="Documents, average sentiment and complaints per period")
@@ -111,18 +160,20 @@ def sentiment_metric(
     filter: Annotated[list[str], Query()] = [],  # noqa: B006
     date_from: datetime | None = None,
     date_to: datetime | None = None,
-) -> dict[str, Any]:
+) -> SentimentSeries:
     state.backend.refresh()
     buckets = state.backend.histogram(build_request(q, filter, date_from, date_to, limit=0), interval)
-    return {
-        "interval": interval,
-        "buckets": [
-            {
-                "start": b.start.isoformat(),
-                "count": b.count,
-                "avg_sentiment": None if b.avg_sentiment is None else round(b.avg_sentiment, 4),
-                "complaints": b.complaints,
-            }
-            for b in buckets
-        ],
-    }
+    return SentimentSeries.model_validate(
+        {
+            "interval": interval,
+            "buckets": [
+                {
+                    "start": b.start.isoformat(),
+                    "count": b.count,
+                    "avg_sentiment": None if b.avg_sentiment is None else round(b.avg_sentiment, 4),
+                    "complaints": b.complaints,
+                }
+                for b in buckets
+            ],
+        }
+    )

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from api.errors import ApiError, BadRequest, NotFound
+from api.openapi import binary_answer
 from api.routes.search import build_request
 from api.state import AppState, get_state
 from core.archive import ArchiveError
@@ -43,6 +44,75 @@ SENTIMENT_RANGES: dict[str, str] = {
     "positive": "sentiment:>0.3",
 }
 SentimentKey = Literal["negative", "neutral", "positive"]
+
+
+class PageConfig(BaseModel):
+    facets: list[str]
+    sentiment_ranges: dict[str, str]
+    corrections: bool
+    categories: list[str]
+
+
+class Count(BaseModel):
+    value: str
+    count: int
+
+
+class ExtraFacets(BaseModel):
+    complaint: list[Count]
+    sentiment: list[Count]
+    months: list[Count]
+    years: list[Count]
+    keyword: dict[str, list[Count]] = Field(
+        description="a selected keyword field, counted without its selection"
+    )
+
+
+class Suggestion(BaseModel):
+    kind: Literal["value", "title"]
+    value: str
+    field: str | None = None
+    count: int | None = None
+    id: str | None = None
+
+
+class Suggestions(BaseModel):
+    suggestions: list[Suggestion]
+
+
+class SavedSearchOut(BaseModel):
+    id: int
+    name: str
+    query: str
+    url: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, item: SavedSearch) -> SavedSearchOut:
+        return cls(
+            id=item.id, name=item.name, query=item.query, url=f"/?{item.query}", created_at=item.created_at
+        )
+
+
+class SavedSearchList(BaseModel):
+    items: list[SavedSearchOut]
+
+
+class QuarantinedMember(BaseModel):
+    filename: str
+    code: str
+    reason: str
+
+
+class TreeNode(BaseModel):
+    id: str
+    title: str
+    filename: str
+    mime_type: str
+    size: int
+    children: list[TreeNode]
+    quarantined: list[QuarantinedMember]
+
 
 # Keyword fields whose values are offered as suggestions while typing.
 _SUGGEST_FIELDS = ("customer", "person", "org", "sender", "category", "type", "language", "reference")
@@ -91,14 +161,14 @@ def with_sentiment(q: str, sentiment: str | None) -> str:
 
 
 @router.get("/config", summary="What the pages may offer: facets, optional features")
-def config(request: Request) -> dict[str, Any]:
+def config(request: Request) -> PageConfig:
     paths = {getattr(route, "path", "") for route in request.app.routes}
-    return {
-        "facets": [f for f in FACET_ORDER if f in KEYWORD_FIELDS],
-        "sentiment_ranges": SENTIMENT_RANGES,
-        "corrections": "/api/documents/{doc_id}/corrections" in paths,
-        "categories": list(CATEGORIES),
-    }
+    return PageConfig(
+        facets=[f for f in FACET_ORDER if f in KEYWORD_FIELDS],
+        sentiment_ranges=SENTIMENT_RANGES,
+        corrections="/api/documents/{doc_id}/corrections" in paths,
+        categories=list(CATEGORIES),
+    )
 
 
 def _count(backend: SearchBackend, request: SearchRequest) -> int:
@@ -117,7 +187,7 @@ def extra_facets(
     date_to: datetime | None = None,
     sentiment: SentimentKey | None = None,
     facet_size: Annotated[int, Query(ge=1, le=50)] = 8,
-) -> dict[str, Any]:
+) -> ExtraFacets:
     """Complaint counts, sentiment ranges and documents per month/year for the current search,
     and, for each keyword field with a selected value, its values counted without that selection.
 
@@ -152,13 +222,15 @@ def extra_facets(
     years: Counter[str] = Counter()
     for bucket in months:
         years[str(bucket.start.year)] += bucket.count
-    return {
-        "complaint": [{"value": v, "count": n} for v, n in complaint.items()],
-        "sentiment": [{"value": k, "count": n} for k, n in sentiments.items()],
-        "months": [{"value": b.start.strftime("%Y-%m"), "count": b.count} for b in months if b.count],
-        "years": [{"value": y, "count": n} for y, n in sorted(years.items()) if n],
-        "keyword": keyword,
-    }
+    return ExtraFacets.model_validate(
+        {
+            "complaint": [{"value": v, "count": n} for v, n in complaint.items()],
+            "sentiment": [{"value": k, "count": n} for k, n in sentiments.items()],
+            "months": [{"value": b.start.strftime("%Y-%m"), "count": b.count} for b in months if b.count],
+            "years": [{"value": y, "count": n} for y, n in sorted(years.items()) if n],
+            "keyword": keyword,
+        }
+    )
 
 
 def _filter_field(item: str) -> str:
@@ -174,11 +246,11 @@ def suggest(
     state: Annotated[AppState, Depends(get_state)],
     prefix: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=20)] = 8,
-) -> dict[str, Any]:
+) -> Suggestions:
     """Values of customers, people, organisations, senders… and titles that start with `prefix`."""
     words = _WORD.findall(prefix.lower())
     if not words:
-        return {"suggestions": []}
+        return Suggestions(suggestions=[])
     needle = words[-1]
     state.backend.refresh()
     result = state.backend.search(
@@ -207,7 +279,7 @@ def suggest(
             if title and title.lower() not in seen:
                 seen.add(title.lower())
                 suggestions.append({"kind": "title", "id": hit.id, "value": title})
-    return {"suggestions": suggestions[: limit * 2]}
+    return Suggestions.model_validate({"suggestions": suggestions[: limit * 2]})
 
 
 # -- saved searches -----------------------------------------------------------------------
@@ -215,7 +287,7 @@ def suggest(
 
 @lru_cache(maxsize=8)
 def _store_for(engine: Engine) -> SavedSearches:
-    # One store per database engine (scoped catalogs share it); the table is created on first use.
+    # One store per database engine (scoped catalogs share it).
     return SavedSearches(engine)
 
 
@@ -228,30 +300,20 @@ def _owner(state: AppState) -> str:
     return str((getattr(state, "principal", None) and state.principal.username) or "")
 
 
-def _saved(item: SavedSearch) -> dict[str, Any]:
-    return {
-        "id": item.id,
-        "name": item.name,
-        "query": item.query,
-        "url": f"/?{item.query}",
-        "created_at": item.created_at.isoformat(),
-    }
-
-
 class SavedSearchIn(BaseModel):
     name: str = Field(min_length=1, max_length=MAX_NAME)
     query: str = Field(default="", max_length=MAX_QUERY, description="the search page's query string")
 
 
 @router.get("/saved-searches", summary="Saved searches, by name")
-def list_saved(state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
-    return {"items": [_saved(s) for s in _store(state).list(_owner(state))]}
+def list_saved(state: Annotated[AppState, Depends(get_state)]) -> SavedSearchList:
+    return SavedSearchList(items=[SavedSearchOut.of(s) for s in _store(state).list(_owner(state))])
 
 
 @router.post("/saved-searches", status_code=201, summary="Save the current search under a name")
-def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> SavedSearchOut:
     try:
-        return _saved(_store(state).create(body.name, body.query, _owner(state)))
+        return SavedSearchOut.of(_store(state).create(body.name, body.query, _owner(state)))
     except ValueError as err:
         raise BadRequest(str(err)) from err
 
@@ -266,24 +328,24 @@ def delete_saved(search_id: int, state: Annotated[AppState, Depends(get_state)])
 # -- document family and previews -----------------------------------------------------------
 
 
-def _node(catalog: Catalog, doc: Document, depth: int) -> dict[str, Any]:
+def _node(catalog: Catalog, doc: Document, depth: int) -> TreeNode:
     children = catalog.children(doc.id) if depth < _MAX_TREE_DEPTH else []
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "filename": doc.filename,
-        "mime_type": doc.mime_type,
-        "size": doc.size,
-        "children": [_node(catalog, c, depth + 1) for c in children],
-        "quarantined": [
-            {"filename": q.filename, "code": q.code, "reason": q.reason}
+    return TreeNode(
+        id=doc.id,
+        title=doc.title,
+        filename=doc.filename,
+        mime_type=doc.mime_type,
+        size=doc.size,
+        children=[_node(catalog, c, depth + 1) for c in children],
+        quarantined=[
+            QuarantinedMember(filename=q.filename, code=q.code, reason=q.reason)
             for q in catalog.quarantine_for(doc.id)
         ],
-    }
+    )
 
 
 @router.get("/documents/{doc_id}/tree", summary="Attachments and archive members, recursively")
-def document_tree(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> dict[str, Any]:
+def document_tree(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> TreeNode:
     doc = state.catalog.document(doc_id)
     if doc is None:
         raise NotFound(f"no document {doc_id}")
@@ -311,7 +373,7 @@ def _render_page(path: PathLike[str], number: int, filename: str) -> Image.Image
     "/documents/{doc_id}/pages/{number}.png",
     summary="A page of a PDF original rendered as an image",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses=binary_answer("image/png"),
 )
 def page_preview(
     doc_id: str,
