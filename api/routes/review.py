@@ -12,17 +12,16 @@ other annotations.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from api.errors import NotFound
-from api.routes.annotations import _apply_and_requeue, _user
+from api.routes.annotations import CorrectionOut, _apply_and_requeue, _user
 from api.state import AppState, get_state
 from core.corrections import add_correction
-from nlp.review import corrected_documents, review_queue, thresholds
+from nlp.review import ReviewItem, corrected_documents, review_queue, thresholds
 
 __all__ = ["router"]
 
@@ -35,37 +34,56 @@ class Verdict(BaseModel):
     complaint: bool = Field(description="true: a complaint; false: not a complaint")
 
 
+class Thresholds(BaseModel):
+    complaint: float
+    likely_complaint: float
+
+
+class ReviewQueue(BaseModel):
+    thresholds: Thresholds
+    considered: int
+    reviewed: int = Field(description="corrections waiting for the next `faldone nlp train`")
+    items: list[ReviewItem]
+
+
+class Reviewed(BaseModel):
+    correction: CorrectionOut
+    complaint: bool
+    category: str
+    reprocess_job_id: int | None
+
+
 @router.get("", summary="The documents the complaint model is least sure about, least sure first")
 def get_queue(
     state: Annotated[AppState, Depends(get_state)],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
     language: Annotated[str | None, Query(pattern="^[a-z]{2}$")] = None,
-) -> dict[str, Any]:
+) -> ReviewQueue:
     models = state.settings.data_dir / "models"
     sources = getattr(state.catalog, "sources", None)  # a ScopedCatalog: the user's sources only
     items, considered = review_queue(
         state.catalog, limit=limit, language=language, models_dir=models, sources=sources
     )
     complaint, likely = thresholds(models)
-    return {
-        "thresholds": {"complaint": complaint, "likely_complaint": likely},
-        "considered": considered,
-        "reviewed": len(corrected_documents(state.catalog)),
-        "items": [asdict(item) for item in items],
-    }
+    return ReviewQueue(
+        thresholds=Thresholds(complaint=complaint, likely_complaint=likely),
+        considered=considered,
+        reviewed=len(corrected_documents(state.catalog)),
+        items=items,
+    )
 
 
 @router.post("/{doc_id}", status_code=201, summary="Confirm or correct a document's complaint flag")
 def post_verdict(
     doc_id: str, body: Verdict, request: Request, state: Annotated[AppState, Depends(get_state)]
-) -> dict[str, Any]:
+) -> Reviewed:
     if state.catalog.document(doc_id) is None:
         raise NotFound(f"no document {doc_id}")
     record = add_correction(state.catalog, doc_id, "complaint", body.complaint, _user(request))
     doc, job_id = _apply_and_requeue(state.catalog, doc_id, record)
-    return {
-        "correction": record.to_dict(),
-        "complaint": doc.annotations.complaint,
-        "category": doc.annotations.category,
-        "reprocess_job_id": job_id,
-    }
+    return Reviewed(
+        correction=CorrectionOut.model_validate(record),
+        complaint=doc.annotations.complaint,
+        category=doc.annotations.category,
+        reprocess_job_id=job_id,
+    )
