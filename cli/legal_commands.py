@@ -8,6 +8,7 @@ catalog in hand, so they act as an admin named ``cli:<login>``, and are audited.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import json
 import sys
@@ -40,9 +41,28 @@ def _actor() -> str:
         return "cli"
 
 
+_opened: list[Catalog] = []
+
+
 def _catalog(settings: Settings) -> Catalog:
     settings.ensure_dirs()
-    return Catalog(settings.resolved_catalog_url)
+    catalog = Catalog(settings.resolved_catalog_url)
+    _opened.append(catalog)
+    return catalog
+
+
+def _closing(command: Command) -> Command:
+    """Close the catalogs a command opened (its database connections), however it ends."""
+
+    @functools.wraps(command)
+    def run(settings: Settings, args: argparse.Namespace) -> int:
+        try:
+            return command(settings, args)
+        finally:
+            while _opened:
+                _opened.pop().close()
+
+    return run
 
 
 def _reader(settings: Settings) -> SearchBackend:
@@ -58,6 +78,7 @@ def _groups(raw: str | None) -> list[str] | None:
 # -- users ------------------------------------------------------------------------------
 
 
+@_closing
 def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
     catalog = _catalog(settings)
     users, audit, actor = Users(catalog), AuditLog(catalog), _actor()
@@ -109,6 +130,7 @@ def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
 # -- audit ------------------------------------------------------------------------------
 
 
+@_closing
 def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     log = AuditLog(_catalog(settings))
     if args.action == "verify":
@@ -136,6 +158,7 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
 # -- retention --------------------------------------------------------------------------
 
 
+@_closing
 def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
     catalog = _catalog(settings)
     backend = _reader(settings)
@@ -233,6 +256,7 @@ def _print_report(report: dict[str, object], as_json: bool) -> None:
 # -- holds ------------------------------------------------------------------------------
 
 
+@_closing
 def cmd_holds(settings: Settings, args: argparse.Namespace) -> int:
     catalog = _catalog(settings)
     backend = _reader(settings)

@@ -52,6 +52,10 @@ class Seeded:
             self.docs["secret"].sha256,
         ]
 
+    def close(self) -> None:
+        """Release the catalog's connections (a PostgreSQL socket must not outlive the test)."""
+        self.app.state.faldone.catalog.close()
+
     def client(self, role: str | None = None) -> TestClient:
         client = TestClient(self.app)
         if role is not None:

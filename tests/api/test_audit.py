@@ -22,6 +22,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) ->
     data = seed(tmp_path_factory.mktemp("audit"), catalog_url)
     with TestClient(data.app):
         yield data
+    data.close()
 
 
 def _drop_guard(db: Connection, statement: str) -> None:

@@ -127,6 +127,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, module_catalog_url: str | N
     data = seed(tmp_path_factory.mktemp("authz"), module_catalog_url)
     with TestClient(data.app):
         yield data
+    data.close()
 
 
 def _endpoints(seeded: Seeded) -> list[tuple[str, str]]:

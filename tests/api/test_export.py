@@ -27,6 +27,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) ->
     data.docs["evil"] = evil
     with TestClient(data.app):
         yield data
+    data.close()
 
 
 def _zip(response: object) -> zipfile.ZipFile:

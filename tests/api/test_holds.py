@@ -17,6 +17,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) ->
     data = seed(tmp_path_factory.mktemp("holds"), catalog_url)
     with TestClient(data.app):
         yield data
+    data.close()
 
 
 def test_deleting_a_held_document_fails_with_409_naming_the_matter(seeded: Seeded) -> None:

@@ -48,6 +48,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) ->
     )
     with TestClient(data.app):
         yield data
+    data.close()
 
 
 def _policies(client: TestClient) -> None:
@@ -106,3 +107,4 @@ def test_cli_is_a_dry_run_unless_apply(seeded: Seeded, capsys: pytest.CaptureFix
     assert cmd_retention(seeded.settings, argparse.Namespace(action="run", apply=True, json=False)) == 0
     assert catalog.document(seeded.docs["newsletter"].id) is None
     assert catalog.document(seeded.docs["recent"].id) is not None
+    catalog.close()
