@@ -35,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +222,10 @@ def throughput(corpus: Path, repeat: int) -> dict[str, Any]:
     list(raw.pipe(texts[::10]))
     stage: dict[str, list[float]] = {"cpu": [], "wall": []}
     spacy_times: dict[str, list[float]] = {"cpu": [], "wall": []}
-    runs = [(stage, lambda: annotator.annotate(docs)), (spacy_times, lambda: list(raw.pipe(texts)))]
+    runs: list[tuple[dict[str, list[float]], Callable[[], object]]] = [
+        (stage, lambda: annotator.annotate(docs)),
+        (spacy_times, lambda: list(raw.pipe(texts))),
+    ]
     for n in range(repeat):
         for times, run in runs if n % 2 == 0 else runs[::-1]:  # alternate which goes first
             cpu, wall = time.process_time(), time.perf_counter()

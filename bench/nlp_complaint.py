@@ -127,7 +127,7 @@ def evaluate(weights: ClassifierWeights, rows: list[dict[str, Any]]) -> dict[str
         boot["recall"].append(r)
         boot["f1"].append(f)
         boot["sentiment_auc"].append(roc_auc(y[idx], negativity[idx]))
-    reliability = []
+    reliability: list[dict[str, Any]] = []
     edges = np.linspace(0.0, 1.0, 11)
     for lo, hi in itertools.pairwise(edges):
         inside = (s["probability"] >= lo) & ((s["probability"] < hi) | (hi == 1.0))

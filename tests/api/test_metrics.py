@@ -275,7 +275,7 @@ def _cases(demo: Demo, domains: list[str]) -> list[tuple[datetime, float | None,
     for doc in demo.docs:
         if doc.parent_id is None and doc.email is not None and doc.thread_id and doc.date:
             threads[doc.thread_id].append(doc)
-    found = []
+    found: list[tuple[datetime, float | None, str]] = []
     for messages in threads.values():
         messages.sort(key=lambda d: (_utc(d.date or NOW), d.id))
         waiting: Document | None = None
@@ -339,7 +339,7 @@ def test_response_time_needs_company_domains(client: TestClient) -> None:
 
 
 def test_open_complaints_csv(client: TestClient, demo: Demo) -> None:
-    params = {"company_domains": DEMO_DOMAIN, "now": NOW.isoformat(), "limit": 1000}
+    params: dict[str, Any] = {"company_domains": DEMO_DOMAIN, "now": NOW.isoformat(), "limit": 1000}
     response = client.get("/api/metrics/open-complaints", params={**params, "format": "csv"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.routes import annotations
+from api.routes import annotations as annotation_routes
 from core.catalog import Catalog
 from core.corrections import CorrectionRecord, corrections_for
 from core.document import Document, Entity, Page
@@ -134,7 +134,7 @@ def indexed(settings: Settings, corpus: Path) -> Iterator[tuple[Settings, str]]:
 def test_correction_api_survives_reprocessing(indexed: tuple[Settings, str]) -> None:
     settings, doc_id = indexed
     app = create_app(settings)
-    app.include_router(annotations.router)
+    app.include_router(annotation_routes.router)
     with TestClient(app) as client:
         before = client.get(f"/api/documents/{doc_id}").json()["annotations"]
         target = "contract_legal" if before["category"] != "contract_legal" else "other"

@@ -62,7 +62,9 @@ def _with_dashboard(app: FastAPI) -> FastAPI:
 @pytest.fixture(scope="module")
 def live(demo_settings: Settings) -> Iterator[LiveServer]:
     server = LiveServer(demo_settings)
-    _with_dashboard(server.server.config.app)
+    app = server.server.config.app
+    assert isinstance(app, FastAPI)
+    _with_dashboard(app)
     server.start()
     yield server
     server.stop()
