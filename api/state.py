@@ -93,7 +93,9 @@ class ScopedBackend(SearchBackend):
         self.catalog = catalog
 
     def _scoped(self, request: SearchRequest) -> SearchRequest | None:
-        check_query_cost(request)
+        # Parsed once here; the cost check and the engine work on this tree.
+        tree = parse(request.query) if request.tree is None else request.tree
+        check_query_cost(request, tree)
         filters = {k: list(v) for k, v in request.filters.items()}
         if self.sources is not None:
             wanted = filters.get("source")
@@ -101,13 +103,9 @@ class ScopedBackend(SearchBackend):
             if not allowed:
                 return None
             filters["source"] = allowed
-        query = request.query
-        gone = pending_deletions(self.catalog)
-        if gone:  # deleted from the catalog, not yet from the index
-            parse(query)  # a syntax error keeps the user's positions
-            exclude = " OR ".join(f'"{doc_id}"' for doc_id in gone[:1000])
-            query = f"({query}) AND NOT id:({exclude})" if query.strip() else f"NOT id:({exclude})"
-        return replace(request, filters=filters, query=query)
+        # Deleted from the catalog, not yet from the index: the engine leaves them out.
+        gone = request.exclude_ids | frozenset(pending_deletions(self.catalog))
+        return replace(request, filters=filters, tree=tree, exclude_ids=gone)
 
     def _visible(self, hits: list[Hit]) -> list[Hit]:
         if self.sources is None:

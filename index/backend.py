@@ -16,9 +16,12 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from core.document import Document
+
+if TYPE_CHECKING:  # the query package imports this module: the AST is named for type checks only
+    from index.query.ast import Node
 
 __all__ = [
     "BackendUnavailable",
@@ -78,6 +81,11 @@ class SearchRequest:
     search_after: list[Any] | None = None
     # One hit per e-mail thread (the best); `Hit.thread_hits` counts the thread's other hits.
     collapse_threads: bool = False
+    # `query` already parsed (the caller checked its cost on it): backends use it, never parse again.
+    tree: Node | None = None
+    # Documents to leave out whatever the query says (deleted from the catalog, not yet from
+    # the index); applied by the engine, any number of them.
+    exclude_ids: frozenset[str] = frozenset()
 
 
 @dataclass

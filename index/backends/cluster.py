@@ -33,7 +33,7 @@ from index.backend import (
 )
 from index.backends.cluster_client import ClusterAuth, ClusterClient, NotFound, connect
 from index.backends.cluster_mapping import from_source, index_body, to_source
-from index.backends.cluster_query import filters, translate
+from index.backends.cluster_query import excluded_ids, filters, translate
 from index.backends.cluster_results import (
     facet_aggs,
     highlight_spec,
@@ -184,10 +184,14 @@ class ClusterBackend(SearchBackend):
 
     def _query(self, request: SearchRequest) -> tuple[Json, Json | None]:
         """(query with filters, query to highlight)."""
-        node = parse(request.query)
+        node = parse(request.query) if request.tree is None else request.tree
         main = translate(node)
         restrict = filters(request)
-        query = {"bool": {"must": [main], "filter": restrict}} if restrict else main
+        excluded = excluded_ids(request)
+        if restrict or excluded:
+            query: Json = {"bool": {"must": [main], "filter": restrict, "must_not": excluded}}
+        else:
+            query = main
         positive = positive_part(node)
         return query, (translate(positive) if positive is not None else None)
 

@@ -27,7 +27,7 @@ from index.query import ast
 from index.query.semantics import fold, fuzzy_distance, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
 
-__all__ = ["MATCH_ALL", "filters", "translate"]
+__all__ = ["MATCH_ALL", "excluded_ids", "filters", "translate"]
 
 Json = dict[str, Any]
 MATCH_ALL: Json = {"match_all": {}}
@@ -36,6 +36,8 @@ _EXACT_BOOST = 1.5
 _TIE_BREAKER = 0.1
 # Fuzzy and pattern queries expand to at most this many terms (tantivy has no limit).
 _MAX_EXPANSIONS = 1_000
+# Values per `terms` clause: well under index.max_terms_count (65,536 by default).
+_TERMS_CHUNK = 10_000
 _WORD = re.compile(r"[^\W_]+")
 _Leaf = ast.Term | ast.Phrase | ast.Prefix | ast.Wildcard | ast.Fuzzy
 
@@ -164,6 +166,12 @@ def _keyword(node: _Leaf, field: str) -> Json:
         }
         return {"fuzzy": {field: spec}}
     return {"terms": {field: sorted({node.text, node.text.lower()})}}
+
+
+def excluded_ids(request: SearchRequest) -> list[Json]:
+    """`terms` clauses for `request.exclude_ids`, in chunks under the engine's terms limit."""
+    ids = sorted(request.exclude_ids)
+    return [{"terms": {"id": ids[i : i + _TERMS_CHUNK]}} for i in range(0, len(ids), _TERMS_CHUNK)]
 
 
 def filters(request: SearchRequest) -> list[Json]:

@@ -162,13 +162,16 @@ class EmbeddedBackend(SearchBackend):
         self, request: SearchRequest, node: ast.Node | None = None
     ) -> tuple[tantivy.Query, tantivy.Query | None]:
         """(query with filters, query to highlight)."""
-        node = parse(request.query) if node is None else node
+        node = _tree(request) if node is None else node
         main = self._compiler.compile(node)
         clauses = [(tantivy.Occur.Must, main)]
         # Filters restrict without changing the score.
         clauses += [
             (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in self._filters(request)
         ]
+        if request.exclude_ids:
+            excluded = tantivy.Query.term_set_query(self._schema, "id", sorted(request.exclude_ids))
+            clauses.append((tantivy.Occur.MustNot, excluded))
         query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         positive = positive_part(node)
         return query, (self._compiler.compile(positive) if positive is not None else None)
@@ -181,7 +184,7 @@ class EmbeddedBackend(SearchBackend):
             raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; use search_after to go deeper")
         if request.search_after is not None and request.collapse_threads:
             raise SearchError("search_after and collapse_threads cannot be combined")
-        node = parse(request.query)
+        node = _tree(request)
         query, highlight_query = self._queries(request, node)
         searcher = self._index.searcher()
         counted: list[int] = []  # filled by the page search when it runs the whole query
@@ -336,6 +339,10 @@ class EmbeddedBackend(SearchBackend):
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
         query, _ = self._queries(request)
         return histogram(self._index.searcher(), query, interval)
+
+
+def _tree(request: SearchRequest) -> ast.Node:
+    return parse(request.query) if request.tree is None else request.tree
 
 
 def _total(found: tantivy.SearchResult) -> int:

@@ -8,8 +8,8 @@ suite holds every backend to them.
 from __future__ import annotations
 
 import unicodedata
-from datetime import UTC, datetime
 
+from core.clock import utc
 from index.query import ast
 
 __all__ = ["STEM_LANGUAGES", "fold", "fuzzy_distance", "positive_part", "utc"]
@@ -40,8 +40,3 @@ def positive_part(node: ast.Node) -> ast.Node | None:
         kept = [part for child in node.children if (part := positive_part(child)) is not None]
         return type(node)(tuple(kept)) if kept else None
     return node
-
-
-def utc(moment: datetime) -> datetime:
-    """`moment` in UTC; a naive datetime is taken to be UTC already."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

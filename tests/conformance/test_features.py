@@ -118,3 +118,23 @@ def test_limit_zero_on_an_empty_result(feature_backend: SearchBackend) -> None:
 def test_cursor_and_collapse_do_not_mix(feature_backend: SearchBackend) -> None:
     with pytest.raises(SearchError):
         feature_backend.search(SearchRequest(query="reclamo", search_after=[1.0, 1], collapse_threads=True))
+
+
+def test_excluded_ids_are_left_out_however_many(feature_backend: SearchBackend) -> None:
+    """Pending deletions: thousands of ids, filtered by the engine (no query rewriting, no cap)."""
+    gone = {PAGED[0].id, PAGED[-1].id}
+    unknown = {f"gone-{n:05d}" for n in range(12_000)}  # more than one terms clause on the cluster
+    request = SearchRequest(
+        query="archivio", limit=100, highlight=False, exclude_ids=frozenset(gone | unknown)
+    )
+    result = feature_backend.search(request)
+    assert result.total == len(PAGED) - 2
+    assert gone.isdisjoint(h.id for h in result.hits)
+    assert sum(b.count for b in feature_backend.histogram(request, "month")) == len(PAGED) - 2
+
+
+def test_a_parsed_tree_is_searched_as_given(feature_backend: SearchBackend) -> None:
+    from index.query import parse
+
+    request = SearchRequest(query="this text is not parsed", tree=parse("archivio"), limit=0)
+    assert feature_backend.search(request).total == len(PAGED)
