@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from api.metrics_service import COMPLAINT, Scope, period_clause, period_end
 from core.catalog import Catalog
+from core.clock import utc
 from core.models import DocumentRow
 from index.backend import Interval, SearchBackend
 
@@ -83,10 +84,6 @@ class Case:
         return (self.replied - self.opened).total_seconds() / 3600
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _threads(catalog: Catalog, thread_ids: list[str]) -> dict[str, list[_Message]]:
     """Top-level messages of each thread, oldest first."""
     found: dict[str, list[_Message]] = {}
@@ -103,9 +100,7 @@ def _threads(catalog: Catalog, thread_ids: list[str]) -> dict[str, list[_Message
                 if moment is None or not thread_id or not isinstance(email, dict):
                     continue
                 found.setdefault(thread_id, []).append(
-                    _Message(
-                        doc_id, _utc(moment), str(email.get("sender", "")), str(email.get("subject", ""))
-                    )
+                    _Message(doc_id, utc(moment), str(email.get("sender", "")), str(email.get("subject", "")))
                 )
     for messages in found.values():
         messages.sort(key=lambda m: (m.date, m.id))
@@ -183,7 +178,7 @@ def response_times(
     open_limit: int = 50,
 ) -> dict[str, Any]:
     """Median and p90 hours to the first reply per period, the SLA share and the open cases, oldest first."""
-    moment = _utc(now) if now else datetime.now(UTC)
+    moment = utc(now) if now else datetime.now(UTC)
     sla = timedelta(hours=sla_hours)
     found, truncated = cases(backend, catalog, scope, domains) if domains else ([], False)
     periods: dict[datetime, list[Case]] = {}

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import naive_utc, utcnow
 from core.document import Document
 from core.migrations import migrate, schema_lock
 from core.models import DocumentRow, ImapCursorRow, JobRow, QuarantineRow, SeenFileRow
@@ -27,17 +28,6 @@ __all__ = ["Catalog", "ImapCursor", "JobSpec", "QuarantineEntry", "StatusCounts"
 class ImapCursor:
     uidvalidity: int
     last_uid: int
-
-
-def utcnow() -> datetime:
-    """Naive UTC now: what the catalog stores (SQLite keeps no time zones)."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _naive_utc(value: datetime | None) -> datetime | None:
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -426,12 +416,12 @@ def _document_row(doc: Document, job_id: int) -> DocumentRow:
         size=doc.size,
         source=doc.source,
         title=doc.title,
-        date=_naive_utc(doc.date),
+        date=naive_utc(doc.date),
         language=ann.language or "",
         category=ann.category,
         complaint=ann.complaint,
         sentiment=ann.sentiment,
-        ingested_at=_naive_utc(doc.ingested_at) or utcnow(),
+        ingested_at=naive_utc(doc.ingested_at) or utcnow(),
         data=doc.to_dict(),
     )
 

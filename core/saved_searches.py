@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.clock import utcnow
 from core.models import SavedSearchRow
 
 __all__ = ["MAX_NAME", "MAX_QUERY", "SavedSearch", "SavedSearches", "clean_query_string"]
@@ -65,7 +66,7 @@ class SavedSearches:
             name=name,
             query=clean_query_string(query)[:MAX_QUERY],
             owner=owner,
-            created_at=datetime.now(UTC).replace(tzinfo=None),
+            created_at=utcnow(),
         )
         with self._session() as s, s.begin():
             s.add(row)

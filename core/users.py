@@ -20,7 +20,7 @@ import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core.clock import utcnow
 from core.models import ApiKeyRow, CollectionRow, SecretRow, SessionRow, UserRow
 
 if TYPE_CHECKING:
@@ -54,10 +55,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 class UserError(ValueError):
     """A request about users that cannot be honoured (unknown user, weak password…)."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _sha(value: str) -> str:
@@ -205,7 +202,7 @@ class Users:
                         groups=json.dumps(_clean_groups(groups)),
                         active=True,
                         must_change_password=must_change,
-                        created_at=_now(),
+                        created_at=utcnow(),
                     )
                 )
         except IntegrityError as err:  # another process inserted the same name between check and commit
@@ -299,7 +296,7 @@ class Users:
                 name=name.strip()[:200] or "key",
                 key_hash=_sha(raw),
                 prefix=raw[:8],
-                created_at=_now(),
+                created_at=utcnow(),
             )
             s.add(row)
             s.flush()
@@ -338,7 +335,7 @@ class Users:
             key, user = found
             if not user.active:
                 return None
-            now = _now()
+            now = utcnow()
             if key.last_used_at is None or now - key.last_used_at > timedelta(minutes=5):
                 key.last_used_at = now
             return _principal(user, "api_key")
@@ -357,7 +354,7 @@ class Users:
     def new_session(self, user_id: int) -> tuple[str, str]:
         """(session token, CSRF token) for a user who just logged in."""
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        now = _now()
+        now = utcnow()
         with self.catalog.session() as s, s.begin():
             s.execute(delete(SessionRow).where(SessionRow.expires_at < now))
             s.add(
@@ -381,7 +378,7 @@ class Users:
         if found is None:
             return None
         session, user = found
-        if session.expires_at < _now() or not user.active:
+        if session.expires_at < utcnow() or not user.active:
             return None
         return _principal(user, "session", csrf=session.csrf)
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from core.clock import utcnow
 from core.models import DocumentRow, HoldItemRow, MatterRow
 from index.backend import SearchRequest
 
@@ -32,10 +33,6 @@ MAX_SNAPSHOT = 100_000
 
 class HoldError(ValueError):
     """A hold request that cannot be honoured (unknown matter, empty matter, name taken)."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -147,11 +144,11 @@ class Holds:
                 custodian=custodian,
                 query=query,
                 created_by=created_by,
-                created_at=_now(),
+                created_at=utcnow(),
             )
             s.add(row)
             s.flush()
-            now = _now()
+            now = utcnow()
             items = {d: roots[d] for d in ids}
             items.update(dict(snapshot))
             for doc_id, root in items.items():
@@ -175,7 +172,7 @@ class Holds:
             for doc_id in added:
                 s.add(
                     HoldItemRow(
-                        matter_id=matter_id, document_id=doc_id, root_id=roots[doc_id], added_at=_now()
+                        matter_id=matter_id, document_id=doc_id, root_id=roots[doc_id], added_at=utcnow()
                     )
                 )
             return len(added)
@@ -189,7 +186,7 @@ class Holds:
                 raise HoldError(f"no matter {matter_id}")
             if row.released_at is not None:
                 raise HoldError(f"matter {row.name!r} was already released")
-            row.released_at, row.released_by, row.release_reason = _now(), released_by, reason.strip()
+            row.released_at, row.released_by, row.release_reason = utcnow(), released_by, reason.strip()
             return _matter(row)
 
     def get(self, matter_id: int) -> Matter | None:

@@ -21,12 +21,13 @@ from __future__ import annotations
 import fnmatch
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select
 
+from core.clock import utcnow
 from core.models import DeletionRow, DocumentRow, JobRow, QuarantineRow, RetentionPolicyRow
 
 if TYPE_CHECKING:
@@ -60,10 +61,6 @@ class DocumentHeld(RetentionError):
         self.root_id = root_id
         self.matters = [m.name for m in matters]
         super().__init__(f"document {root_id} is under legal hold: {', '.join(self.matters)}")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _policy_dict(row: RetentionPolicyRow) -> dict[str, Any]:
@@ -162,7 +159,7 @@ class Retention:
         with self.catalog.session() as s, s.begin():
             row = s.scalars(select(RetentionPolicyRow).where(RetentionPolicyRow.name == name)).first()
             if row is None:
-                row = RetentionPolicyRow(name=name, created_at=_now(), created_by=created_by)
+                row = RetentionPolicyRow(name=name, created_at=utcnow(), created_by=created_by)
                 s.add(row)
             row.category, row.source_pattern = category.strip(), source_pattern.strip()
             row.years, row.months, row.days, row.basis = years, months, days, basis
@@ -176,7 +173,7 @@ class Retention:
 
     def evaluate(self, now: datetime | None = None) -> RetentionReport:
         """Which families have expired, and which of those a hold keeps (a dry run)."""
-        now = now or _now()
+        now = now or utcnow()
         report = RetentionReport(as_of=now)
         with self.catalog.session() as s:
             policies = list(s.scalars(select(RetentionPolicyRow)))
@@ -310,7 +307,7 @@ def delete_family(
         s.execute(delete(DocumentRow).where(DocumentRow.root_id == root_id))
         s.add(
             DeletionRow(
-                document_ids=json.dumps(ids), reason=reason[:64], requested_by=actor, requested_at=_now()
+                document_ids=json.dumps(ids), reason=reason[:64], requested_by=actor, requested_at=utcnow()
             )
         )
     for sha in shas:
@@ -348,5 +345,5 @@ def process_deletions(catalog: Catalog, backend: SearchBackend) -> int:
         for row_id, _ in rows:
             row = s.get(DeletionRow, row_id)
             if row is not None:
-                row.processed_at = _now()
+                row.processed_at = utcnow()
     return len(ids)
