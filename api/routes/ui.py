@@ -241,7 +241,11 @@ def _filter_field(item: str) -> str:
 _WORD = re.compile(r"[^\W_][\w@.\-']*", re.UNICODE)
 
 
-@router.get("/suggest", summary="Suggestions while typing: field values and titles")
+@router.get(
+    "/suggest",
+    summary="Suggestions while typing: field values and titles",
+    response_model_exclude_none=True,  # a value has field and count, a title its id
+)
 def suggest(
     state: Annotated[AppState, Depends(get_state)],
     prefix: Annotated[str, Query(max_length=100)] = "",
