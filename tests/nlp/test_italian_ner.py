@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from spacy.pipeline import EntityRecognizer
 
 from core.catalog import Catalog
 from core.corrections import add_correction
@@ -49,7 +50,9 @@ def _document(doc_id: str, text: str) -> Document:
 def test_shipped_model_loads_with_italian_labels() -> None:
     nlp = load_italian_ner()
     assert nlp.lang == "it"
-    assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
+    ner = nlp.get_pipe("ner")
+    assert isinstance(ner, EntityRecognizer)
+    assert set(ner.labels) == {"PER", "ORG", "LOC"}
     assert italian_model_path(None) == SHIPPED_MODEL
 
 
@@ -115,6 +118,6 @@ def test_corrections_become_partial_training_examples(tmp_path: Path) -> None:
         ("corriere", "ORG"),
     ]
     docs = docs_from_spans(spacy.blank("it"), examples, partial=True)
-    for doc in docs:
-        annotated = [t for t in doc if t.ent_iob_ != ""]
+    for taught in docs:
+        annotated = [t for t in taught if t.ent_iob_ != ""]
         assert len(annotated) == 1  # only what the user said is taught; the rest is unknown
