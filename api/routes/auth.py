@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import LoginLimiter, clear_session_cookies, session_token, set_session_cookies
 from api.errors import ApiError, BadRequest, NotFound
+from api.params import RowId
 from api.state import AppState, Unauthenticated, get_state
 from core.users import UserError, Users
 
@@ -182,7 +183,7 @@ def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) ->
 
 
 @router.delete("/keys/{key_id}", status_code=204, summary="Revoke one of my API keys")
-def revoke_key(key_id: int, state: Annotated[AppState, Depends(get_state)]) -> Response:
+def revoke_key(key_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Response:
     p = state.principal
     if p.user_id is None or not Users(state.catalog).revoke_api_key(p.user_id, key_id):
         raise NotFound(f"no API key {key_id}")

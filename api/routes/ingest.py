@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
 from api.errors import NotFound
+from api.params import RowId, RowOffset
 from api.state import AppState, get_state
 
 __all__ = ["router"]
@@ -81,14 +82,14 @@ def list_jobs(
     state: Annotated[AppState, Depends(get_state)],
     status: Literal["queued", "running", "done", "failed"] | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: RowOffset = 0,
 ) -> JobList:
     jobs = state.catalog.jobs(status, limit=limit, offset=offset)
     return JobList(jobs=[JobOut.model_validate(j) for j in jobs])
 
 
 @router.post("/jobs/{job_id}/retry", summary="Queue a failed job again")
-def retry_job(job_id: int, state: Annotated[AppState, Depends(get_state)]) -> Retried:
+def retry_job(job_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Retried:
     if state.catalog.job(job_id) is None:
         raise NotFound(f"no job {job_id}")
     return Retried(retried=state.catalog.retry(job_ids=[job_id]))

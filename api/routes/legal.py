@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
 from api.openapi import binary_answer, text_answer
+from api.params import MAX_ROW_ID, RowId
 from api.state import AppState, get_state
 from legal.export import ExportError, ExportTooLarge, plan_export, stream_export
 from legal.holds import HoldError, Holds, matching_ids
@@ -216,7 +217,7 @@ def create_matter(body: MatterBody, state: State) -> MatterOut:
 
 @router.get("/api/legal/matters/{matter_id}", summary="A matter with the documents it holds")
 def get_matter(
-    matter_id: int, state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    matter_id: RowId, state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> MatterDetail:
     holds = _holds(state)
     matter = holds.get(matter_id)
@@ -228,7 +229,7 @@ def get_matter(
 
 
 @router.post("/api/legal/matters/{matter_id}/documents", summary="Hold more documents in a matter")
-def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> Added:
+def add_to_matter(matter_id: RowId, body: DocumentsBody, state: State) -> Added:
     if any(state.catalog.document(i) is None for i in body.document_ids):
         raise NotFound("unknown documents in document_ids")
     try:
@@ -240,7 +241,7 @@ def add_to_matter(matter_id: int, body: DocumentsBody, state: State) -> Added:
 
 
 @router.post("/api/legal/matters/{matter_id}/release", summary="Release a hold (audited, with a reason)")
-def release_matter(matter_id: int, body: ReleaseBody, state: State) -> MatterOut:
+def release_matter(matter_id: RowId, body: ReleaseBody, state: State) -> MatterOut:
     holds = _holds(state)
     if holds.get(matter_id) is None:
         raise NotFound(f"no matter {matter_id}")
@@ -359,7 +360,7 @@ def retention_run(state: State) -> RetentionReportOut:
 def export(
     state: State,
     q: Annotated[str | None, Query(max_length=4000)] = None,
-    matter_id: int | None = None,
+    matter_id: Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)] = None,
 ) -> StreamingResponse:
     if (q is None) == (matter_id is None):
         raise BadRequest("give either q (a query) or matter_id")

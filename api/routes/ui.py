@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 
 from api.errors import ApiError, BadRequest, NotFound
 from api.openapi import binary_answer
+from api.params import RowId
 from api.routes.search import build_request
 from api.state import AppState, get_state
 from core.archive import ArchiveError
@@ -323,7 +324,7 @@ def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_sta
 
 
 @router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete a saved search")
-def delete_saved(search_id: int, state: Annotated[AppState, Depends(get_state)]) -> Response:
+def delete_saved(search_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Response:
     if not _store(state).delete(search_id, _owner(state)):
         raise NotFound(f"no saved search {search_id}")
     return Response(status_code=204)
