@@ -116,9 +116,9 @@ def test_cluster_outage_mid_ingest(tmp_path: Path, corpus: Path, own_node: list[
             wait_for(lambda: api.get("/readyz").status_code == 200, 60, "the API to be ready again")
             total = api.get("/api/search", params={"q": "", "limit": 0}).json()["total"]
             assert total == catalog.count_documents()
-            for path in files:  # every file once: nothing lost, nothing twice
-                found = api.get("/api/search", params={"q": f'filename:"{path.name}" AND depth:0'}).json()
-                assert found["total"] == 1, (path.name, found["total"])
+            for file in files:  # every file once: nothing lost, nothing twice
+                found = api.get("/api/search", params={"q": f'filename:"{file.name}" AND depth:0'}).json()
+                assert found["total"] == 1, (file.name, found["total"])
     finally:
         worker.send_signal(signal.SIGTERM)
         try:

@@ -13,6 +13,7 @@ still answers, every file indexed once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import signal
@@ -111,7 +112,7 @@ def test_compose_services_as_processes(
             spawn(name, "worker", worker_env, {})
         bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
         for base in bases.values():
-            wait_for(lambda base=base: _ready(f"{base}/readyz"), 180, f"{base}/readyz")
+            wait_for(functools.partial(_ready, f"{base}/readyz"), 180, f"{base}/readyz")
 
         catalog = Catalog(postgres_url)
         users = Users(catalog)
