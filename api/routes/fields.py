@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from api.openapi import text_answer
 from api.routes.search import build_request
 from api.state import AppState, get_state
 from nlp.fields import FIELD_NAMES, fields_from_dicts
@@ -29,7 +30,12 @@ router = APIRouter(prefix="/api/documents", tags=["fields"])
 _PAGE = 100
 
 
-@router.get("/export/fields.csv", summary="Key fields of the matching documents, as CSV")
+@router.get(
+    "/export/fields.csv",
+    summary="Key fields of the matching documents, as CSV",
+    response_class=Response,
+    responses=text_answer("text/csv"),
+)
 def export_fields(
     state: Annotated[AppState, Depends(get_state)],
     q: Annotated[str, Query(description="Query in Faldone's query language", max_length=4000)] = "",
