@@ -1,15 +1,22 @@
-"""bench/scale: ingest throughput with 1 and 2 worker processes, and search latency under load.
+"""bench/scale: ingest throughput with 1 and 2 worker processes, on Elasticsearch and on
+OpenSearch, and search latency under load.
 
-Usage: .venv/bin/python bench/scale.py [--runs 1] [--corpus ../shared/corpus]
+Usage: .venv/bin/python bench/scale.py [--runs 3] [--engines elasticsearch,opensearch]
+                                       [--files N] [--no-load] [--corpus ../shared/corpus]
+
+``--files N`` keeps the first N files of the corpus (the e-mails come first) for a quicker
+run; ``--no-load`` skips the search-under-ingest run.
 
 The at-scale set-up, for real, on loopback: a PostgreSQL server (catalog + queue), an
-OpenSearch node (built from Maven Central jars), `faldone worker` processes sharing the
-queue and the archive, and the API. For 1 and then 2 worker processes (one extraction
-child each), the same mixed corpus (bench/ingest.py's) is queued into a fresh database
-and index, and the time to drain the queue is measured (each worker first loads its models on a small
-warm-up batch, outside the clock). Then, in a third run, while 2 workers ingest, a second
-process (bench/search_load.py) sends a bounded stream of searches through the API and
-reports p50/p95 latency.
+Elasticsearch 8.19 node and an OpenSearch 2.19 node (built from Maven Central jars, see
+tests/services), `faldone worker` processes sharing the queue and the archive, and the API.
+For each engine and each run, 1 and 2 worker processes (one extraction child each; the
+order alternates from run to run) ingest the same mixed corpus (bench/ingest.py's) into a
+fresh database and index, and the time to drain the queue is measured (each worker first
+loads its models on a small warm-up batch, outside the clock). The medians over the runs
+and their ratio are reported per engine. Then, once per engine, while 2 workers ingest, a
+second process (bench/search_load.py) sends a bounded stream of searches through the API
+and reports p50/p95 latency.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from bench.ingest import mixed_corpus  # noqa: E402
 from core.catalog import Catalog  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from ingest.sources import enqueue_paths  # noqa: E402
+from tests.services.elasticsearch import start_elasticsearch  # noqa: E402
 from tests.services.opensearch import start_opensearch  # noqa: E402
 from tests.services.postgres import start_postgres  # noqa: E402
 from tests.web.conftest import free_port  # noqa: E402
@@ -131,42 +139,53 @@ def ingest_run(
         }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=1)
-    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    args = parser.parse_args()
-    files = mixed_corpus(args.corpus)
+STARTERS = {"elasticsearch": start_elasticsearch, "opensearch": start_opensearch}
+
+
+def engine_runs(
+    engine: str, files: list[Path], runs: int, pg: object, tmp: Path, load: bool
+) -> dict[str, object]:
+    create_database = pg.create_database  # type: ignore[attr-defined]
     results: dict[int, list[dict[str, object]]] = {1: [], 2: []}
-    load_runs: list[dict[str, object]] = []
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        start_postgres() as pg,
-        start_opensearch(Path(tmp) / "os") as node,
-    ):
-        for run in range(args.runs):
-            for workers in (1, 2):
-                url = pg.create_database(f"scale_{workers}_{run}")
+    with STARTERS[engine](tmp / engine) as node:
+        for run in range(runs):
+            for workers in (1, 2) if run % 2 == 0 else (2, 1):  # alternate the order
+                url = create_database(f"scale_{engine}_{workers}_{run}")
                 results[workers].append(
                     ingest_run(workers, files, url, node.url, f"scale-{workers}-{run}", False)
                 )
-            url = pg.create_database(f"scale_load_{run}")
-            load_runs.append(ingest_run(2, files, url, node.url, f"scale-load-{run}", True))
+        under_load: dict[str, object] = {}
+        if load:
+            url = create_database(f"scale_{engine}_load")
+            under_load = ingest_run(2, files, url, node.url, "scale-load", True)
     one = statistics.median(float(r["docs_per_s"]) for r in results[1])  # type: ignore[arg-type]
     two = statistics.median(float(r["docs_per_s"]) for r in results[2])  # type: ignore[arg-type]
-    print(
-        json.dumps(
-            {
-                "bench": "scale",
-                "files": len(files),
-                "runs": results,
-                "median_docs_per_s": {"1": one, "2": two},
-                "ratio_2_to_1": round(two / one, 2),
-                "search_while_2_workers_ingest": load_runs,
-            },
-            indent=1,
-        )
-    )
+    return {
+        "runs": results,
+        "median_docs_per_s": {"1": one, "2": two},
+        "ratio_2_to_1": round(two / one, 2),
+        "search_while_2_workers_ingest": under_load,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engines", default="elasticsearch,opensearch")
+    parser.add_argument("--files", type=int, default=0, help="only the first N files (0: all)")
+    parser.add_argument("--no-load", action="store_true", help="skip the search-under-ingest run")
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    args = parser.parse_args()
+    files = mixed_corpus(args.corpus)
+    if args.files:
+        files = files[: args.files]
+    report: dict[str, object] = {"bench": "scale", "files": len(files), "runs": args.runs}
+    report["load_average_at_start"] = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp, start_postgres() as pg:
+        for engine in args.engines.split(","):
+            report[engine] = engine_runs(engine, files, args.runs, pg, Path(tmp), not args.no_load)
+    report["load_average_at_end"] = os.getloadavg()
+    print(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":
