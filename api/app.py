@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-from fastapi import FastAPI, Response
-from fastapi.responses import FileResponse
+from fastapi import Depends, FastAPI, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
+from api.access import ANY, LEGAL, QUALITY, REVIEWERS, require
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
 from api.observability import Observability
@@ -88,12 +90,16 @@ def create_app(
         version="0.1.0",
         description="Search the back office archive: documents, e-mails, scans; quality metrics.",
         lifespan=lifespan,
+        # The documentation is for people who may use the API: served below, behind `require`.
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.faldone = state
     app.state.login_limiter = LoginLimiter()
     _first_run(state)
     install_error_handlers(app)
-    app.add_middleware(SecurityMiddleware, fastapi=app)
+    app.add_middleware(SecurityMiddleware)
     app.include_router(auth.router)
     app.include_router(search.router)
     app.include_router(documents.router)
@@ -134,33 +140,53 @@ def create_app(
     def login_page() -> FileResponse:
         return FileResponse(WEB_DIR / "login.html")
 
-    @app.get("/legal.html", include_in_schema=False)
-    def legal_page() -> FileResponse:
-        return FileResponse(WEB_DIR / "legal.html")
+    everyone = [Depends(require(*ANY))]
 
-    @app.get("/audit.html", include_in_schema=False)
-    def audit_page() -> FileResponse:
-        return FileResponse(WEB_DIR / "audit.html")
-
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=everyone)
     def index_page() -> FileResponse:
         return FileResponse(WEB_DIR / "index.html")
 
-    @app.get("/document.html", include_in_schema=False)
+    @app.get("/document.html", include_in_schema=False, dependencies=everyone)
     def document_page() -> FileResponse:
         return FileResponse(WEB_DIR / "document.html")
 
-    @app.get("/review.html", include_in_schema=False)
+    @app.get("/ingest.html", include_in_schema=False, dependencies=everyone)
+    def ingest_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "ingest.html")
+
+    @app.get("/review.html", include_in_schema=False, dependencies=[Depends(require(*REVIEWERS))])
     def review_page() -> FileResponse:
         return FileResponse(WEB_DIR / "review.html")
 
-    @app.get("/dashboard.html", include_in_schema=False)
+    @app.get("/dashboard.html", include_in_schema=False, dependencies=[Depends(require(*QUALITY))])
     def dashboard_page() -> FileResponse:
         return FileResponse(WEB_DIR / "dashboard.html")
 
-    @app.get("/ingest.html", include_in_schema=False)
-    def ingest_page() -> FileResponse:
-        return FileResponse(WEB_DIR / "ingest.html")
+    @app.get("/legal.html", include_in_schema=False, dependencies=[Depends(require(*LEGAL))])
+    def legal_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "legal.html")
+
+    @app.get("/audit.html", include_in_schema=False, dependencies=[Depends(require(*LEGAL))])
+    def audit_page() -> FileResponse:
+        return FileResponse(WEB_DIR / "audit.html")
+
+    @app.get("/openapi.json", include_in_schema=False, dependencies=everyone)
+    def openapi_schema() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False, dependencies=everyone)
+    def swagger_page() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Faldone API", oauth2_redirect_url="/docs/oauth2-redirect"
+        )
+
+    @app.get("/docs/oauth2-redirect", include_in_schema=False, dependencies=everyone)
+    def swagger_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    @app.get("/redoc", include_in_schema=False, dependencies=everyone)
+    def redoc_page() -> HTMLResponse:
+        return get_redoc_html(openapi_url="/openapi.json", title="Faldone API")
 
     app.mount("/static", StaticFiles(directory=WEB_DIR), name="static")
     return app

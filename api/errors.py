@@ -1,7 +1,9 @@
 """HTTP errors: each carries its status; one handler renders them as JSON.
 
 ApiError (status 500)
-├── BadRequest (400)   e.g. a query that does not parse, with its position
+├── BadRequest (400)       e.g. a query that does not parse, with its position
+├── Unauthenticated (401)  no credentials (a web page gets a way to the login page)
+├── Forbidden (403)        a role, a pending password change or a missing CSRF token
 ├── NotFound (404)
 └── PayloadTooLarge (413)
 
@@ -15,7 +17,8 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from starlette.responses import Response
 
 from index.backend import BackendUnavailable, QuerySyntaxError, SearchError
 from index.query.cost import QueryTooCostly
@@ -24,8 +27,10 @@ __all__ = [
     "SEARCH_UNAVAILABLE",
     "ApiError",
     "BadRequest",
+    "Forbidden",
     "NotFound",
     "PayloadTooLarge",
+    "Unauthenticated",
     "install_error_handlers",
 ]
 
@@ -53,6 +58,20 @@ class BadRequest(ApiError):
     code = "bad_request"
 
 
+class Unauthenticated(ApiError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(ApiError):
+    status = 403
+    code = "forbidden"
+
+    def __init__(self, message: str, *, code: str = "forbidden", **context: Any) -> None:
+        super().__init__(message, **context)
+        self.code = code
+
+
 class NotFound(ApiError):
     status = 404
     code = "not_found"
@@ -63,13 +82,19 @@ class PayloadTooLarge(ApiError):
     code = "payload_too_large"
 
 
+_TO_LOGIN = '<!doctype html><meta http-equiv="refresh" content="0;url=/login"><a href="/login">Login</a>'
+
+
 def _render(status: int, code: str, message: str, **context: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **context}}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    async def api_error(_: Request, exc: Exception) -> JSONResponse:
+    async def api_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
+        page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+        if page and isinstance(exc, Unauthenticated):
+            return HTMLResponse(_TO_LOGIN, status_code=401)
         return _render(exc.status, exc.code, exc.message, **exc.context)
 
     async def query_error(_: Request, exc: Exception) -> JSONResponse:

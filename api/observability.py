@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
 
+from api.access import ADMIN, require
 from api.openapi import text_answer
 from core.catalog import Catalog
 
@@ -46,6 +47,7 @@ class Observability:
             self.metrics,
             methods=["GET"],
             summary="Prometheus metrics",
+            dependencies=[Depends(require(*ADMIN))],  # scrape with an admin API key
             response_class=Response,
             responses=text_answer("text/plain"),
         )

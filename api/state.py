@@ -26,7 +26,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import func, select
 
-from api.errors import ApiError
+from api.errors import Unauthenticated
 from core.archive import Archive
 from core.audit import AuditLog
 from core.catalog import Catalog, StatusCounts, utcnow
@@ -51,11 +51,6 @@ __all__ = ["AppState", "ScopedBackend", "ScopedCatalog", "Unauthenticated", "get
 
 
 MAX_OFFSET = 10_000_000
-
-
-class Unauthenticated(ApiError):
-    status = 401
-    code = "unauthenticated"
 
 
 @dataclass

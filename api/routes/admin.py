@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 
+from api.access import ADMIN, require
 from api.errors import BadRequest, NotFound
 from api.state import AppState, get_state
 from core.models import DocumentRow
@@ -16,7 +17,7 @@ from core.users import ROLES, Collections, UserError, Users
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/admin", tags=["admin"])
+router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(require(*ADMIN))])
 
 State = Annotated[AppState, Depends(get_state)]
 

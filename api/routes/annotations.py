@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.access import ANY, WRITERS, audited, require
 from api.errors import BadRequest, NotFound
 from api.state import AppState, get_state
 from core.catalog import Catalog, utcnow
@@ -101,6 +102,7 @@ def _apply_and_requeue(
 
 @router.post(
     "/{doc_id}/corrections",
+    dependencies=[Depends(require(*WRITERS)), Depends(audited("correction"))],
     status_code=201,
     summary="Correct a document's category, complaint flag or entities",
 )
@@ -134,7 +136,11 @@ def post_correction(
     )
 
 
-@router.get("/{doc_id}/corrections", summary="A document's corrections, oldest first")
+@router.get(
+    "/{doc_id}/corrections",
+    summary="A document's corrections, oldest first",
+    dependencies=[Depends(require(*ANY)), Depends(audited("document.view"))],
+)
 def get_corrections(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> CorrectionList:
     if state.catalog.document(doc_id) is None:
         raise NotFound(f"no document {doc_id}")

@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
+from api.access import ANY, require
 from api.auth import LoginLimiter, clear_session_cookies, session_token, set_session_cookies
-from api.errors import ApiError, BadRequest, NotFound
+from api.errors import ApiError, BadRequest, NotFound, Unauthenticated
 from api.params import RowId
-from api.state import AppState, Unauthenticated, get_state
+from api.state import AppState, get_state
 from core.users import UserError, Users
 
 __all__ = ["router"]
@@ -114,7 +115,9 @@ def login(body: LoginBody, request: Request, response: Response) -> LoggedIn:
     )
 
 
-@router.post("/logout", summary="End the session")
+@router.post(
+    "/logout", summary="End the session", dependencies=[Depends(require(*ANY, during_password_change=True))]
+)
 def logout(request: Request, response: Response, state: Annotated[AppState, Depends(get_state)]) -> Ok:
     token = session_token(request, state)
     if token:
@@ -123,7 +126,11 @@ def logout(request: Request, response: Response, state: Annotated[AppState, Depe
     return Ok()
 
 
-@router.get("/me", summary="Who I am: user name, role, groups")
+@router.get(
+    "/me",
+    summary="Who I am: user name, role, groups",
+    dependencies=[Depends(require(*ANY, during_password_change=True))],
+)
 def me(state: Annotated[AppState, Depends(get_state)]) -> Me:
     p = state.principal
     return Me(
@@ -136,7 +143,11 @@ def me(state: Annotated[AppState, Depends(get_state)]) -> Me:
     )
 
 
-@router.post("/password", summary="Change my password (ends my other sessions)")
+@router.post(
+    "/password",
+    summary="Change my password (ends my other sessions)",
+    dependencies=[Depends(require(*ANY, during_password_change=True))],
+)
 def change_password(
     body: PasswordBody, request: Request, response: Response, state: Annotated[AppState, Depends(get_state)]
 ) -> Ok:
@@ -163,14 +174,19 @@ def change_password(
     return Ok()
 
 
-@router.get("/keys", summary="My API keys (never the keys themselves)")
+@router.get("/keys", summary="My API keys (never the keys themselves)", dependencies=[Depends(require(*ANY))])
 def list_keys(state: Annotated[AppState, Depends(get_state)]) -> KeyList:
     if state.principal.user_id is None:
         return KeyList(keys=[])
     return KeyList.model_validate({"keys": Users(state.catalog).api_keys(state.principal.user_id)})
 
 
-@router.post("/keys", status_code=201, summary="Create an API key; the key is shown only in this answer")
+@router.post(
+    "/keys",
+    status_code=201,
+    summary="Create an API key; the key is shown only in this answer",
+    dependencies=[Depends(require(*ANY))],
+)
 def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) -> NewKey:
     p = state.principal
     if p.user_id is None:
@@ -182,7 +198,12 @@ def create_key(body: KeyBody, state: Annotated[AppState, Depends(get_state)]) ->
     return NewKey(id=key_id, name=body.name, key=key)
 
 
-@router.delete("/keys/{key_id}", status_code=204, summary="Revoke one of my API keys")
+@router.delete(
+    "/keys/{key_id}",
+    status_code=204,
+    summary="Revoke one of my API keys",
+    dependencies=[Depends(require(*ANY))],
+)
 def revoke_key(key_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Response:
     p = state.principal
     if p.user_id is None or not Users(state.catalog).revoke_api_key(p.user_id, key_id):

@@ -9,6 +9,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict
 
+from api.access import ANY, WRITERS, audited, require
 from api.errors import BadRequest, NotFound, PayloadTooLarge
 from api.openapi import binary_answer
 from api.state import AppState, get_state
@@ -125,7 +126,11 @@ def _load(state: AppState, doc_id: str) -> Document:
     return doc
 
 
-@router.get("/{doc_id}", summary="A document with its text, entities, family and thread")
+@router.get(
+    "/{doc_id}",
+    summary="A document with its text, entities, family and thread",
+    dependencies=[Depends(require(*ANY)), Depends(audited("document.view"))],
+)
 def get_document(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> DocumentOut:
     doc = _load(state, doc_id)
     parent = state.catalog.document(doc.parent_id) if doc.parent_id else None
@@ -147,7 +152,11 @@ def get_document(doc_id: str, state: Annotated[AppState, Depends(get_state)]) ->
     )
 
 
-@router.get("/{doc_id}/similar", summary="More like this, exact duplicates and near-duplicates")
+@router.get(
+    "/{doc_id}/similar",
+    summary="More like this, exact duplicates and near-duplicates",
+    dependencies=[Depends(require(*ANY)), Depends(audited("document.view"))],
+)
 def similar_documents(
     doc_id: str,
     state: Annotated[AppState, Depends(get_state)],
@@ -178,6 +187,7 @@ def similar_documents(
 
 @router.get(
     "/{doc_id}/original",
+    dependencies=[Depends(require(*ANY)), Depends(audited("document.download"))],
     summary="The original bytes, exactly as received",
     response_class=FileResponse,
     responses=binary_answer("application/octet-stream"),
@@ -202,7 +212,12 @@ def get_original(
     )
 
 
-@router.post("", status_code=202, summary="Upload files; each becomes an ingest job")
+@router.post(
+    "",
+    status_code=202,
+    summary="Upload files; each becomes an ingest job",
+    dependencies=[Depends(require(*WRITERS)), Depends(audited("api.post"))],
+)
 def upload(
     state: Annotated[AppState, Depends(get_state)],
     files: Annotated[list[UploadFile], File(description="one or more files")],

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from api.access import ANY, audited, require
 from api.openapi import text_answer
 from api.routes.search import build_request
 from api.state import AppState, get_state
@@ -33,6 +34,7 @@ _PAGE = 100
 @router.get(
     "/export/fields.csv",
     summary="Key fields of the matching documents, as CSV",
+    dependencies=[Depends(require(*ANY)), Depends(audited("search"))],
     response_class=Response,
     responses=text_answer("text/csv"),
 )

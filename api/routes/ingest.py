@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict
 
+from api.access import ADMIN, ANY, audited, require
 from api.errors import NotFound
 from api.params import RowId, RowOffset
 from api.state import AppState, get_state
@@ -71,13 +72,17 @@ class QuarantineList(BaseModel):
     items: list[QuarantineItem]
 
 
-@router.get("/ingest/status", summary="Queue counts, throughput, ETA and recent failures")
+@router.get(
+    "/ingest/status",
+    summary="Queue counts, throughput, ETA and recent failures",
+    dependencies=[Depends(require(*ANY))],
+)
 def ingest_status(state: Annotated[AppState, Depends(get_state)]) -> IngestStatus:
     failures = [JobOut.model_validate(j) for j in state.catalog.jobs("failed", limit=20)]
     return IngestStatus(**asdict(state.catalog.status()), recent_failures=failures)
 
 
-@router.get("/jobs", summary="Ingest jobs, newest first")
+@router.get("/jobs", summary="Ingest jobs, newest first", dependencies=[Depends(require(*ANY))])
 def list_jobs(
     state: Annotated[AppState, Depends(get_state)],
     status: Literal["queued", "running", "done", "failed"] | None = None,
@@ -88,14 +93,22 @@ def list_jobs(
     return JobList(jobs=[JobOut.model_validate(j) for j in jobs])
 
 
-@router.post("/jobs/{job_id}/retry", summary="Queue a failed job again")
+@router.post(
+    "/jobs/{job_id}/retry",
+    summary="Queue a failed job again",
+    dependencies=[Depends(require(*ADMIN)), Depends(audited("api.post"))],
+)
 def retry_job(job_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Retried:
     if state.catalog.job(job_id) is None:
         raise NotFound(f"no job {job_id}")
     return Retried(retried=state.catalog.retry(job_ids=[job_id]))
 
 
-@router.get("/quarantine", summary="Files and attachments that could not be read, with the reason")
+@router.get(
+    "/quarantine",
+    summary="Files and attachments that could not be read, with the reason",
+    dependencies=[Depends(require(*ANY))],
+)
 def quarantine(
     state: Annotated[AppState, Depends(get_state)], limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> QuarantineList:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.access import LEGAL, require
 from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
 from api.openapi import binary_answer, text_answer
 from api.params import MAX_ROW_ID, RowId
@@ -23,7 +24,7 @@ from legal.retention import DocumentHeld, Retention, RetentionError, RetentionRe
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["legal"])
+router = APIRouter(tags=["legal"], dependencies=[Depends(require(*LEGAL))])
 
 State = Annotated[AppState, Depends(get_state)]
 MAX_AUDIT_PAGE = 500

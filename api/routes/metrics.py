@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from api.access import QUALITY, require
 from api.errors import BadRequest
 from api.metrics_service import (
     BREAKDOWN_FIELDS,
@@ -47,7 +48,7 @@ from nlp.review import thresholds
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/metrics", tags=["metrics"])
+router = APIRouter(prefix="/api/metrics", tags=["metrics"], dependencies=[Depends(require(*QUALITY))])
 
 DEFAULT_PERIOD_DAYS = 30
 Format = Literal["json", "csv"]

@@ -17,6 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from api.access import REVIEWERS, audited, require
 from api.errors import NotFound
 from api.routes.annotations import CorrectionOut, _apply_and_requeue, _user
 from api.state import AppState, get_state
@@ -25,7 +26,7 @@ from nlp.review import ReviewItem, corrected_documents, review_queue, thresholds
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/review", tags=["review"])
+router = APIRouter(prefix="/api/review", tags=["review"], dependencies=[Depends(require(*REVIEWERS))])
 
 
 class Verdict(BaseModel):
@@ -73,7 +74,12 @@ def get_queue(
     )
 
 
-@router.post("/{doc_id}", status_code=201, summary="Confirm or correct a document's complaint flag")
+@router.post(
+    "/{doc_id}",
+    status_code=201,
+    summary="Confirm or correct a document's complaint flag",
+    dependencies=[Depends(audited("api.post"))],
+)
 def post_verdict(
     doc_id: str, body: Verdict, request: Request, state: Annotated[AppState, Depends(get_state)]
 ) -> Reviewed:

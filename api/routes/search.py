@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict
 
+from api.access import ANY, QUALITY, audited, require
 from api.errors import BadRequest
 from api.state import AppState, get_state
 from index.backend import SearchRequest, decode_cursor
@@ -91,7 +92,9 @@ def build_request(
     )
 
 
-@router.get("/search", summary="Search documents")
+@router.get(
+    "/search", summary="Search documents", dependencies=[Depends(require(*ANY)), Depends(audited("search"))]
+)
 def search(
     state: Annotated[AppState, Depends(get_state)],
     q: Annotated[str, Query(description="Query in Faldone's query language", max_length=4000)] = "",
@@ -152,7 +155,11 @@ def search(
     )
 
 
-@router.get("/metrics/sentiment", summary="Documents, average sentiment and complaints per period")
+@router.get(
+    "/metrics/sentiment",
+    summary="Documents, average sentiment and complaints per period",
+    dependencies=[Depends(require(*QUALITY))],
+)
 def sentiment_metric(
     state: Annotated[AppState, Depends(get_state)],
     interval: Literal["day", "week", "month"] = "week",

@@ -21,6 +21,7 @@ from PIL import Image
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
+from api.access import ANY, audited, require
 from api.errors import ApiError, BadRequest, NotFound
 from api.openapi import binary_answer
 from api.params import RowId
@@ -36,7 +37,7 @@ from nlp.category import CATEGORIES
 
 __all__ = ["FACET_ORDER", "SENTIMENT_RANGES", "router"]
 
-router = APIRouter(prefix="/api/ui", tags=["web"])
+router = APIRouter(prefix="/api/ui", tags=["web"], dependencies=[Depends(require(*ANY))])
 
 # Sentiment runs from -1 to 1; the page offers three ranges, written in the query language.
 SENTIMENT_RANGES: dict[str, str] = {
@@ -315,7 +316,12 @@ def list_saved(state: Annotated[AppState, Depends(get_state)]) -> SavedSearchLis
     return SavedSearchList(items=[SavedSearchOut.of(s) for s in _store(state).list(_owner(state))])
 
 
-@router.post("/saved-searches", status_code=201, summary="Save the current search under a name")
+@router.post(
+    "/saved-searches",
+    status_code=201,
+    summary="Save the current search under a name",
+    dependencies=[Depends(audited("api.post"))],
+)
 def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> SavedSearchOut:
     try:
         return SavedSearchOut.of(_store(state).create(body.name, body.query, _owner(state)))
@@ -323,7 +329,12 @@ def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_sta
         raise BadRequest(str(err)) from err
 
 
-@router.delete("/saved-searches/{search_id}", status_code=204, summary="Delete a saved search")
+@router.delete(
+    "/saved-searches/{search_id}",
+    status_code=204,
+    summary="Delete a saved search",
+    dependencies=[Depends(audited("api.delete"))],
+)
 def delete_saved(search_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> Response:
     if not _store(state).delete(search_id, _owner(state)):
         raise NotFound(f"no saved search {search_id}")
@@ -349,7 +360,11 @@ def _node(catalog: Catalog, doc: Document, depth: int) -> TreeNode:
     )
 
 
-@router.get("/documents/{doc_id}/tree", summary="Attachments and archive members, recursively")
+@router.get(
+    "/documents/{doc_id}/tree",
+    summary="Attachments and archive members, recursively",
+    dependencies=[Depends(audited("document.view"))],
+)
 def document_tree(doc_id: str, state: Annotated[AppState, Depends(get_state)]) -> TreeNode:
     doc = state.catalog.document(doc_id)
     if doc is None:
@@ -376,6 +391,7 @@ def _render_page(path: PathLike[str], number: int, filename: str) -> Image.Image
 
 @router.get(
     "/documents/{doc_id}/pages/{number}.png",
+    dependencies=[Depends(audited("document.view"))],
     summary="A page of a PDF original rendered as an image",
     response_class=Response,
     responses=binary_answer("image/png"),
