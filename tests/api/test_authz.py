@@ -336,3 +336,10 @@ def test_scopes_know_every_method_of_the_interfaces() -> None:
     assert public(Catalog) - catalog_known == set()
     backend_known = set(vars(ScopedBackend)) | {"name"}
     assert public(SearchBackend) - backend_known == set()
+
+
+def test_a_page_sends_an_anonymous_browser_to_the_login_page(seeded: Seeded) -> None:
+    page = seeded.client().get("/legal.html", headers={"Accept": "text/html"})
+    assert page.status_code == 401 and "url=/login" in page.text
+    api = seeded.client().get("/api/search", headers={"Accept": "text/html"})
+    assert api.status_code == 401 and api.json()["error"]["code"] == "unauthenticated"
