@@ -229,7 +229,16 @@ def fields_only(receipts: Path, halves: dict[str, list[str]], readings: dict[str
     per = score(receipts, readings)
     for half, members in halves.items():
         if members:
-            print(half, json.dumps(summarise(members, per)))
+            raw = sum(readings[s]["raw"]["cpu"] for s in members)
+            pipe = sum(readings[s]["pipeline"]["cpu"] for s in members)
+            own = sum(readings[s]["pipeline"]["own_cpu"] for s in members)
+            cpu = {
+                "raw_tesseract_cpu_s": round(raw, 1),
+                "pipeline_tesseract_cpu_s": round(pipe, 1),
+                "pipeline_python_cpu_s": round(own, 1),
+                "ratio_pipeline_to_raw": round(pipe / raw, 3),
+            }
+            print(half, json.dumps({**summarise(members, per), "cpu_one_run": cpu}))
     for stem in halves["development"]:
         wrong = [name for name, ok in per[stem]["fields"].items() if not ok and name != "company_loose"]
         if wrong:
@@ -243,7 +252,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="only the first N receipts (a quick look)")
     parser.add_argument("--json", type=Path, help="also write the full per-receipt results here")
-    parser.add_argument("--save-readings", type=Path, help="write every reading of the first run here")
+    parser.add_argument(
+        "--save-readings", type=Path, help="append every reading of the first run here (JSON lines)"
+    )
     parser.add_argument(
         "--readings", type=Path, help="score fields on readings saved before (no OCR, no CPU figures)"
     )
@@ -251,7 +262,10 @@ def main() -> None:
     receipts = args.corpus / "receipts"
     every = sorted(p.stem for p in (receipts / "img").glob("*.jpg"))
     stems = every[: args.limit] if args.limit else every
-    saved = json.loads(args.readings.read_text(encoding="utf-8")) if args.readings else None
+    saved = None
+    if args.readings:
+        lines = [json.loads(line) for line in args.readings.read_text(encoding="utf-8").splitlines() if line]
+        saved = {line.pop("stem"): line for line in lines}
     if saved is not None:
         stems = [s for s in stems if s in saved]
     # the split is by position among all the receipts, whatever subset is read
@@ -269,10 +283,16 @@ def main() -> None:
         for run in range(args.runs):
             paths = [str(receipts / "img" / f"{s}.jpg") for s in stems]
             flips = [(i + run) % 2 == 0 for i in range(len(stems))]
-            runs.append(dict(zip(stems, pool.map(read_both, paths, flips), strict=True)))
-            print(f"run {run + 1}/{args.runs} done", file=sys.stderr, flush=True)
-            if run == 0 and args.save_readings:
-                args.save_readings.write_text(json.dumps(runs[0]), encoding="utf-8")
+            readings: dict[str, dict[str, dict[str, Any]]] = {}
+            for number, (stem, reading) in enumerate(
+                zip(stems, pool.map(read_both, paths, flips), strict=True), 1
+            ):
+                readings[stem] = reading
+                print(f"run {run + 1}/{args.runs}: {number}/{len(stems)}", file=sys.stderr, flush=True)
+                if run == 0 and args.save_readings:  # one JSON object per line, as they come
+                    with args.save_readings.open("a", encoding="utf-8") as file:
+                        file.write(json.dumps({"stem": stem, **reading}) + "\n")
+            runs.append(readings)
         page_paths = [str(args.corpus / image) for image, _ in PAGES]
         page_reads = list(pool.map(read_both, page_paths, [True] * len(PAGES)))
     per = score(receipts, runs[0])
