@@ -75,6 +75,8 @@ _VAT_LABEL = _label(
     r"(?:\s?no)?|no)|company\s?reg\w*\s?no|co\.?\s?reg\.?\s?no|tax\s?id|codice\s?fiscale)\b\.?\s*[:.#]?\s*"
     r"(?P<value>(?:[A-Z]{2}\s?)?\d[\d\-]{5,16}\d)",
 )
+_ROUNDING = _label(r"\b(rounding|rounded\s?adj\w*|arrotondamento)\b")
+_SPLIT_CENTS = re.compile(r"(?<![\d.,])(?P<whole>\d{1,6}) (?P<cents>\d{2})\s*$")
 _IT_VAT = re.compile(r"(?<![\w])(?:IT\s?)?(?P<value>\d{11})(?!\d)")
 _IBAN = re.compile(r"(?<![A-Z0-9])(?P<value>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})", re.IGNORECASE)
 _COMPANY_SUFFIX = _label(
@@ -86,7 +88,8 @@ _COMPANY_SUFFIX = _label(
 _NOT_SUPPLIER = _label(
     r"\b(tax\s?invoice|invoice|receipt|ricevuta|fattura|scontrino|cash\s?bill|simplified|official|"
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
-    r"@|date|data|no\.|jalan|via|viale|piazza|road|street|copy|original)\b"
+    r"@|date|data|no\.|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie)\b|"
+    r"\.com\b|\.it\b"
 )
 
 
@@ -97,10 +100,16 @@ def _amount_after(rows: Sequence[Row], index: int, offset: int) -> tuple[Row, Am
     with_decimals = [a for a in after if a.decimals or a.currency]
     if with_decimals:
         return row, with_decimals[-1]
+    split = _SPLIT_CENTS.search(row.text, offset)
+    if split:  # "GRAND TOTAL 10 00": OCR lost the decimal mark
+        value = float(f"{split['whole']}.{split['cents']}")
+        return row, Amount(value, "", True, split.start("whole"), split.end("cents"))
     if index + 1 < len(rows) and rows[index + 1].page == row.page:
-        below = [a for a in find_amounts(rows[index + 1].text) if a.decimals]
-        if below and not _TOTAL_LABELS[1][0].search(rows[index + 1].text):
-            return rows[index + 1], below[0]
+        below_row = rows[index + 1]
+        below = [a for a in find_amounts(below_row.text) if a.decimals]
+        # the amount printed under its label, on a row that has no label of its own
+        if below and _letters(below_row.text[: below[0].start]) < 0.5:
+            return below_row, below[0]
     return None
 
 
@@ -120,7 +129,10 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
             break
     if not candidates:
         return None, ""
-    weight, value, _i, row, amount = max(candidates, key=lambda c: (c[0], c[1]))
+    # a receipt rounds its total and prints the rounded one below: that is the amount paid
+    rounding = [i for i, row in enumerate(rows) if _ROUNDING.search(row.text)]
+    after = [c for c in candidates if rounding and c[2] > rounding[0]]
+    weight, value, _i, row, amount = max(after or candidates, key=lambda c: (c[0], c[1]))
     confidence = 0.9 if weight >= 3 else 0.75
     text = row.text[amount.start : amount.end]
     return Found(

@@ -9,7 +9,8 @@ but whose second can (12/25/2024) is read month-first.
 
 Amounts: European ("1.234,56") and Anglo-Saxon ("1,234.56") grouping, with or
 without a currency sign or code before or after ("RM54.50", "€ 12,00",
-"12.00 EUR"); a lone comma or dot followed by two digits is the decimal mark.
+"12.00 EUR"); a lone comma or dot followed by two digits is the decimal mark, also
+with the space OCR puts after it ("64. 15").
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ CURRENCIES: dict[str, str] = {
     "rm": "MYR", "myr": "MYR", "chf": "CHF", "fr.": "CHF", "sgd": "SGD", "s$": "SGD",
 }  # fmt: skip
 _CURRENCY = r"(?:€|eur(?:o)?|usd|\$|£|gbp|rm|myr|chf|sgd|s\$)"
-_NUMBER = r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+# OCR often reads "64.15" as "64. 15": a space after the decimal mark, before exactly two digits
+_NUMBER = r"(?P<num>\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\s?\d{2}|[.,]\d)?|\d+(?:[.,]\s?\d{2}|[.,]\d)?)"
 _AMOUNT = re.compile(
     r"(?<![\w.,])(?:(?P<pre>"
     + _CURRENCY
