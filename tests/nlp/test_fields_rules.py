@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from nlp.fields import PageWords, document_type, extract_fields
 from nlp.fields.corrections import apply_field, normalise_field
@@ -84,7 +85,9 @@ def test_user_correction_keeps_the_box_and_wins() -> None:
                     "box": {"page": 1, "x": 1, "y": 2, "w": 3, "h": 4, "page_width": 10, "page_height": 20}}]
     }  # fmt: skip
     apply_field(metadata, "total", normalise_field("total", "RM 1.234,50"))
-    (total,) = metadata["fields"]  # type: ignore[misc]
+    stored: list[dict[str, Any]] = metadata["fields"]  # type: ignore[assignment]
+    total = stored[0]
+    assert len(stored) == 1
     assert total["value"] == "1234.50" and total["source"] == "user" and total["confidence"] == 1.0
     assert total["box"]["x"] == 1
     assert normalise_field("doc_date", "01-NOV-2017") == "2017-11-01"
