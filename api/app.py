@@ -19,6 +19,7 @@ from api.access import ANY, LEGAL, QUALITY, REVIEWERS, require
 from api.auth import LoginLimiter
 from api.errors import install_error_handlers
 from api.observability import Observability
+from api.readiness import readiness_problems
 from api.routes import admin, auth, documents, ingest, legal, metrics, review, search, ui
 from api.routes import annotations as annotation_routes
 from api.routes import fields as field_routes
@@ -28,8 +29,9 @@ from core.archive import Archive
 from core.catalog import Catalog
 from core.settings import Settings
 from core.users import Users
-from index.backend import BackendUnavailable, SearchBackend
+from index.backend import SearchBackend
 from index.backends import open_backend
+from index.reader import HealingReader
 
 __all__ = ["create_app"]
 
@@ -46,6 +48,7 @@ class Readiness(BaseModel):
     status: Literal["ok", "unavailable"]
     catalog: str
     search: str
+    problems: list[str] | None = None  # why not, for an operator (only when not ready)
 
 
 def _first_run(state: AppState) -> None:
@@ -77,7 +80,7 @@ def create_app(
         settings=settings,
         catalog=catalog or Catalog(settings.resolved_catalog_url),
         archive=Archive(settings.archive_dir),
-        backend=backend or open_backend(settings, writer=False),
+        backend=backend or HealingReader(lambda: open_backend(settings, writer=False)),
     )
 
     @asynccontextmanager
@@ -122,19 +125,21 @@ def create_app(
     @app.get(
         "/readyz",
         tags=["health"],
-        summary="Readiness: catalog and index answer",
-        responses={503: {"model": Readiness, "description": "the search engine cannot be reached"}},
+        summary="Readiness: catalog, index and worker answer",
+        responses={503: {"model": Readiness, "description": "catalog, index or worker not ready, and why"}},
+        response_model_exclude_none=True,
     )
     def readyz(response: Response) -> Readiness:
-        # Anonymous: answers whether things work, never how many documents there are.
-        state.catalog.count_documents()
-        try:
-            state.backend.count()
-        except BackendUnavailable as err:
-            log.warning("readyz: search backend unavailable: %s", err)
+        # Anonymous: answers whether things work and why not, never how many documents there are.
+        problems = readiness_problems(state)
+        if problems:
             response.status_code = 503
-            return Readiness(status="unavailable", catalog="ok", search="unavailable")
-        return Readiness(status="ok", catalog="ok", search="ok")
+        return Readiness(
+            status="unavailable" if problems else "ok",
+            catalog="unavailable" if any(p.startswith("catalog:") for p in problems) else "ok",
+            search="unavailable" if any(p.startswith("index:") for p in problems) else "ok",
+            problems=problems or None,
+        )
 
     @app.get("/login", include_in_schema=False)
     def login_page() -> FileResponse:

@@ -156,7 +156,17 @@ class ScopedCatalog(Catalog):
 
     # Methods inherited unchanged: they show no document (checked by tests/api/test_authz.py).
     PASSTHROUGH = frozenset(
-        {"session", "is_sqlite", "seen", "mark_seen", "pending", "close", "imap_cursor", "set_imap_cursor"}
+        {
+            "session",
+            "is_sqlite",
+            "seen",
+            "mark_seen",
+            "pending",
+            "close",
+            "imap_cursor",
+            "set_imap_cursor",
+            "stalled_seconds",
+        }
     )
 
     def __init__(self, inner: Catalog, sources: list[str] | None) -> None:  # no super().__init__: shared
@@ -287,7 +297,7 @@ class ScopedCatalog(Catalog):
     def _refuse(self, *_: Any, **__: Any) -> Any:
         raise PermissionError("workers use the real catalog")
 
-    claim = heartbeat = complete = fail = requeue = _refuse
+    claim = heartbeat = complete = fail = release = running_workers = requeue = _refuse
 
 
 def scoped_state(base: AppState, principal: Principal) -> AppState:

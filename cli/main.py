@@ -6,7 +6,6 @@ import argparse
 import logging
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -21,8 +20,9 @@ from cli import demo_commands, legal_commands, nlp_commands
 from core.catalog import Catalog
 from core.logs import configure_logging
 from core.settings import Settings, load_settings
-from index.backend import BackendUnavailable, SearchRequest
+from index.backend import BackendUnavailable, SearchBackend, SearchRequest, WriterBusy
 from index.backends import UnknownBackend, open_backend
+from index.healing import open_writer
 
 __all__ = ["main"]
 
@@ -44,13 +44,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from ingest.supervisor import Supervisor
 
     settings.ensure_dirs()
     if settings.search_backend == "cluster":  # wait for it and fail here, once, not in each uvicorn worker
         open_backend(settings, writer=False).close()
-    worker: subprocess.Popen[bytes] | None = None
+    # uvicorn re-raises SIGTERM/SIGINT after its shutdown: with the default handlers the
+    # process would die there, before stopping the worker. These handlers just return.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    worker: Supervisor | None = None
     if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=dict(os.environ))
+        worker = Supervisor([sys.executable, "-m", "cli.main", "worker"]).start()
     console.print(f"Faldone on http://{settings.host}:{settings.port}  ·  data in {settings.data_dir}")
     console.print(f"Inbox (drop files here / metti qui i file): {settings.inbox_dir}")
     try:
@@ -63,16 +68,14 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     finally:
         if worker is not None:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(15)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            console.print("stopping the worker / arresto del worker")
+            worker.stop()
     return 0
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.imap import ImapConfig, ImapSource
+    from ingest.supervisor import dead_local_workers, watch_parent
     from ingest.worker import Worker
     from legal.retention import process_deletions
 
@@ -81,12 +84,23 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     stop = Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
+    watch_parent(stop)  # started by `faldone serve`: die with it
     try:
-        backend = open_backend(settings, writer=True)
-    except BackendUnavailable as err:
+        healed = open_writer(settings, catalog)
+    except WriterBusy as err:
         console.print(f"[red]Cannot open the index for writing: {err}[/red]")
         console.print("With the embedded backend only one worker may run at a time.")
         return 2
+    except BackendUnavailable as err:
+        console.print(f"[red]The search index cannot be opened or rebuilt: {err}[/red]")
+        return 3
+    backend = healed.backend
+    released = catalog.release(dead_local_workers(catalog.running_workers()))
+    if released:
+        console.print(f"{released} jobs of a worker that died taken back / ripresi")
+    if healed.damage:
+        console.print(f"[yellow]{healed.damage}[/yellow]")
+        console.print(f"[green]index rebuilt from the catalog: {healed.rebuilt} documents[/green]")
     pollers: list[Callable[[], int]] = []
     imap = ImapConfig.from_settings(settings)
     if imap is not None:
@@ -131,8 +145,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             progress.update(task, completed=len(job_ids) - catalog.pending(job_ids))
 
         try:
-            backend = open_backend(settings, writer=True)
-        except BackendUnavailable:
+            backend: SearchBackend | None = open_writer(settings, catalog).backend
+        except WriterBusy:
             backend = None  # a running worker holds the index: wait for it
         if backend is not None:
             worker = Worker(settings, catalog, backend)
@@ -189,33 +203,34 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
     On the cluster a fresh concrete index is filled and the alias moved to it at the
     end (searches never see a half-built index); the embedded index is cleared and
-    refilled. `--backend cluster` on an embedded installation moves it to the cluster.
+    refilled; a damaged one (unreadable files) is set aside first, no manual deletion
+    needed. `--backend cluster` on an embedded installation moves it to the cluster.
+    Only a *running* writer stops it (named in the message); a stale lock is taken over.
     """
     configured = settings.search_backend
     target = getattr(args, "backend", None) or configured
     settings = settings.model_copy(update={"search_backend": target})
     catalog = Catalog(settings.resolved_catalog_url)
     try:
-        backend = open_backend(settings, writer=True)
+        with _progress() as progress:
+            task = progress.add_task(
+                f"Reindexing {target} / reindicizzazione", total=catalog.count_documents()
+            )
+            healed = open_writer(
+                settings,
+                catalog,
+                lambda done, total: progress.update(task, completed=done, total=total),
+                rebuild_always=True,
+            )
     except (BackendUnavailable, UnknownBackend) as err:
         catalog.close()
         console.print(f"[red]Cannot open the {target} index for writing: {err}[/red]")
-        if target == "embedded":
-            console.print("Stop the worker (faldone serve / faldone worker) first: it holds the writer.")
         return 2
-    try:
-        backend.start_rebuild()
-        with _progress() as progress:
-            total = catalog.count_documents()
-            task = progress.add_task(f"Reindexing {target} / reindicizzazione", total=total)
-            for batch in catalog.iter_documents():
-                backend.index(batch)
-                progress.advance(task, len(batch))
-        backend.finish_rebuild()
-        indexed = backend.count()
-    finally:
-        backend.close()
-        catalog.close()
+    indexed = healed.rebuilt
+    healed.backend.close()
+    catalog.close()
+    if healed.damage:
+        console.print(f"[yellow]The index was damaged and has been replaced: {healed.damage}[/yellow]")
     console.print(f"[green]{indexed} documents in the {target} index[/green]")
     if target != configured:
         console.print(f"To search it, set FALDONE_SEARCH_BACKEND={target} and restart Faldone.")

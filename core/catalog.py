@@ -236,6 +236,48 @@ class Catalog:
                 )
             )
 
+    def running_workers(self) -> list[str]:
+        """Ids (``host:pid``) of the workers that hold running jobs."""
+        with self.session() as s:
+            stmt = select(JobRow.worker_id).where(JobRow.state == "running").distinct()
+            return [w for w in s.scalars(stmt) if w]
+
+    def release(self, worker_ids: list[str]) -> int:
+        """Queue again, at once, the running jobs of workers known to be dead; returns how many."""
+        if not worker_ids:
+            return 0
+        with self.session() as s, s.begin():
+            result = s.execute(
+                update(JobRow)
+                .where(JobRow.state == "running", JobRow.worker_id.in_(worker_ids))
+                .values(state="queued", lease_until=None, available_at=utcnow())
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def stalled_seconds(self) -> float:
+        """How long runnable work has waited while no job holds a live lease (0: the queue moves).
+
+        A live worker renews the leases of the jobs it runs; so runnable jobs and no live
+        lease mean nobody is working on the queue.
+        """
+        now = utcnow()
+        with self.session() as s:
+            live = s.scalar(select(func.count()).where(JobRow.state == "running", JobRow.lease_until >= now))
+            if live:
+                return 0.0
+            queued = s.scalar(
+                select(func.min(JobRow.available_at)).where(
+                    JobRow.state == "queued", JobRow.available_at <= now
+                )
+            )
+            expired = s.scalar(
+                select(func.min(JobRow.lease_until)).where(
+                    JobRow.state == "running", JobRow.lease_until < now
+                )
+            )
+        waiting = [t for t in (queued, expired) if t is not None]
+        return max(0.0, (now - min(waiting)).total_seconds()) if waiting else 0.0
+
     def retry(self, *, job_ids: list[int] | None = None, mime_prefix: str | None = None) -> int:
         """Queue failed jobs again (all, some ids, or one type); returns how many."""
         stmt = update(JobRow).where(JobRow.state == "failed")

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=600, description="Wall-clock limit for one job.")
     job_memory_mb: int = Field(default=2048, description="Address-space limit of an extraction child.")
     job_lease_seconds: int = Field(default=120, description="A job whose lease expires is retried.")
+    worker_stall_seconds: int = Field(
+        default=60, description="/readyz fails when runnable jobs wait this long with no live worker."
+    )
     max_attempts: int = Field(default=3, description="Attempts before a job is quarantined.")
     max_depth: int = Field(default=5, description="Nesting limit for attachments and archive members.")
     max_children: int = Field(default=10_000, description="Members/attachments per container.")

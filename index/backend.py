@@ -8,6 +8,8 @@ thing on each.
     SearchError
     ├── QuerySyntaxError   the user's query does not parse (has a position)
     └── BackendUnavailable the engine cannot be reached or opened
+        ├── IndexDamaged   the index files are unreadable: rebuild from the catalog
+        └── WriterBusy     another live process holds the (single) index writer
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ __all__ = [
     "Highlight",
     "HistogramBucket",
     "Hit",
+    "IndexDamaged",
     "QuerySyntaxError",
     "SearchBackend",
     "SearchError",
     "SearchRequest",
     "SearchResult",
+    "WriterBusy",
     "decode_cursor",
     "encode_cursor",
 ]
@@ -56,6 +60,18 @@ class QuerySyntaxError(SearchError):
 
 class BackendUnavailable(SearchError):
     """The search engine cannot be opened or reached."""
+
+
+class IndexDamaged(BackendUnavailable):
+    """The index exists but its files cannot be read (truncated, garbled or missing files)."""
+
+
+class WriterBusy(BackendUnavailable):
+    """Another live process holds the index writer; `holder` describes it when known."""
+
+    def __init__(self, message: str, holder: str = "") -> None:
+        super().__init__(message)
+        self.holder = holder
 
 
 @dataclass

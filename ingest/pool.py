@@ -36,13 +36,13 @@ from core.catalog import JobSpec
 from core.settings import Settings
 from ingest.pipeline import JobOutcome
 
-__all__ = ["ExtractionPool"]
+__all__ = ["ExtractionPool", "die_with_parent"]
 
 _CTX = mp.get_context("spawn")
 _PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent(parent_pid: int) -> None:
+def die_with_parent(parent_pid: int) -> None:
     """Ask Linux to SIGKILL this process when its parent dies; exit if it already has."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -53,7 +53,7 @@ def _die_with_parent(parent_pid: int) -> None:
 
 
 def _child_main(conn: Connection, settings: Settings, parent_pid: int, tokens_dir: str) -> None:
-    _die_with_parent(parent_pid)
+    die_with_parent(parent_pid)
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # own process group: a timeout kills tesseract too
     os.environ["OMP_THREAD_LIMIT"] = "1"

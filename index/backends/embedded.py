@@ -5,9 +5,11 @@ writer lock; every other process opens a reader and calls `refresh` to see
 new commits. Queries are parsed by `index.query.parse` and compiled by
 `QueryCompiler`; tantivy's query parser is never used.
 
-Errors: a bad query raises `QuerySyntaxError`; a folder that cannot be opened,
-a schema that changed, or a writer already held elsewhere raises
-`BackendUnavailable`; other engine errors become `SearchError`.
+Errors: a bad query raises `QuerySyntaxError`; a folder whose files cannot be
+read (truncated segment, garbled meta.json, missing file) or whose schema changed
+raises `IndexDamaged` (`index.healing` rebuilds it from the catalog); a writer
+held by another live process raises `WriterBusy`, naming it (`index.writer_lock`);
+other engine errors become `SearchError`.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ import tantivy
 from core.document import Document
 from core.settings import Settings
 from index.backend import (
-    BackendUnavailable,
     HistogramBucket,
     Hit,
+    IndexDamaged,
     Interval,
     SearchBackend,
     SearchError,
     SearchRequest,
     SearchResult,
+    WriterBusy,
     encode_cursor,
 )
 from index.backends.embedded_aggs import facets, histogram
@@ -49,6 +52,7 @@ from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
 from index.query import ast, parse
 from index.query.semantics import positive_part, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
+from index.writer_lock import WriterLock
 
 __all__ = ["MAX_WINDOW", "EmbeddedBackend", "open_embedded"]
 
@@ -63,24 +67,42 @@ class EmbeddedBackend(SearchBackend):
 
     name = "embedded"
 
-    def __init__(self, path: Path, *, writer: bool, heap_size: int = _WRITER_HEAP, threads: int = 1) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        writer: bool,
+        heap_size: int = _WRITER_HEAP,
+        threads: int = 1,
+        lock: WriterLock | None = None,
+    ) -> None:
+        """`lock`: a `WriterLock` the caller already holds (it is released by `close`)."""
         self._schema = build_schema()
         analyzers = Analyzers()
+        self.path = path
         path.mkdir(parents=True, exist_ok=True)
+        given = lock
+        self._lock = lock or (WriterLock(path).acquire() if writer else None)  # first: names a holder
         try:
-            self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
-        except ValueError as err:
-            raise BackendUnavailable(
-                f"cannot open the index in {path} (rebuild it with reindex): {err}"
-            ) from err
-        register_analyzers(self._index, analyzers)
-        self._compiler = QueryCompiler(self._schema, analyzers)
-        self._writer: tantivy.IndexWriter | None = None
-        if writer:
             try:
-                self._writer = self._index.writer(heap_size=heap_size, num_threads=threads)
+                self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
             except ValueError as err:
-                raise BackendUnavailable(f"another process is writing to {path}: {err}") from err
+                raise IndexDamaged(
+                    f"the search index in {path} is damaged and must be rebuilt from the catalog "
+                    f"(faldone reindex, or restart the worker): {err}"
+                ) from err
+            register_analyzers(self._index, analyzers)
+            self._compiler = QueryCompiler(self._schema, analyzers)
+            self._writer: tantivy.IndexWriter | None = None
+            if writer:
+                try:
+                    self._writer = self._index.writer(heap_size=heap_size, num_threads=threads)
+                except ValueError as err:
+                    raise WriterBusy(f"another process is writing to {path}: {err}") from err
+        except BaseException:
+            if self._lock is not None and given is None:
+                self._lock.release()
+            raise
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -123,6 +145,9 @@ class EmbeddedBackend(SearchBackend):
             writer, self._writer = self._writer, None
             writer.rollback()  # uncommitted writes are dropped, as documented by `commit`
             writer.wait_merging_threads()  # releases the writer lock
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
 
     # -- reading ---------------------------------------------------------------------------------
 
