@@ -297,7 +297,7 @@ class ScopedCatalog(Catalog):
     def _refuse(self, *_: Any, **__: Any) -> Any:
         raise PermissionError("workers use the real catalog")
 
-    claim = heartbeat = complete = fail = release = running_workers = requeue = _refuse
+    claim = heartbeat = complete = fail = release = resume = running_workers = requeue = _refuse
 
 
 def scoped_state(base: AppState, principal: Principal) -> AppState:

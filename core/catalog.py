@@ -127,7 +127,7 @@ class Catalog:
                     (JobRow.state == "running") & (JobRow.lease_until < now),
                 )
             )
-            .order_by(JobRow.id)
+            .order_by(JobRow.available_at, JobRow.id)  # a resumed long job queues behind waiting ones
             .limit(limit)
         )
         if not self.is_sqlite:
@@ -233,6 +233,22 @@ class Catalog:
                     lease_until=None,
                     error=reason,
                     error_code="index_unavailable",
+                )
+            )
+
+    def resume(self, job: JobSpec, progress: str) -> None:
+        """A long job paused at a checkpoint: back to the end of the queue, the attempt refunded."""
+        with self.session() as s, s.begin():
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id == job.id)
+                .values(
+                    state="queued",
+                    available_at=utcnow(),
+                    lease_until=None,
+                    attempts=max(0, job.attempts - 1),
+                    error=progress,
+                    error_code="in_progress",
                 )
             )
 

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     max_expanded_mb: int = Field(default=2048, description="Total bytes a container may expand to.")
     max_upload_mb: int = Field(default=512, description="Largest accepted upload.")
     ocr_languages: str = Field(default="ita+eng", description="Tesseract languages.")
+    ocr_pages_per_turn: int = Field(
+        default=16,
+        description="PDFs with more pages to OCR are read this many per turn (slot freed between turns).",
+    )
     ocr_enabled: bool = Field(default=True, description="Run OCR on pages without a usable text layer.")
     watch_dir: Path | None = Field(default=None, description="Inbox folder watched for new files.")
     company_domains: str = Field(default="", description="Comma-separated e-mail domains of the company.")

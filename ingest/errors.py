@@ -8,6 +8,8 @@
     ├── LimitExceeded       depth, member count, expanded size or page limits
     └── ExtractionTimeout   the job ran past its time limit (raised by the worker)
 
+    Unfinished (not an IngestError): a long scan paused at a checkpoint; resume it later
+
 Each carries a readable `reason` that ends up in the quarantine record.
 Extractors translate library exceptions into these with ``raise ... from err``.
 """
@@ -21,6 +23,7 @@ __all__ = [
     "ExtractionTimeout",
     "IngestError",
     "LimitExceeded",
+    "Unfinished",
     "UnsupportedFormat",
 ]
 
@@ -57,3 +60,10 @@ class LimitExceeded(IngestError):
 
 class ExtractionTimeout(IngestError):
     code = "timeout"
+
+
+class Unfinished(Exception):
+    """A long job saved its progress (see `ingest.checkpoint`) and asks to be resumed later.
+
+    Not an `IngestError`: containers must not quarantine a member that merely paused.
+    """

@@ -16,7 +16,7 @@ from core.catalog import JobSpec, QuarantineEntry, utcnow
 from core.document import Document, child_id, root_id
 from core.settings import Settings
 from ingest.detect import detect_mime
-from ingest.errors import IngestError, LimitExceeded
+from ingest.errors import IngestError, LimitExceeded, Unfinished
 from ingest.extractors.base import Extraction, Source
 from ingest.key_fields import add_key_fields
 from ingest.router import extract
@@ -38,6 +38,8 @@ class JobOutcome:
     quarantined: list[QuarantineEntry] = field(default_factory=list)
     error: tuple[str, str] | None = None
     retryable: bool = False
+    # A long scan paused at a checkpoint (`ingest.checkpoint`): queue the job again to go on.
+    resume: str = ""
 
 
 def safe_filename(name: str) -> str:
@@ -165,4 +167,8 @@ class _TreeBuilder:
 
 def extract_job(job: JobSpec, settings: Settings) -> JobOutcome:
     """Extract a job's whole tree (called in a child process)."""
-    return _TreeBuilder(job, settings).build()
+    builder = _TreeBuilder(job, settings)
+    try:
+        return builder.build()
+    except Unfinished as paused:  # the root or a member paused: nothing is recorded this turn
+        return JobOutcome(mime_type=builder.outcome.mime_type, resume=str(paused) or "to be continued")

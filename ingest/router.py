@@ -3,12 +3,13 @@
 Library exceptions (a parser choking on bad bytes) become `CorruptDocument`
 with a readable reason; our own errors pass through unchanged. `OcrUnavailable`
 also passes through: a missing tesseract is the machine's fault, and the worker
-must retry the job elsewhere rather than quarantine a good file.
+must retry the job elsewhere rather than quarantine a good file. `Unfinished` (a
+long scan paused at a checkpoint) is no failure and passes through too.
 """
 
 from __future__ import annotations
 
-from ingest.errors import CorruptDocument, EmptyDocument, IngestError
+from ingest.errors import CorruptDocument, EmptyDocument, IngestError, Unfinished
 from ingest.extractors.base import Extraction, Source
 from ingest.extractors.registry import extractor_for
 from ingest.ocr import OcrUnavailable
@@ -23,7 +24,7 @@ def extract(source: Source) -> Extraction:
     extractor = extractor_for(source.mime_type, source.filename)
     try:
         return extractor.extract(source)
-    except (IngestError, OcrUnavailable):
+    except (IngestError, OcrUnavailable, Unfinished):
         raise
     except MemoryError:
         raise

@@ -12,9 +12,10 @@ so nothing is quarantined for it), and the worker claims nothing more until the
 cluster answers again (it probes it with backoff), then carries on.
 
 Jobs stream through the extraction pool: whenever a child is idle the worker
-claims another job, and finished jobs are indexed (one commit per second at
-most) while slow ones are still running, so one 500-page scan does not hold
-back the documents extracted beside it.
+claims another job (for as long as the queue has any), and finished jobs are
+indexed (one commit per second at most) while slow ones are still running. A
+long scan reads its pages in turns and goes back to the end of the queue between
+turns (`ingest.checkpoint`), so it never holds a slot for its whole length.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class BatchReport:
     done: int = 0
     failed: int = 0
     retried: int = 0
+    resumed: int = 0
     documents: int = 0
 
 
@@ -73,10 +75,11 @@ class Worker:
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.pollers: list[Callable[[], int]] = list(pollers or [])
-        self.batch_seconds = 10.0  # stop claiming more after this, to scan the inbox and poll again
+        self.poll_seconds = 5.0  # scan the inbox and poll the sources this often, even mid-batch
         self.flush_seconds = 1.0
         self.outage_retry_seconds = 2.0  # first pause while the search cluster is down (doubles to 30 s)
         self._outage = False
+        self._last_poll = 0.0
 
     def run(
         self,
@@ -88,16 +91,14 @@ class Worker:
     ) -> None:
         """Process jobs until `stop` is set (or the queue is empty with `until_empty`)."""
         stop = stop or Event()
-        last_scan = 0.0
         lane = IndexLane()  # one for the whole run: the next batch is extracted while this one is indexed
         try:
             while not stop.is_set():
                 if self._outage and not self._wait_for_index(stop):
                     continue
-                if not until_empty and time.monotonic() - last_scan > 5:
-                    self._poll_sources()
-                    last_scan = time.monotonic()
-                report = self.run_batch(stop, lane=lane)
+                if not until_empty:
+                    self._poll_due()
+                report = self.run_batch(stop, lane=lane, poll=not until_empty)
                 if on_batch:
                     on_batch(report)
                 if report.claimed == 0:
@@ -126,6 +127,11 @@ class Worker:
             return True
         return False
 
+    def _poll_due(self) -> None:
+        if time.monotonic() - self._last_poll > self.poll_seconds:
+            self._poll_sources()
+            self._last_poll = time.monotonic()
+
     def _poll_sources(self) -> None:
         for poll in [lambda: scan_inbox(self.settings, self.catalog), *self.pollers]:
             try:
@@ -133,9 +139,14 @@ class Worker:
             except Exception:  # a mailbox that is down must not stop the queue
                 log.exception("polling a source failed; trying again later")
 
-    def run_batch(self, stop: Event | None = None, lane: IndexLane | None = None) -> BatchReport:
-        """Claim jobs, keep every extraction child busy for a while, index what finishes.
+    def run_batch(
+        self, stop: Event | None = None, lane: IndexLane | None = None, *, poll: bool = False
+    ) -> BatchReport:
+        """Claim jobs and keep every extraction child busy while jobs are queued; index what finishes.
 
+        A child that finishes claims the next job at once, for as long as the queue
+        has work (no slot idles while jobs wait); with `poll` the inbox and the
+        sources are polled every few seconds meanwhile.
         Without `lane` the batch is fully indexed when this returns; with one (as `run`
         passes) its last documents may still be in the lane, which the caller closes.
         """
@@ -144,7 +155,6 @@ class Worker:
         report = BatchReport(claimed=len(jobs))
         if not jobs:
             return report
-        started = time.monotonic()
         ready: list[tuple[JobSpec, JobOutcome]] = []
         last_flush = time.monotonic()
         own_lane = lane is None
@@ -162,16 +172,21 @@ class Worker:
                 lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch], chars)
 
         def refill(count: int) -> list[JobSpec]:
-            if (stop is not None and stop.is_set()) or time.monotonic() - started > self.batch_seconds:
+            if stop is not None and stop.is_set():
                 return []
             if self._outage:  # nothing could be indexed now: leave the queue alone
                 return []
+            if poll:
+                self._poll_due()
             more = self.catalog.claim(self.id, count, lease)
             report.claimed += len(more)
             return more
 
         def on_result(job: JobSpec, outcome: JobOutcome) -> None:
-            if outcome.error is None:
+            if outcome.resume:  # a long scan paused: behind the waiting jobs, attempt refunded
+                self.catalog.resume(job, outcome.resume)
+                report.resumed += 1
+            elif outcome.error is None:
                 ready.append((job, outcome))
             else:
                 self._fail(job, outcome, report)

@@ -12,6 +12,10 @@ The pages that need OCR are rendered one after another in this thread (pdfium
 is not thread-safe) and read by `ocr_images`, one tesseract per core, so a
 many-page scan uses every core.
 
+A long scan (more pages to OCR than ``ocr_pages_per_turn``) is read in turns on one
+core, with a checkpoint after each (`ingest.checkpoint`): it gives its slot back
+between turns, so it cannot hold a slot, or every core, for its whole length.
+
 A zero-byte file never gets here (the router raises `EmptyDocument`); a PDF
 whose pages are all blank comes back as blank pages, which is what it is.
 """
@@ -28,7 +32,8 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from core.document import Page
-from ingest.errors import CorruptDocument, EncryptedDocument
+from ingest.checkpoint import PageCheckpoint
+from ingest.errors import CorruptDocument, EncryptedDocument, Unfinished
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.ocr import ocr_images
 from nlp.fields import PageWords
@@ -78,18 +83,35 @@ class PdfExtractor(Extractor):
         try:
             result = Extraction()
             _read_metadata(pdf, result)
-            scans: list[int] = []
-            for index in range(len(pdf)):
-                page, wants_ocr = self._text_page(pdf, index)
-                result.pages.append(page)
-                if wants_ocr:
-                    scans.append(index)
-            if scans and not source.settings.ocr_enabled:
+            settings, sha = source.settings, source.path.name
+            saved = PageCheckpoint.load(settings, sha) if settings.ocr_enabled else None
+            if saved is not None:  # a later turn of a long scan: the text layer was read already
+                result.pages, scans = saved.pages, saved.remaining
+            else:
+                scans = []
+                for index in range(len(pdf)):
+                    page, wants_ocr = self._text_page(pdf, index)
+                    result.pages.append(page)
+                    if wants_ocr:
+                        scans.append(index)
+            turn = max(1, settings.ocr_pages_per_turn)
+            if scans and not settings.ocr_enabled:
                 result.warnings += [
                     f"page {i + 1} has no usable text layer and OCR is disabled" for i in scans
                 ]
+            elif saved is not None or len(scans) > turn:  # a long scan: one turn, then give the slot back
+                now, later = scans[:turn], scans[turn:]
+                self._ocr(
+                    pdf, now, source, result.pages, result.layouts, workers=1
+                )  # one core: others are waiting
+                if later:
+                    PageCheckpoint(result.pages, later).save(settings, sha)
+                    raise Unfinished(f"{len(later)} of {len(pdf)} pages still to read")
+                PageCheckpoint.remove(settings, sha)
             elif scans:
-                self._ocr(pdf, scans, source, result.pages, result.layouts)
+                self._ocr(
+                    pdf, scans, source, result.pages, result.layouts, workers=settings.worker_concurrency
+                )
             return result
         finally:
             pdf.close()
@@ -113,6 +135,8 @@ class PdfExtractor(Extractor):
         source: Source,
         pages: list[Page],
         layouts: dict[int, PageWords] | None = None,
+        *,
+        workers: int,
     ) -> None:
         settings = source.settings
         sizes: dict[int, tuple[int, int]] = {}
@@ -123,7 +147,7 @@ class PdfExtractor(Extractor):
                 sizes[index] = image.size
                 yield image
 
-        results = ocr_images(rendered(), settings.ocr_languages, settings.worker_concurrency)
+        results = ocr_images(rendered(), settings.ocr_languages, workers)
         for index, ocr in zip(scans, results, strict=True):
             if len(ocr.text.strip()) >= len(pages[index].text.strip()):
                 pages[index] = Page(index + 1, ocr.text, ocr=True, confidence=ocr.confidence)
