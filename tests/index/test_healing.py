@@ -105,8 +105,8 @@ def test_api_serves_documents_while_index_is_damaged_and_reindex_heals_it(
         assert found.status_code == 503
         error = found.json()["error"]
         assert error["code"] == "search_unavailable"
-        assert "La ricerca non è disponibile" in error["message"]
-        assert "Search is unavailable" in error["message"]
+        assert "Il servizio di ricerca non è raggiungibile" in error["message"]  # Italian and English
+        assert "The search service is unavailable" in error["message"]
         document = httpx.get(f"{base}/api/documents/{doc_id}")
         assert document.status_code == 200 and document.json()["id"] == doc_id
         original = httpx.get(f"{base}/api/documents/{doc_id}/original")
