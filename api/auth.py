@@ -96,40 +96,63 @@ def clear_session_cookies(response: Response) -> None:
 
 
 class LoginLimiter:
-    """Failed logins per user name and per address in a sliding window."""
+    """Failed logins per (user name, address) and per address, with growing delays.
 
-    def __init__(self, max_failures: int = 5, window_seconds: float = 300.0) -> None:
-        self.max_failures = max_failures
+    Never per user name alone: a stranger guessing `admin`'s password from one
+    address must not lock `admin` out everywhere. After `free_failures` failures a
+    (user, address) pair waits 1 s, then 2, 4 … up to `max_delay` seconds after each
+    further failure; one address trying many names meets the same curve at
+    `address_factor` times the count. A success clears the pair.
+    """
+
+    def __init__(
+        self,
+        free_failures: int = 3,
+        max_delay: float = 300.0,
+        window_seconds: float = 3600.0,
+        address_factor: int = 5,
+    ) -> None:
+        self.free = free_failures
+        self.max_delay = max_delay
         self.window = window_seconds
+        self.address_factor = address_factor
         self._failures: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def _keys(self, username: str, ip: str) -> list[str]:
-        return [f"user:{username.strip().lower()}", f"ip:{ip}"]
+    def _keys(self, username: str, ip: str) -> list[tuple[str, int]]:
+        """(key, failures allowed before delays start)."""
+        return [
+            (f"pair:{username.strip().lower()}@{ip}", self.free),
+            (f"ip:{ip}", self.free * self.address_factor),
+        ]
+
+    def _delay(self, failures: int, free: int) -> float:
+        over = failures - free
+        return 0.0 if over < 0 else min(self.max_delay, 2.0**over)
 
     def retry_after(self, username: str, ip: str) -> int:
         """Seconds until another attempt is allowed (0: allowed now)."""
         now = time.monotonic()
         wait = 0.0
         with self._lock:
-            for key in self._keys(username, ip):
+            for key, free in self._keys(username, ip):
                 times = self._failures.get(key)
                 if not times:
                     continue
                 while times and now - times[0] > self.window:
                     times.popleft()
-                if len(times) >= self.max_failures:
-                    wait = max(wait, self.window - (now - times[0]))
-        return int(wait) + 1 if wait else 0
+                if times:
+                    wait = max(wait, self._delay(len(times), free) - (now - times[-1]))
+        return int(wait) + 1 if wait > 0 else 0
 
     def failed(self, username: str, ip: str) -> None:
         now = time.monotonic()
         with self._lock:
             if len(self._failures) > 100_000:  # bounded memory under a spray of names
                 self._failures.clear()
-            for key in self._keys(username, ip):
-                self._failures.setdefault(key, deque(maxlen=self.max_failures * 4)).append(now)
+            for key, _ in self._keys(username, ip):
+                self._failures.setdefault(key, deque(maxlen=256)).append(now)
 
-    def succeeded(self, username: str) -> None:
+    def succeeded(self, username: str, ip: str = "") -> None:
         with self._lock:
-            self._failures.pop(self._keys(username, "")[0], None)
+            self._failures.pop(self._keys(username, ip)[0][0], None)

@@ -40,6 +40,11 @@ def _progress() -> Progress:
     )
 
 
+def _trusted_proxies(settings: Settings) -> str:
+    """X-Forwarded-For only from FALDONE_TRUSTED_PROXIES (uvicorn alone believes any local client)."""
+    return ",".join(p.strip() for p in settings.trusted_proxies.split(",") if p.strip())
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -62,10 +67,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if args.workers > 1:  # several processes: each builds its app from the environment
             os.environ.setdefault("FALDONE_DATA_DIR", str(settings.data_dir))
             uvicorn.run(
-                "api.asgi:app", factory=True, host=settings.host, port=settings.port, workers=args.workers
+                "api.asgi:app",
+                factory=True,
+                host=settings.host,
+                port=settings.port,
+                workers=args.workers,
+                proxy_headers=bool(_trusted_proxies(settings)),
+                forwarded_allow_ips=_trusted_proxies(settings),
             )
         else:
-            uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+            uvicorn.run(
+                create_app(settings),
+                host=settings.host,
+                port=settings.port,
+                log_level="info",
+                proxy_headers=bool(_trusted_proxies(settings)),
+                forwarded_allow_ips=_trusted_proxies(settings),
+            )
     finally:
         if worker is not None:
             console.print("stopping the worker / arresto del worker")

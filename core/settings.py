@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     imap_poll_seconds: float = Field(default=60.0, description="Seconds between IMAP polls.")
     response_sla_hours: float = Field(default=48.0, description="Complaints answered within this many hours.")
     log_format: Literal["text", "json"] = Field(default="text", description="'json' for one object per line.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; "
+        "empty: none (the peer address is the client, whatever the headers say).",
+    )
     auth_disabled: bool = Field(
         default=False,
         description="Single-user mode without login: every request acts as a local admin. Never on a server.",

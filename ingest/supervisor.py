@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -58,7 +59,11 @@ class Supervisor:
         backoff = 1.0
         while not self._stop.is_set():
             started = time.monotonic()
-            self.process = subprocess.Popen(self.command, env=self.env)
+            # PR_SET_PDEATHSIG between fork and exec: the worker dies with serve even while
+            # it is still importing, before its own code could ask for it.
+            self.process = subprocess.Popen(
+                self.command, env=self.env, preexec_fn=functools.partial(die_with_parent, os.getpid())
+            )
             self.starts += 1
             code = self.process.wait()
             if self._stop.is_set():

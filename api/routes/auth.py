@@ -103,7 +103,7 @@ def login(body: LoginBody, request: Request, response: Response) -> LoggedIn:
         limiter.failed(body.username, ip)
         base.audit.record(body.username[:64], "", "auth.login_failed", ip=ip)
         raise Unauthenticated("wrong user name or password")
-    limiter.succeeded(body.username)
+    limiter.succeeded(body.username, ip)
     token, csrf = users.new_session(principal.user_id)
     base.audit.record(principal.username, principal.role, "auth.login", ip=ip)
     set_session_cookies(response, request, users.sign(token), csrf)

@@ -9,6 +9,7 @@ too, and the test fails until the route is given a line in `EXPECTED`.
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -286,16 +287,34 @@ def test_bearer_and_bad_keys(seeded: Seeded) -> None:
     assert client.get("/api/auth/me", headers={"X-API-Key": "fk_wrong"}).status_code == 401
 
 
-def test_login_is_rate_limited(seeded: Seeded) -> None:
-    client = seeded.client()
-    for _ in range(5):
-        assert (
-            client.post("/api/auth/login", json={"username": "quality", "password": "nope"}).status_code
-            == 401
-        )
-    right = client.post("/api/auth/login", json={"username": "quality", "password": PASSWORD})
-    assert right.status_code == 429
+def test_login_is_throttled_per_user_and_address_with_growing_delays(seeded: Seeded) -> None:
+    attacker = TestClient(seeded.app, client=("203.0.113.9", 40000))
+    owner = TestClient(seeded.app, client=("198.51.100.7", 40000))
+    wrong = {"username": "quality", "password": "nope"}
+    for _ in range(3):  # a few typos cost nothing
+        assert attacker.post("/api/auth/login", json=wrong).status_code == 401
+    throttled = attacker.post("/api/auth/login", json={"username": "quality", "password": PASSWORD})
+    assert throttled.status_code == 429
+    # the same user from another address is not locked out by the stranger's guesses
+    right = owner.post("/api/auth/login", json={"username": "quality", "password": PASSWORD})
+    assert right.status_code == 200
     seeded.app.state.login_limiter.__init__()  # reset for the other tests
+
+
+def test_login_delays_grow_with_each_failure() -> None:
+    from api.auth import LoginLimiter
+
+    limiter = LoginLimiter()
+    waits = []
+    for _ in range(8):
+        limiter.failed("admin", "203.0.113.9")
+        waits.append(limiter.retry_after("admin", "203.0.113.9"))
+    assert waits[:2] == [0, 0]  # free failures
+    assert all(a < b for a, b in itertools.pairwise(waits[2:])), waits  # then growing
+    assert limiter.retry_after("admin", "198.51.100.7") == 0  # never a global lock on the name
+    for _ in range(3 * 5):  # one address spraying many names meets the curve too
+        limiter.failed(f"user{_}", "192.0.2.1")
+    assert limiter.retry_after("someone-else", "192.0.2.1") > 0
 
 
 def test_first_run_creates_an_admin_who_must_change_the_password(

@@ -96,7 +96,7 @@ def test_api_serves_documents_while_index_is_damaged_and_reindex_heals_it(
     env = faldone_env(data, FALDONE_PORT=str(port))
     api = start(["serve", "--no-worker"], env, tmp_path / "serve.log")
     try:
-        wait_for(lambda: http_up(f"{base}/healthz") or api.poll() is not None, 60, "the API")
+        wait_for(lambda: http_up(f"{base}/healthz") or api.poll() is not None, 180, "the API")
         assert api.poll() is None, (tmp_path / "serve.log").read_text()
         ready = httpx.get(f"{base}/readyz")
         assert ready.status_code == 503

@@ -84,7 +84,7 @@ def _serve(data: Path, log: Path, *extra: str, **env: str) -> tuple[subprocess.P
     port = free_port()
     process = start(["serve", *extra], faldone_env(data, FALDONE_PORT=str(port), **env), log)
     base = f"http://127.0.0.1:{port}"
-    wait_for(lambda: http_up(f"{base}/healthz") or process.poll() is not None, 90, "the API")
+    wait_for(lambda: http_up(f"{base}/healthz") or process.poll() is not None, 180, "the API")
     assert process.poll() is None, log.read_text()
     return process, base
 
@@ -111,7 +111,7 @@ def test_stopping_serve_stops_its_worker(tmp_path: Path, sig: signal.Signals) ->
         worker = _wait_worker(serve, log)
         serve.send_signal(sig)
         serve.wait(60)
-        wait_for(lambda: not alive(worker), 10, "the worker to stop with serve")
+        wait_for(lambda: not alive(worker), 30, "the worker to stop with serve")
     finally:
         stop(serve, signal.SIGKILL)
 
@@ -123,7 +123,7 @@ def test_kill_9_of_serve_leaves_no_orphan_and_the_next_serve_takes_over(tmp_path
         worker = _wait_worker(serve, log)
         serve.send_signal(signal.SIGKILL)
         serve.wait(10)
-        wait_for(lambda: not alive(worker), 10, "the worker to die with serve")
+        wait_for(lambda: not alive(worker), 30, "the worker to die with serve")
     finally:
         stop(serve, signal.SIGKILL)
     # A job left "running" by a dead worker of this host, with a lease far from expiring.
