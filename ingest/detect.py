@@ -132,7 +132,11 @@ _EMLX_COUNT = re.compile(rb"^\s*\d+\s*\r?\n")
 _FIRST_LINE = re.compile(rb"\r\n|\r|\n")
 # an mbox "From " separator: sender, then an asctime date ("From a@b Mon Jun  1 10:00:00 2009")
 _MBOX_FROM = re.compile(rb"^From \S+ +[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d?:\d\d(:\d\d)? ")
-_XML_START = re.compile(rb"^(<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([A-Za-z_][\w:.-]*)", re.S)
+# A DOCTYPE may carry an internal subset ([...] with entities): still XML, so a FatturaPA with a
+# DTD is recognised as one and refused by its extractor instead of being read as plain text.
+_XML_START = re.compile(
+    rb"^(<\?.*?\?>\s*|<!--.*?-->\s*|<!DOCTYPE[^>\[]*(\[.*?\]\s*)?>\s*)*<([A-Za-z_][\w:.-]*)", re.S
+)
 _HTML_START = re.compile(rb"^(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.S | re.I)
 
 
@@ -280,7 +284,7 @@ def _text_type(head: bytes, found: str, ext: str) -> str:
         return found
     xml = _XML_START.match(stripped)
     if xml:
-        root = xml.group(2).split(b":")[-1].lower()
+        root = xml.group(3).split(b":")[-1].lower()
         if root == b"svg":
             return "image/svg+xml"
         if root == b"html":

@@ -119,6 +119,10 @@ class _TreeBuilder:
         return clean_document(doc)
 
     def _children(self, parent: Document, extraction: Extraction) -> None:
+        for name, reason in extraction.skipped:  # on record, like any member that was not read
+            self.outcome.quarantined.append(
+                QuarantineEntry("", safe_filename(name), "inode/symlink", "skipped_member", reason, parent.id)
+            )
         child_ids: list[str] = []
         for child in extraction.children:
             name = safe_filename(child.filename)

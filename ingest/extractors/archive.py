@@ -96,6 +96,12 @@ class _ArchiveExtractor(Extractor):
             if member.kind == "other":
                 skipped += 1
                 result.warnings.append(f"skipped link or special entry {member.path!r}")
+                result.skipped.append(
+                    (
+                        member.path,
+                        "a link or special entry, never followed (it could point outside the archive)",
+                    )
+                )
                 continue
             if member.encrypted:
                 raise EncryptedDocument(f"member {member.path!r} is encrypted")

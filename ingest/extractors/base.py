@@ -72,6 +72,8 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
     # OCR words with their boxes, by page number: read by the key-field rules, not stored
     layouts: dict[int, PageWords] = field(default_factory=dict)
+    # Members deliberately not read (links, devices): (name, reason); each gets a quarantine record.
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
 class Extractor:

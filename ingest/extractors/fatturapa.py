@@ -8,7 +8,8 @@ becomes a child FatturaPA file (position ``body/N``, the shared header copied in
 that is extracted again as a one-body invoice with its own attachments.
 
 A file that claims to be FatturaPA but does not parse is indexed as plain text with
-a warning, so nothing is lost and the reason is visible.
+a warning, so nothing is lost and the reason is visible; one with a DTD or entities
+(`ForbiddenXml`) is hostile, not damaged, and goes to quarantine.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.document import Page
 from ingest.errors import CorruptDocument
 from ingest.extractors.base import Child, Extraction, Extractor, Source
 from ingest.italian import fatturapa
-from ingest.italian._xml import parse_xml
+from ingest.italian._xml import ForbiddenXml, parse_xml
 from ingest.mail import decode_bytes
 
 __all__ = ["FATTURAPA_MIME", "FatturaPAExtractor"]
@@ -43,6 +44,8 @@ class FatturaPAExtractor(Extractor):
         data = source.read_bytes()
         try:
             root = parse_xml(data, "the FatturaPA file")
+        except ForbiddenXml:
+            raise
         except CorruptDocument as err:
             return _as_text(data, err.reason)
         if not fatturapa.is_fatturapa_root(root):

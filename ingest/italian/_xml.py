@@ -10,7 +10,11 @@ from defusedxml import DefusedXmlException
 
 from ingest.errors import CorruptDocument
 
-__all__ = ["child", "children", "find", "local", "parse_xml", "text_of"]
+__all__ = ["ForbiddenXml", "child", "children", "find", "local", "parse_xml", "text_of"]
+
+
+class ForbiddenXml(CorruptDocument):
+    """XML with a DTD, entities or similar constructs: refused outright, never read as text."""
 
 
 def parse_xml(data: bytes, what: str) -> Element:
@@ -20,7 +24,7 @@ def parse_xml(data: bytes, what: str) -> Element:
     except ParseError as err:
         raise CorruptDocument(f"{what} is not well-formed XML: {err}") from err
     except DefusedXmlException as err:
-        raise CorruptDocument(f"{what} uses forbidden XML constructs: {type(err).__name__}") from err
+        raise ForbiddenXml(f"{what} uses forbidden XML constructs: {type(err).__name__}") from err
     except (ValueError, LookupError) as err:  # unknown encoding declared
         raise CorruptDocument(f"{what} cannot be decoded: {err}") from err
     if not isinstance(root, Element):

@@ -10,6 +10,7 @@ from core.document import Document
 from core.settings import Settings
 from index.fields import document_fields
 from ingest.detect import detect_mime
+from ingest.errors import CorruptDocument
 from ingest.extractors.base import Source
 from ingest.extractors.fatturapa import FATTURAPA_MIME, FatturaPAExtractor
 from tests.ingest._italian_support import ITALIAN, tree
@@ -198,7 +199,7 @@ def test_truncated_xml_is_indexed_as_text_with_a_warning(settings: Settings, tmp
     assert document_fields(doc)["supplier_vat"] == ""
 
 
-def test_malformed_xml_and_hostile_dtd_are_not_fatal(settings: Settings, tmp_path: Path) -> None:
+def test_malformed_xml_is_text_and_a_hostile_dtd_is_refused(settings: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_bytes(b"<p:FatturaElettronica xmlns:p='x'><FatturaElettronicaHeader></p:FatturaElettronica>")
     [doc] = tree(bad, settings).documents
@@ -209,9 +210,8 @@ def test_malformed_xml_and_hostile_dtd_are_not_fatal(settings: Settings, tmp_pat
         b"<FatturaElettronica>&b;</FatturaElettronica>"
     )
     source = Source(path=bomb, filename=bomb.name, mime_type=FATTURAPA_MIME, settings=settings)
-    result = FatturaPAExtractor().extract(source)
-    assert any("forbidden XML" in w for w in result.warnings)
-    assert "aaaaaaaaaa" not in result.pages[0].text
+    with pytest.raises(CorruptDocument, match="forbidden XML"):  # hostile: quarantined, not read as text
+        FatturaPAExtractor().extract(source)
     empty = tmp_path / "nobody.xml"
     empty.write_bytes(
         b"<FatturaElettronica versione='FPR12'><FatturaElettronicaHeader/></FatturaElettronica>"
