@@ -80,6 +80,7 @@ def test_three_workers_one_killed_every_document_once(
     logs = tmp_path / "logs"
     logs.mkdir()
     processes: list[subprocess.Popen[bytes]] = []
+    catalog: Catalog | None = None
 
     def spawn(name: str, *args: str) -> subprocess.Popen[bytes]:
         with (logs / f"{name}.log").open("wb") as log:
@@ -100,17 +101,18 @@ def test_three_workers_one_killed_every_document_once(
         catalog = Catalog(postgres_url)
         assert catalog.status().queued == len(files)
 
-        workers = [spawn(f"worker{i}", "worker") for i in range(3)]
-        victim = workers[0]
+        # The victim starts alone, so the queue is still long when it is killed and it
+        # certainly holds a job; the two others start only once it is working.
+        victim = spawn("worker0", "worker")
         victim_id = f"{os.uname().nodename}:{victim.pid}"
-        wait_for(
-            lambda: (
-                catalog.status().done >= 3
-                and any(job.worker_id == victim_id for job in catalog.jobs("running"))
-            ),
-            240,
-            "the first worker to hold a running job",
-        )
+
+        def victim_is_working() -> bool:
+            return any(job.worker_id == victim_id for job in catalog.jobs("running"))
+
+        wait_for(lambda: catalog.status().done >= 3 and victim_is_working(), 240, "the first worker to work")
+        spawn("worker1", "worker")
+        spawn("worker2", "worker")
+        wait_for(victim_is_working, 60, "the first worker to hold a running job")
         victim.send_signal(signal.SIGKILL)
         victim.wait(10)
         wait_for(lambda: catalog.status().queued + catalog.status().running == 0, 600, "the queue to drain")
@@ -125,8 +127,9 @@ def test_three_workers_one_killed_every_document_once(
                 hits = client.get("/api/search", params={"q": f'filename:"{path.name}" AND depth:0'}).json()
                 state = {j.filename: j.state for j in catalog.jobs(limit=1000)}[path.name]
                 assert hits["total"] == (1 if state == "done" else 0), (path.name, state, hits["total"])
-        catalog.close()
     finally:
+        if catalog is not None:
+            catalog.close()
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
