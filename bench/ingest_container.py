@@ -14,7 +14,9 @@ and how many extraction slots are idle while jobs still wait in the queue. Print
 the median over runs of the wall time, the peak RSS of the worker process (VmHWM;
 the extraction children are separate processes and not counted) and the share of
 samples in which a slot was idle although a job was queued ("idle while work
-waits"). Not measured: the children's memory, and OCR (the mixed corpus has none).
+waits"), and the mean share of slots holding a job over the samples taken while jobs
+were queued ("slots busy while work waits"). Not measured: the children's memory,
+and OCR (the mixed corpus has none).
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str
         worker.annotator.annotate([])  # models load before the clock starts
         container = build_container(corpus, Path(tmp), members, kb)
         samples: list[tuple[bool, int]] = []
+        busy_shares: list[float] = []  # share of slots holding a job, sampled while jobs wait
         stop = threading.Event()
 
         def sample() -> None:
@@ -79,6 +82,8 @@ def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str
                 idle = any(slot.job is None for slot in slots)
                 waiting = catalog.status().queued > 0
                 samples.append((idle and waiting, _rss_kb("VmRSS")))
+                if waiting and slots:
+                    busy_shares.append(sum(slot.job is not None for slot in slots) / len(slots))
 
         start = time.perf_counter()
         enqueue_paths([container], settings, catalog)
@@ -97,6 +102,7 @@ def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str
         "documents": documents,
         "peak_rss_mb": round(_rss_kb("VmHWM") / 1024, 1),
         "idle_while_work_waits": round(idle_share, 3),
+        "slots_busy_while_work_waits": round(statistics.fmean(busy_shares), 3) if busy_shares else 0.0,
     }
 
 
@@ -133,6 +139,9 @@ def main() -> None:
                 "median_seconds": statistics.median(r["seconds"] for r in runs),
                 "median_peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in runs),
                 "median_idle_while_work_waits": statistics.median(r["idle_while_work_waits"] for r in runs),
+                "median_slots_busy_while_work_waits": statistics.median(
+                    r["slots_busy_while_work_waits"] for r in runs
+                ),
             },
             indent=2,
         )
