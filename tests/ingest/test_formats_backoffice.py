@@ -209,7 +209,6 @@ def test_bare_rfc3161_token_is_read(settings: Settings, tmp_path: Path) -> None:
     ("path", "words"),
     [
         (DATA / "testHEIF.heic", "HEIC/HEIF photos are not decoded"),
-        (Path("ingest-file/testPST.pst"), "Outlook .pst mailboxes are not read yet"),
     ],
 )
 def test_recognised_but_unread_types_say_why_never_corrupt(
