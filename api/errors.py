@@ -1,35 +1,48 @@
-"""HTTP errors: each carries its status; one handler renders them as JSON.
+"""Errors as HTTP answers, in one place.
 
-ApiError (status 500)
-├── BadRequest (400)       e.g. a query that does not parse, with its position
-├── Unauthenticated (401)  no credentials (a web page gets a way to the login page)
-├── Forbidden (403)        a role, a pending password change or a missing CSRF token
+Every error raised on purpose is a `core.errors.FaldoneError` whose `kind` says what
+went wrong; `STATUS` turns kinds into HTTP statuses and one handler renders them all as
+``{"error": {"code", "message", ...context}}``. Routes raise (or let through) the errors
+of the packages below them; they never translate one error into another.
+
+The API's own conditions (no credentials, a missing CSRF token, an unknown route id) are
+`ApiError`s:
+
+ApiError (internal, 500)
+├── BadRequest (invalid, 400)      e.g. a body that makes no sense
+├── Unauthenticated (401)          no credentials (a web page gets a way to the login page)
+├── Forbidden (403)                a role, a pending password change or a missing CSRF token
 ├── NotFound (404)
-└── PayloadTooLarge (413)
+├── Conflict (409)
+├── PayloadTooLarge (413)
+└── TooManyRequests (429)          with Retry-After when the wait is known
 
-The search engine's own errors: a query it refuses is 400; a cluster that cannot be
-reached (or answers "unavailable") is 503 with Retry-After, the detail only in the log.
+An engine that cannot be reached ("unavailable") is 503 with Retry-After; its detail
+goes to the log only.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 
-from index.backend import BackendUnavailable, QuerySyntaxError, SearchError
-from index.query.cost import QueryTooCostly
+from core.errors import ErrorKind, FaldoneError
+from index.backend import SearchError
 
 __all__ = [
     "SEARCH_UNAVAILABLE",
+    "STATUS",
     "ApiError",
     "BadRequest",
+    "Conflict",
     "Forbidden",
     "NotFound",
     "PayloadTooLarge",
+    "TooManyRequests",
     "Unauthenticated",
     "install_error_handlers",
 ]
@@ -38,48 +51,69 @@ SEARCH_UNAVAILABLE = (
     "The search service is unavailable right now; try again in a few seconds. "
     "/ Il servizio di ricerca non è raggiungibile; riprova tra qualche secondo."
 )
+SERVICE_UNAVAILABLE = (
+    "A service Faldone needs is unavailable right now; try again later. "
+    "/ Un servizio necessario a Faldone non è disponibile; riprova più tardi."
+)
+INTERNAL = "Internal error; it has been logged. / Errore interno; è stato registrato."
 RETRY_AFTER_SECONDS = 5
+
+STATUS: dict[ErrorKind, int] = {
+    "invalid": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "too_large": 413,
+    "too_many": 429,
+    "unavailable": 503,
+    "internal": 500,
+}
 
 log = logging.getLogger("faldone.api")
 
 
-class ApiError(Exception):
-    status = 500
-    code = "internal_error"
-
-    def __init__(self, message: str, **context: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.context = context
+class ApiError(FaldoneError):
+    """A condition only the HTTP layer knows about."""
 
 
 class BadRequest(ApiError):
-    status = 400
-    code = "bad_request"
+    kind: ClassVar[ErrorKind] = "invalid"
+    code: ClassVar[str] = "bad_request"
 
 
 class Unauthenticated(ApiError):
-    status = 401
-    code = "unauthenticated"
+    kind: ClassVar[ErrorKind] = "unauthenticated"
+    code: ClassVar[str] = "unauthenticated"
 
 
 class Forbidden(ApiError):
-    status = 403
-    code = "forbidden"
+    kind: ClassVar[ErrorKind] = "forbidden"
+    code: ClassVar[str] = "forbidden"
 
     def __init__(self, message: str, *, code: str = "forbidden", **context: Any) -> None:
         super().__init__(message, **context)
-        self.code = code
+        self.reason_code = code
 
 
 class NotFound(ApiError):
-    status = 404
-    code = "not_found"
+    kind: ClassVar[ErrorKind] = "not_found"
+    code: ClassVar[str] = "not_found"
+
+
+class Conflict(ApiError):
+    kind: ClassVar[ErrorKind] = "conflict"
+    code: ClassVar[str] = "conflict"
 
 
 class PayloadTooLarge(ApiError):
-    status = 413
-    code = "payload_too_large"
+    kind: ClassVar[ErrorKind] = "too_large"
+    code: ClassVar[str] = "payload_too_large"
+
+
+class TooManyRequests(ApiError):
+    kind: ClassVar[ErrorKind] = "too_many"
+    code: ClassVar[str] = "too_many_attempts"
 
 
 _TO_LOGIN = '<!doctype html><meta http-equiv="refresh" content="0;url=/login"><a href="/login">Login</a>'
@@ -89,33 +123,35 @@ def _render(status: int, code: str, message: str, **context: Any) -> JSONRespons
     return JSONResponse({"error": {"code": code, "message": message, **context}}, status_code=status)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    async def api_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ApiError)
+def error_response(request: Request, exc: FaldoneError) -> Response:
+    """The answer to `exc`: its kind's status, its code, message and context."""
+    status = STATUS[exc.kind]
+    code = getattr(exc, "reason_code", exc.code)
+    if exc.kind == "unauthenticated":
         page = not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
-        if page and isinstance(exc, Unauthenticated):
+        if page:
             return HTMLResponse(_TO_LOGIN, status_code=401)
-        return _render(exc.status, exc.code, exc.message, **exc.context)
-
-    async def query_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, QuerySyntaxError)
-        return _render(400, "query_syntax", str(exc), position=exc.position)
-
-    async def too_costly(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, QueryTooCostly)
-        return _render(400, "bad_request", str(exc), reason=exc.reason)
-
-    async def search_error(_: Request, exc: Exception) -> JSONResponse:
-        return _render(400, "search_error", str(exc))
-
-    async def search_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("%s %s: search cluster unavailable: %s", request.method, request.url.path, exc)
-        response = _render(503, "search_unavailable", SEARCH_UNAVAILABLE)
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if exc.kind in ("unavailable", "internal"):
+        # The detail may name hosts, paths or credentials: the log gets it, the client does not.
+        log.warning("%s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        if exc.kind == "unavailable":
+            message = SEARCH_UNAVAILABLE if isinstance(exc, SearchError) else SERVICE_UNAVAILABLE
+        else:
+            message = INTERNAL
+        response = _render(status, code, message)
+        if exc.kind == "unavailable":
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+    response = _render(status, code, exc.message or str(exc), **exc.context)
+    retry_after = exc.context.get("retry_after")
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(max(1, round(float(retry_after))))
+    return response
 
-    app.add_exception_handler(ApiError, api_error)
-    app.add_exception_handler(QuerySyntaxError, query_error)
-    app.add_exception_handler(QueryTooCostly, too_costly)
-    app.add_exception_handler(SearchError, search_error)
-    app.add_exception_handler(BackendUnavailable, search_unavailable)
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, FaldoneError)
+        return error_response(request, exc)
+
+    app.add_exception_handler(FaldoneError, handle)

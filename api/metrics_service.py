@@ -16,12 +16,14 @@ Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from index.backend import Interval, SearchBackend, SearchRequest
+from index.query import ast, parse
 
 __all__ = [
     "BREAKDOWN_FIELDS",
@@ -70,16 +72,43 @@ class Scope:
     filters: dict[str, list[str]] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
+    # `q` parsed once, where it came in (see `Scope.parsed`); the figures' own clauses are ours.
+    tree: ast.Node = field(default_factory=ast.MatchAll)
 
-    def query(self, *clauses: str) -> str:
-        """The scope's query with `clauses` AND-ed: what the backend runs and the link shows."""
-        parts = [f"({self.q.strip()})"] if self.q.strip() else []
+    @classmethod
+    def parsed(
+        cls,
+        q: str,
+        filters: dict[str, list[str]] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Scope:
+        """A scope for the user's query `q`, parsed here and only here."""
+        return cls(q.strip(), dict(filters or {}), date_from, date_to, parse(q))
+
+    def between(self, date_from: date | None, date_to: date | None) -> Scope:
+        return replace(self, date_from=date_from, date_to=date_to)
+
+    def _own_clauses(self, clauses: tuple[str, ...]) -> list[str]:
+        parts = []
         if self.date_from or self.date_to:
             low = _day(self.date_from) if self.date_from else "*"
             high = _day(self.date_to) if self.date_to else "*"
             parts.append(f"date:[{low} TO {high}]")
-        parts.extend(c for c in clauses if c)
-        return " AND ".join(parts)
+        return parts + [c for c in clauses if c]
+
+    def query(self, *clauses: str) -> str:
+        """The scope's query with `clauses` AND-ed: what the link shows."""
+        parts = [f"({self.q.strip()})"] if self.q.strip() else []
+        return " AND ".join(parts + self._own_clauses(clauses))
+
+    def query_tree(self, *clauses: str) -> ast.Node:
+        """What the backend runs: the user's tree AND the figure's clauses (never re-parsed)."""
+        parts: list[ast.Node] = [] if isinstance(self.tree, ast.MatchAll) else [self.tree]
+        parts += [_clause(c) for c in self._own_clauses(clauses)]
+        if not parts:
+            return ast.MatchAll()
+        return parts[0] if len(parts) == 1 else ast.And(tuple(parts))
 
     def count(self, backend: SearchBackend, *clauses: str, extra: dict[str, list[str]] | None = None) -> int:
         return backend.search(self.request(*clauses, extra=extra)).total
@@ -90,7 +119,14 @@ class Scope:
         filters.update({name: list(values) for name, values in (extra or {}).items()})
         # Date order: counting needs no scores (and relevance paging with limit=0 is not safe everywhere).
         kw.setdefault("sort", "date_desc")
-        return SearchRequest(query=self.query(*clauses), filters=filters, limit=0, highlight=False, **kw)
+        return SearchRequest(
+            query=self.query(*clauses),
+            tree=self.query_tree(*clauses),
+            filters=filters,
+            limit=0,
+            highlight=False,
+            **kw,
+        )
 
     def link(self, *clauses: str, extra: dict[str, list[str]] | None = None) -> str:
         """URL of the search page that lists the documents behind a figure."""
@@ -99,6 +135,12 @@ class Scope:
         pairs = [("q", self.query(*clauses))]
         pairs += [("filter", f"{name}:{value}") for name, values in filters.items() for value in values]
         return "/?" + urlencode(pairs)
+
+
+@lru_cache(maxsize=4096)
+def _clause(text: str) -> ast.Node:
+    """One of the figures' own clauses (``date:2026-03``, ``complaint:true``) as a tree."""
+    return parse(text)
 
 
 def period_end(start: datetime, interval: Interval) -> date:
@@ -238,8 +280,8 @@ def top_entities(
     start, end = period
     length = (end - start).days + 1
     previous = (start - timedelta(days=length), start - timedelta(days=1))
-    current_scope = Scope(scope.q, scope.filters, start, end)
-    previous_scope = Scope(scope.q, scope.filters, *previous)
+    current_scope = scope.between(start, end)
+    previous_scope = scope.between(*previous)
     now = _counts(backend, current_scope, COMPLAINT, fields, size)
     before = _counts(backend, previous_scope, COMPLAINT, fields, max(_DENOMINATOR_FACETS, size))
     result: dict[str, Any] = {

@@ -13,15 +13,29 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, ClassVar
 
-__all__ = ["Archive", "ArchiveError", "sha256_bytes", "sha256_file"]
+from core.errors import CoreError, ErrorKind
+
+__all__ = ["Archive", "ArchiveError", "FileTooLarge", "OriginalMissing", "sha256_bytes", "sha256_file"]
 
 _CHUNK = 1 << 20
 
 
-class ArchiveError(Exception):
-    """A blob is missing or its bytes do not match its name."""
+class ArchiveError(CoreError):
+    """A blob is missing, too large, or its bytes do not match its name."""
+
+
+class OriginalMissing(ArchiveError):
+    """No original under that name (or the name is not a SHA-256 digest)."""
+
+    kind: ClassVar[ErrorKind] = "not_found"
+    code: ClassVar[str] = "not_found"
+
+
+class FileTooLarge(ArchiveError):
+    kind: ClassVar[ErrorKind] = "too_large"
+    code: ClassVar[str] = "payload_too_large"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -45,7 +59,7 @@ class Archive:
 
     def path_for(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ArchiveError(f"not a SHA-256 digest: {sha256!r}")
+            raise OriginalMissing(f"not a SHA-256 digest: {sha256!r}")
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def exists(self, sha256: str) -> bool:
@@ -74,7 +88,7 @@ class Archive:
                 while chunk := stream.read(_CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise ArchiveError(f"file larger than {max_bytes} bytes")
+                        raise FileTooLarge(f"file larger than {max_bytes} bytes")
                     digest.update(chunk)
                     handle.write(chunk)
             sha = digest.hexdigest()
@@ -94,7 +108,7 @@ class Archive:
     def read_bytes(self, sha256: str) -> bytes:
         path = self.path_for(sha256)
         if not path.exists():
-            raise ArchiveError(f"original {sha256} is missing from the archive")
+            raise OriginalMissing(f"original {sha256} is missing from the archive")
         return path.read_bytes()
 
     def delete(self, sha256: str) -> None:

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.catalog import Catalog, utcnow
+from core.errors import Invalid
 from core.models import CorrectionRow
 
 __all__ = [
@@ -69,7 +70,7 @@ def add_correction(
 ) -> CorrectionRecord:
     """Store a correction (already validated) and return it."""
     if kind not in KINDS:
-        raise ValueError(f"unknown correction kind {kind!r}")
+        raise Invalid(f"unknown correction kind {kind!r}")
     with catalog.session() as session, session.begin():
         row = CorrectionRow(document_id=document_id, kind=kind, value=value, user=user, created_at=utcnow())
         session.add(row)

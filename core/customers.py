@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from core.catalog import Catalog
+from core.errors import CoreError
 from core.models import CustomerRow
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 CSV_HEADER = ("name", "code", "vat_id", "emails", "aliases")
 
 
-class CustomerImportError(ValueError):
+class CustomerImportError(CoreError):
     """The CSV file cannot be imported (missing header, empty name...)."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import utcnow
+from core.errors import Invalid
 from core.models import SavedSearchRow
 
 __all__ = ["MAX_NAME", "MAX_QUERY", "SavedSearch", "SavedSearches", "clean_query_string"]
@@ -61,7 +62,7 @@ class SavedSearches:
     def create(self, name: str, query: str, owner: str = "") -> SavedSearch:
         name = " ".join(name.split())[:MAX_NAME]
         if not name:
-            raise ValueError("a saved search needs a name")
+            raise Invalid("a saved search needs a name")
         row = SavedSearchRow(
             name=name,
             query=clean_query_string(query)[:MAX_QUERY],

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import utcnow
+from core.errors import CoreError, ErrorKind
 from core.models import ApiKeyRow, CollectionRow, SecretRow, SessionRow, UserRow
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ __all__ = [
     "ROLES",
     "Collections",
     "Principal",
+    "UnknownUser",
     "UserError",
     "Users",
 ]
@@ -53,8 +55,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class UserError(ValueError):
-    """A request about users that cannot be honoured (unknown user, weak password…)."""
+class UserError(CoreError):
+    """A request about users that cannot be honoured (weak password, invalid name…)."""
+
+
+class UnknownUser(UserError):
+    kind: ClassVar[ErrorKind] = "not_found"
+    code: ClassVar[str] = "not_found"
 
 
 def _sha(value: str) -> str:
@@ -229,7 +236,7 @@ class Users:
         with self.catalog.session() as s, s.begin():
             row = s.scalars(select(UserRow).where(UserRow.username == username)).first()
             if row is None:
-                raise UserError(f"no user {username!r}")
+                raise UnknownUser(f"no user {username!r}")
             if values:
                 s.execute(update(UserRow).where(UserRow.id == row.id).values(**values))
             if active is False or role is not None:
@@ -254,7 +261,7 @@ class Users:
         with self.catalog.session() as s, s.begin():
             row = s.scalars(select(UserRow).where(UserRow.username == username)).first()
             if row is None:
-                raise UserError(f"no user {username!r}")
+                raise UnknownUser(f"no user {username!r}")
             row.password_hash = _hasher.hash(password)
             row.must_change_password = must_change
             s.execute(delete(SessionRow).where(SessionRow.user_id == row.id))

@@ -18,9 +18,10 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from core.document import Document
+from core.errors import ErrorKind, FaldoneError
 
 if TYPE_CHECKING:  # the query package imports this module: the AST is named for type checks only
     from index.query.ast import Node
@@ -46,20 +47,28 @@ Interval = Literal["day", "week", "month"]
 Sort = Literal["relevance", "date_desc", "date_asc"]
 
 
-class SearchError(Exception):
-    """Base of search errors."""
+class SearchError(FaldoneError):
+    """Base of the errors raised by `index`: a search the engine refuses is the caller's to fix."""
+
+    kind: ClassVar[ErrorKind] = "invalid"
+    code: ClassVar[str] = "search_error"
 
 
 class QuerySyntaxError(SearchError):
     """A query that does not parse; `position` is the 0-based character offset."""
 
+    code: ClassVar[str] = "query_syntax"
+
     def __init__(self, message: str, position: int) -> None:
-        super().__init__(message)
+        super().__init__(message, position=position)
         self.position = position
 
 
 class BackendUnavailable(SearchError):
     """The search engine cannot be opened or reached."""
+
+    kind: ClassVar[ErrorKind] = "unavailable"
+    code: ClassVar[str] = "search_unavailable"
 
 
 class IndexDamaged(BackendUnavailable):

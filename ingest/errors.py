@@ -10,11 +10,19 @@
 
     Unfinished (not an IngestError): a long scan paused at a checkpoint; resume it later
 
+Faults of the machine rather than of the file (`ingest.ocr.OcrUnavailable`,
+`ingest.imap.ImapError`) are `core.errors.FaldoneError`s of kind "unavailable", not
+IngestErrors: they must be retried, never quarantined.
+
 Each carries a readable `reason` that ends up in the quarantine record.
 Extractors translate library exceptions into these with ``raise ... from err``.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
+
+from core.errors import FaldoneError
 
 __all__ = [
     "CorruptDocument",
@@ -28,10 +36,10 @@ __all__ = [
 ]
 
 
-class IngestError(Exception):
+class IngestError(FaldoneError):
     """Base of every ingestion error; `str(err)` is the reason shown to users."""
 
-    code = "ingest_error"
+    code: ClassVar[str] = "ingest_error"
 
     @property
     def reason(self) -> str:
@@ -39,27 +47,27 @@ class IngestError(Exception):
 
 
 class UnsupportedFormat(IngestError):
-    code = "unsupported_format"
+    code: ClassVar[str] = "unsupported_format"
 
 
 class EncryptedDocument(IngestError):
-    code = "encrypted"
+    code: ClassVar[str] = "encrypted"
 
 
 class CorruptDocument(IngestError):
-    code = "corrupt"
+    code: ClassVar[str] = "corrupt"
 
 
 class EmptyDocument(IngestError):
-    code = "empty"
+    code: ClassVar[str] = "empty"
 
 
 class LimitExceeded(IngestError):
-    code = "limit_exceeded"
+    code: ClassVar[str] = "limit_exceeded"
 
 
 class ExtractionTimeout(IngestError):
-    code = "timeout"
+    code: ClassVar[str] = "timeout"
 
 
 class Unfinished(Exception):

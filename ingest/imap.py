@@ -25,10 +25,11 @@ import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from core.archive import Archive
 from core.catalog import Catalog
+from core.errors import ErrorKind, FaldoneError
 from core.settings import Settings
 
 __all__ = ["ImapConfig", "ImapError", "ImapPollReport", "ImapSource", "poll_imap"]
@@ -40,8 +41,11 @@ _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
 _FETCH_UID = re.compile(rb"UID (\d+)")
 
 
-class ImapError(RuntimeError):
+class ImapError(FaldoneError, RuntimeError):
     """The mailbox cannot be reached, logged into or read (a fault of the server or settings)."""
+
+    kind: ClassVar[ErrorKind] = "unavailable"
+    code: ClassVar[str] = "imap_unavailable"
 
 
 @dataclass(frozen=True)

@@ -63,10 +63,12 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
+from core.errors import ErrorKind, FaldoneError
 from ingest.errors import CorruptDocument, ExtractionTimeout
 from ingest.ocr_prepare import Layout, measure, paint_over_rows
 
@@ -96,8 +98,11 @@ _FILTERABLE_TEXT = 16.0  # px: lines at least this tall keep their strokes throu
 _FAINT_CONTRAST = 90  # grey levels between paper and ink below which print counts as faint
 
 
-class OcrUnavailable(RuntimeError):
+class OcrUnavailable(FaldoneError, RuntimeError):
     """Tesseract is not installed: a fault of the machine, not of the document."""
+
+    kind: ClassVar[ErrorKind] = "unavailable"
+    code: ClassVar[str] = "ocr_unavailable"
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from core.errors import ErrorKind
+from legal.errors import LegalError, Missing
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -35,6 +38,7 @@ __all__ = [
     "ExportError",
     "ExportPlan",
     "ExportTooLarge",
+    "NothingToExport",
     "plan_export",
     "stream_export",
     "zip_safe_name",
@@ -67,15 +71,22 @@ _COLUMNS = (
 )
 
 
-class ExportError(ValueError):
+class ExportError(LegalError):
     """An export that cannot be made."""
 
 
 class ExportTooLarge(ExportError):
+    kind: ClassVar[ErrorKind] = "too_large"
+    code: ClassVar[str] = "payload_too_large"
+
     def __init__(self, message: str, documents: int, total_bytes: int) -> None:
-        super().__init__(message)
+        super().__init__(message, documents=documents, bytes=total_bytes)
         self.documents = documents
         self.total_bytes = total_bytes
+
+
+class NothingToExport(Missing, ExportError):
+    pass
 
 
 def zip_safe_name(name: str, limit: int = 120) -> str:
@@ -119,7 +130,7 @@ def plan_export(
             f"{total} bytes of originals, more than the limit of {max_bytes}", len(docs), total
         )
     if not docs:
-        raise ExportError("nothing to export")
+        raise NothingToExport("nothing to export")
     return ExportPlan(docs, total, datetime.now(UTC))
 
 

@@ -20,19 +20,46 @@ from sqlalchemy import select
 from core.clock import utcnow
 from core.models import DocumentRow, HoldItemRow, MatterRow
 from index.backend import SearchRequest
+from legal.errors import LegalError, Missing, StateConflict
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
     from index.backend import SearchBackend
 
-__all__ = ["HoldError", "HoldItemRow", "Holds", "Matter", "MatterRow"]
+__all__ = [
+    "HoldError",
+    "HoldItemRow",
+    "Holds",
+    "Matter",
+    "MatterExists",
+    "MatterNotFound",
+    "MatterReleased",
+    "MatterRow",
+    "UnknownDocuments",
+]
 
 _PAGE = 500
 MAX_SNAPSHOT = 100_000
 
 
-class HoldError(ValueError):
+class HoldError(LegalError):
     """A hold request that cannot be honoured (unknown matter, empty matter, name taken)."""
+
+
+class MatterNotFound(Missing, HoldError):
+    pass
+
+
+class MatterExists(StateConflict, HoldError):
+    pass
+
+
+class MatterReleased(StateConflict, HoldError):
+    pass
+
+
+class UnknownDocuments(Missing, HoldError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -131,13 +158,13 @@ class Holds:
             snapshot = matching_ids(self.backend, query)
         with self.catalog.session() as s, s.begin():
             if s.scalars(select(MatterRow.id).where(MatterRow.name == name)).first() is not None:
-                raise HoldError(f"a matter named {name!r} exists")
+                raise MatterExists(f"a matter named {name!r} exists")
             roots = dict(
                 s.execute(select(DocumentRow.id, DocumentRow.root_id).where(DocumentRow.id.in_(ids))).all()
             )
             missing = [d for d in ids if d not in roots]
             if missing:
-                raise HoldError(f"unknown documents: {', '.join(missing[:10])}")
+                raise UnknownDocuments(f"unknown documents: {', '.join(missing[:10])}")
             row = MatterRow(
                 name=name,
                 description=description,
@@ -160,13 +187,13 @@ class Holds:
         with self.catalog.session() as s, s.begin():
             matter = s.get(MatterRow, matter_id)
             if matter is None or matter.released_at is not None:
-                raise HoldError(f"no active matter {matter_id}")
+                raise MatterNotFound(f"no active matter {matter_id}")
             roots = dict(
                 s.execute(select(DocumentRow.id, DocumentRow.root_id).where(DocumentRow.id.in_(ids))).all()
             )
             missing = [d for d in ids if d not in roots]
             if missing:
-                raise HoldError(f"unknown documents: {', '.join(missing[:10])}")
+                raise UnknownDocuments(f"unknown documents: {', '.join(missing[:10])}")
             known = set(s.scalars(select(HoldItemRow.document_id).where(HoldItemRow.matter_id == matter_id)))
             added = [d for d in ids if d not in known]
             for doc_id in added:
@@ -183,9 +210,9 @@ class Holds:
         with self.catalog.session() as s, s.begin():
             row = s.get(MatterRow, matter_id)
             if row is None:
-                raise HoldError(f"no matter {matter_id}")
+                raise MatterNotFound(f"no matter {matter_id}")
             if row.released_at is not None:
-                raise HoldError(f"matter {row.name!r} was already released")
+                raise MatterReleased(f"matter {row.name!r} was already released")
             row.released_at, row.released_by, row.release_reason = utcnow(), released_by, reason.strip()
             return _matter(row)
 
@@ -213,7 +240,7 @@ class Holds:
         with self.catalog.session() as s:
             row = s.get(MatterRow, matter_id)
             if row is None:
-                raise HoldError(f"no matter {matter_id}")
+                raise MatterNotFound(f"no matter {matter_id}")
             ids = list(s.scalars(select(HoldItemRow.document_id).where(HoldItemRow.matter_id == matter_id)))
             query = row.query
         if query and self.backend is not None:

@@ -29,6 +29,7 @@ from sqlalchemy import delete, func, select
 
 from core.clock import utcnow
 from core.models import DeletionRow, DocumentRow, JobRow, QuarantineRow, RetentionPolicyRow
+from legal.errors import LegalError, Missing, StateConflict
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -42,6 +43,7 @@ __all__ = [
     "Retention",
     "RetentionError",
     "RetentionReport",
+    "UnknownDocument",
     "delete_family",
     "pending_deletions",
     "process_deletions",
@@ -50,17 +52,23 @@ __all__ = [
 BASES = ("date", "ingested_at")
 
 
-class RetentionError(ValueError):
+class RetentionError(LegalError):
     """A policy or deletion request that cannot be honoured."""
 
 
-class DocumentHeld(RetentionError):
+class DocumentHeld(StateConflict, RetentionError):
     """The family is under legal hold; `matters` names the holds."""
 
     def __init__(self, root_id: str, matters: list[Matter]) -> None:
         self.root_id = root_id
         self.matters = [m.name for m in matters]
-        super().__init__(f"document {root_id} is under legal hold: {', '.join(self.matters)}")
+        super().__init__(
+            f"document {root_id} is under legal hold: {', '.join(self.matters)}", matters=self.matters
+        )
+
+
+class UnknownDocument(Missing, RetentionError):
+    pass
 
 
 def _policy_dict(row: RetentionPolicyRow) -> dict[str, Any]:
@@ -277,7 +285,7 @@ def delete_family(
     with catalog.session() as s:
         root = s.get(DocumentRow, root_id)
         if root is None:
-            raise RetentionError(f"no document {root_id}")
+            raise UnknownDocument(f"no document {root_id}")
         if root.parent_id is not None:
             raise RetentionError(f"{root_id} is part of {root.root_id}: delete the top-level document")
         family = list(

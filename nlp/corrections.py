@@ -20,11 +20,12 @@ replays a document's corrections, oldest first, on freshly computed annotations:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from core.catalog import Catalog
 from core.corrections import KINDS, corrections_for
 from core.document import Document, Entity
+from core.errors import ErrorKind
 from nlp.category import CATEGORIES
 from nlp.errors import NlpError
 from nlp.fields import DOCUMENT_TYPES, FIELD_NAMES
@@ -41,6 +42,9 @@ ENTITY_LABELS = (
 
 class InvalidCorrectionError(NlpError, ValueError):
     """A correction whose kind or value makes no sense."""
+
+    kind: ClassVar[ErrorKind] = "invalid"
+    code: ClassVar[str] = "bad_request"
 
 
 def validate_correction(kind: str, value: Any) -> Any:

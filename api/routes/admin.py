@@ -13,7 +13,7 @@ from api.access import ADMIN, require
 from api.errors import BadRequest, NotFound
 from api.state import AppState, get_state
 from core.models import DocumentRow
-from core.users import ROLES, Collections, UserError, Users
+from core.users import ROLES, Collections, Users
 
 __all__ = ["router"]
 
@@ -97,20 +97,14 @@ def list_users(state: State) -> UserList:
 
 @router.post("/users", status_code=201, summary="Create a user (a one-time password unless one is given)")
 def create_user(body: NewUser, state: State) -> Password:
-    try:
-        password = Users(state.catalog).create(body.username, body.role, body.groups, body.password)
-    except UserError as err:
-        raise BadRequest(str(err)) from err
+    password = Users(state.catalog).create(body.username, body.role, body.groups, body.password)
     _audit(state, "admin.user_created", body.username, role=body.role, groups=body.groups)
     return Password(username=body.username, password=None if body.password else password)
 
 
 @router.patch("/users/{username}", summary="Change a user's role, groups or active flag")
 def update_user(username: str, body: UserChange, state: State) -> UserOut:
-    try:
-        info = Users(state.catalog).update(username, role=body.role, groups=body.groups, active=body.active)
-    except UserError as err:
-        raise NotFound(str(err)) if "no user" in str(err) else BadRequest(str(err)) from err
+    info = Users(state.catalog).update(username, role=body.role, groups=body.groups, active=body.active)
     _audit(state, "admin.user_changed", username, **body.model_dump(exclude_none=True))
     return UserOut.model_validate(info)
 
@@ -120,10 +114,7 @@ def reset_password(username: str, state: State) -> Password:
     import secrets
 
     password = secrets.token_urlsafe(15)
-    try:
-        Users(state.catalog).set_password(username, password, must_change=True)
-    except UserError as err:
-        raise NotFound(str(err)) from err
+    Users(state.catalog).set_password(username, password, must_change=True)
     _audit(state, "admin.password_reset", username)
     return Password(username=username, password=password)
 
@@ -145,10 +136,7 @@ def list_collections(state: State) -> CollectionList:
 
 @router.put("/collections", summary="Create or change a collection")
 def set_collection(body: CollectionBody, state: State) -> CollectionList:
-    try:
-        Collections(state.catalog).set(body.pattern, body.groups, body.description)
-    except UserError as err:
-        raise BadRequest(str(err)) from err
+    Collections(state.catalog).set(body.pattern, body.groups, body.description)
     _audit(state, "admin.collection_set", body.pattern, groups=body.groups)
     return CollectionList.model_validate({"collections": Collections(state.catalog).all()})
 

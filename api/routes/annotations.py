@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import ANY, WRITERS, audited, require
-from api.errors import BadRequest, NotFound
+from api.errors import NotFound
 from api.state import AppState, get_state
 from core.catalog import Catalog, utcnow
 from core.corrections import KINDS, CorrectionRecord, add_correction, corrections_for
@@ -117,7 +117,8 @@ def post_correction(
     try:
         value = validate_correction(body.kind, body.value)
     except InvalidCorrectionError as err:
-        raise BadRequest(str(err), kind=body.kind) from err
+        err.add_context(kind=body.kind)
+        raise
     record = add_correction(state.catalog, doc_id, body.kind, value, _user(request))
     doc, job_id = _apply_and_requeue(state.catalog, doc_id, record)
     ann = doc.annotations

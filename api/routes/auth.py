@@ -10,19 +10,14 @@ from pydantic import BaseModel, Field
 
 from api.access import ANY, require
 from api.auth import LoginLimiter, clear_session_cookies, session_token, set_session_cookies
-from api.errors import ApiError, BadRequest, NotFound, Unauthenticated
+from api.errors import BadRequest, NotFound, TooManyRequests, Unauthenticated
 from api.params import RowId
 from api.state import AppState, get_state
-from core.users import UserError, Users
+from core.users import Users
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
-
-
-class TooManyRequests(ApiError):
-    status = 429
-    code = "too_many_attempts"
 
 
 class LoginBody(BaseModel):
@@ -163,10 +158,7 @@ def change_password(
         raise BadRequest("the current password is wrong")
     if body.new_password == body.current_password:
         raise BadRequest("choose a new password")
-    try:
-        users.set_password(p.username, body.new_password)
-    except UserError as err:
-        raise BadRequest(str(err)) from err
+    users.set_password(p.username, body.new_password)
     state.audit.record(p.username, p.role, "auth.password_changed", ip=ip)
     if p.via == "session":
         token, csrf = users.new_session(p.user_id)

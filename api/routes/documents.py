@@ -10,10 +10,10 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict
 
 from api.access import ANY, WRITERS, audited, require
-from api.errors import BadRequest, NotFound, PayloadTooLarge
+from api.errors import BadRequest, NotFound
 from api.openapi import binary_answer
 from api.state import AppState, get_state
-from core.archive import ArchiveError
+from core.archive import FileTooLarge
 from core.document import Annotations, Document, EmailHeaders, Entity, Page
 from core.pec_links import PecLinks, pec_links
 from index.backend import Hit
@@ -196,10 +196,7 @@ def get_original(
     doc_id: str, state: Annotated[AppState, Depends(get_state)], download: bool = False
 ) -> FileResponse:
     doc = _load(state, doc_id)
-    try:
-        path = state.archive.path_for(doc.sha256)
-    except ArchiveError as err:
-        raise NotFound(str(err)) from err
+    path = state.archive.path_for(doc.sha256)
     if not path.exists():
         raise NotFound(f"the original of {doc_id} is missing from the archive")
     inline = not download and doc.mime_type in _INLINE_TYPES
@@ -229,10 +226,9 @@ def upload(
     for upload_file in files:
         try:
             sha, size = state.archive.store_stream(upload_file.file, max_bytes=limit)
-        except ArchiveError as err:
-            raise PayloadTooLarge(
-                f"{upload_file.filename}: {err}", limit_mb=state.settings.max_upload_mb
-            ) from err
+        except FileTooLarge as err:
+            err.add_context(file=upload_file.filename, limit_mb=state.settings.max_upload_mb)
+            raise
         name = safe_filename(upload_file.filename or "upload")
         job_id, new = state.catalog.enqueue(sha, name, "upload")
         jobs.append(UploadedJob(job_id=job_id, filename=name, sha256=sha, size=size, duplicate=not new))

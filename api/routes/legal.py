@@ -14,13 +14,13 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import LEGAL, require
-from api.errors import ApiError, BadRequest, NotFound, PayloadTooLarge
+from api.errors import BadRequest, NotFound
 from api.openapi import binary_answer, text_answer
 from api.params import MAX_ROW_ID, RowId
 from api.state import AppState, get_state
-from legal.export import ExportError, ExportTooLarge, plan_export, stream_export
-from legal.holds import HoldError, Holds, matching_ids
-from legal.retention import DocumentHeld, Retention, RetentionError, RetentionReport, delete_family
+from legal.export import plan_export, stream_export
+from legal.holds import Holds, matching_ids
+from legal.retention import Retention, RetentionReport, delete_family
 
 __all__ = ["router"]
 
@@ -28,11 +28,6 @@ router = APIRouter(tags=["legal"], dependencies=[Depends(require(*LEGAL))])
 
 State = Annotated[AppState, Depends(get_state)]
 MAX_AUDIT_PAGE = 500
-
-
-class Conflict(ApiError):
-    status = 409
-    code = "conflict"
 
 
 class MatterBody(BaseModel):
@@ -201,17 +196,14 @@ def create_matter(body: MatterBody, state: State) -> MatterOut:
         raise NotFound("unknown documents in document_ids")
     # The snapshot of the query is taken with the creator's view; the query itself binds everyone.
     holds = Holds(_base(state).catalog, state.backend)
-    try:
-        matter = holds.create(
-            body.name,
-            created_by=state.principal.username,
-            description=body.description,
-            custodian=body.custodian,
-            query=body.query,
-            document_ids=ids,
-        )
-    except HoldError as err:
-        raise BadRequest(str(err)) from err
+    matter = holds.create(
+        body.name,
+        created_by=state.principal.username,
+        description=body.description,
+        custodian=body.custodian,
+        query=body.query,
+        document_ids=ids,
+    )
     _audit(state, "hold.created", str(matter.id), name=matter.name, query=matter.query, documents=ids)
     return MatterOut.model_validate(matter)
 
@@ -233,10 +225,7 @@ def get_matter(
 def add_to_matter(matter_id: RowId, body: DocumentsBody, state: State) -> Added:
     if any(state.catalog.document(i) is None for i in body.document_ids):
         raise NotFound("unknown documents in document_ids")
-    try:
-        added = _holds(state).add_documents(matter_id, body.document_ids)
-    except HoldError as err:
-        raise NotFound(str(err)) from err
+    added = _holds(state).add_documents(matter_id, body.document_ids)
     _audit(state, "hold.documents_added", str(matter_id), documents=body.document_ids)
     return Added(added=added)
 
@@ -246,10 +235,7 @@ def release_matter(matter_id: RowId, body: ReleaseBody, state: State) -> MatterO
     holds = _holds(state)
     if holds.get(matter_id) is None:
         raise NotFound(f"no matter {matter_id}")
-    try:
-        matter = holds.release(matter_id, released_by=state.principal.username, reason=body.reason)
-    except HoldError as err:
-        raise Conflict(str(err)) from err
+    matter = holds.release(matter_id, released_by=state.principal.username, reason=body.reason)
     _audit(state, "hold.released", str(matter_id), name=matter.name, reason=body.reason)
     return MatterOut.model_validate(matter)
 
@@ -265,21 +251,16 @@ def delete_document(doc_id: str, state: State) -> Deleted:
     if doc is None:
         raise NotFound(f"no document {doc_id}")
     base = _base(state)
-    try:
-        ids = delete_family(
-            base.catalog,
-            base.archive,
-            _holds(state),
-            doc_id,
-            actor=state.principal.username,
-            role=state.principal.role,
-            audit=state.audit,
-            reason="deleted by user",
-        )
-    except DocumentHeld as held:
-        raise Conflict(str(held), matters=held.matters) from held
-    except RetentionError as err:
-        raise BadRequest(str(err)) from err
+    ids = delete_family(
+        base.catalog,
+        base.archive,
+        _holds(state),
+        doc_id,
+        actor=state.principal.username,
+        role=state.principal.role,
+        audit=state.audit,
+        reason="deleted by user",
+    )
     # The worker removes them from the index; searches leave them out meanwhile.
     return Deleted(deleted=ids, index="queued")
 
@@ -296,10 +277,7 @@ def list_policies(state: State) -> PolicyList:
 
 @router.put("/api/legal/retention/policies", summary="Create or change a retention policy")
 def set_policy(body: PolicyBody, state: State) -> PolicyOut:
-    try:
-        policy = _retention(state).set_policy(**body.model_dump(), created_by=state.principal.username)
-    except RetentionError as err:
-        raise BadRequest(str(err)) from err
+    policy = _retention(state).set_policy(**body.model_dump(), created_by=state.principal.username)
     _audit(state, "retention.policy_set", body.name, **body.model_dump())
     return PolicyOut.model_validate(policy)
 
@@ -373,12 +351,7 @@ def export(
         state.backend.refresh()
         ids = [doc_id for doc_id, _ in matching_ids(state.backend, q or "", limit=20_000)]
     documents = (d for d in (state.catalog.document(i) for i in ids) if d is not None)
-    try:
-        plan = plan_export(documents)
-    except ExportTooLarge as err:
-        raise PayloadTooLarge(str(err), documents=err.documents, bytes=err.total_bytes) from err
-    except ExportError as err:
-        raise NotFound(str(err)) from err
+    plan = plan_export(documents)
     description = {"query": q, "matter_id": matter_id, "by": state.principal.username}
     _audit(
         state,

@@ -43,7 +43,6 @@ from api.routes.metrics_models import (
 from api.routes.search import parse_filters
 from api.state import AppState, get_state
 from core.document import DEMO_DOMAIN, DEMO_SOURCE
-from index.query import parse
 from nlp.review import thresholds
 
 __all__ = ["router"]
@@ -61,12 +60,10 @@ def scope(
     date_from: Annotated[date | None, Query(description="First day (inclusive)")] = None,
     date_to: Annotated[date | None, Query(description="Last day (inclusive)")] = None,
 ) -> Scope:
-    """The documents the figures are about; the query is parsed alone so error positions are the user's."""
-    if q.strip():
-        parse(q)
+    """The documents the figures are about; the query is parsed here, once (errors point into it)."""
     if date_from and date_to and date_from > date_to:
         raise BadRequest("date_from is after date_to")
-    return Scope(q.strip(), parse_filters(filter), date_from, date_to)
+    return Scope.parsed(q, parse_filters(filter), date_from, date_to)
 
 
 ScopeParam = Annotated[Scope, Depends(scope)]
@@ -182,7 +179,7 @@ def entities_metric(
     end = scope.date_to or _newest_day(state, scope) or datetime.now(UTC).date()
     start = scope.date_from or end - timedelta(days=days - 1)
     figures = top_entities(
-        state.backend, Scope(scope.q, scope.filters), _fields(fields, MENTION_FIELDS), size, (start, end)
+        state.backend, scope.between(None, None), _fields(fields, MENTION_FIELDS), size, (start, end)
     )
     if format == "csv":
         rows = [{"field": name, **row} for name, values in figures["fields"].items() for row in values]

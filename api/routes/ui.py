@@ -27,7 +27,6 @@ from api.openapi import binary_answer
 from api.params import RowId
 from api.routes.search import build_request
 from api.state import AppState, get_state
-from core.archive import ArchiveError
 from core.catalog import Catalog
 from core.document import Document
 from core.saved_searches import MAX_NAME, MAX_QUERY, SavedSearch, SavedSearches
@@ -323,10 +322,7 @@ def list_saved(state: Annotated[AppState, Depends(get_state)]) -> SavedSearchLis
     dependencies=[Depends(audited("api.post"))],
 )
 def create_saved(body: SavedSearchIn, state: Annotated[AppState, Depends(get_state)]) -> SavedSearchOut:
-    try:
-        return SavedSearchOut.of(_store(state).create(body.name, body.query, _owner(state)))
-    except ValueError as err:
-        raise BadRequest(str(err)) from err
+    return SavedSearchOut.of(_store(state).create(body.name, body.query, _owner(state)))
 
 
 @router.delete(
@@ -406,10 +402,7 @@ def page_preview(
         raise NotFound(f"no document {doc_id}")
     if doc.mime_type != "application/pdf":
         raise BadRequest(f"{doc.filename} is not a PDF")
-    try:
-        path = state.archive.path_for(doc.sha256)
-    except ArchiveError as err:
-        raise NotFound(str(err)) from err
+    path = state.archive.path_for(doc.sha256)
     with _PDFIUM_LOCK:
         image = _render_page(path, number, doc.filename)
     buffer = BytesIO()

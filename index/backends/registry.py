@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from core.settings import Settings
-from index.backend import SearchBackend
+from index.backend import SearchBackend, SearchError
 
 __all__ = ["BackendOpener", "UnknownBackend", "backend_names", "open_backend", "register_backend"]
 
@@ -24,7 +24,7 @@ class BackendOpener(Protocol):
     def __call__(self, settings: Settings, *, writer: bool) -> SearchBackend: ...
 
 
-class UnknownBackend(ValueError):
+class UnknownBackend(SearchError, ValueError):
     """No backend module of that name."""
 
 

@@ -8,6 +8,7 @@ refusal is a `QueryTooCostly` (the API answers 400 with its `reason`).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from index.backend import SearchError, SearchRequest
 from index.query import ast
@@ -40,8 +41,10 @@ MAX_DATE = datetime(2200, 12, 31, 23, 59, 59)
 class QueryTooCostly(SearchError):
     """A search refused by the cost policy; `reason` is a stable code for clients."""
 
+    code: ClassVar[str] = "bad_request"
+
     def __init__(self, message: str, reason: str = "query_too_costly") -> None:
-        super().__init__(message)
+        super().__init__(message, reason=reason)
         self.reason = reason
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from index.backend import SearchError
 from index.fields import (
     BOOL_FIELDS,
     DATE_FIELDS,
@@ -45,7 +46,7 @@ _TRUE = {"true", "yes", "1", "si", "sì"}
 _FALSE = {"false", "no", "0"}
 
 
-class FieldValueError(Exception):
+class FieldValueError(SearchError):
     """A value that does not fit its field; the parser adds the position."""
 
 
