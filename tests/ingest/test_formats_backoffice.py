@@ -205,22 +205,6 @@ def test_bare_rfc3161_token_is_read(settings: Settings, tmp_path: Path) -> None:
     assert not result.children
 
 
-@pytest.mark.parametrize(
-    ("path", "words"),
-    [
-        (DATA / "testHEIF.heic", "HEIC/HEIF photos are not decoded"),
-    ],
-)
-def test_recognised_but_unread_types_say_why_never_corrupt(
-    corpus: Path, settings: Settings, path: Path, words: str
-) -> None:
-    from ingest.errors import UnsupportedFormat
-
-    full = path if path.is_absolute() else corpus / path
-    with pytest.raises(UnsupportedFormat, match=words):
-        run(full, settings)
-
-
 def test_doc_header_and_footer_text_is_kept(corpus: Path, settings: Settings) -> None:
     text = run(DATA / "testWORD_header_hyperlink.doc", settings).pages[0].text
     assert "ab@example.com" in text and "http://tw-systemhaus.de" in text  # only in the header
