@@ -16,6 +16,8 @@ offset the camera's local time is taken as UTC (``metadata["taken"]`` keeps it a
 from __future__ import annotations
 
 import contextlib
+import struct
+import warnings as py_warnings
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, ClassVar
 
@@ -64,7 +66,7 @@ class HeifExtractor(Extractor):
             raise EmptyDocument("the photo file is empty")
         try:
             info = read_heif(data)
-        except (HeifError, IndexError, ValueError) as err:
+        except (HeifError, struct.error, IndexError, ValueError) as err:
             raise CorruptDocument(f"damaged HEIF photo: {err}") from err
         codec = _codec(info)
         if codec == "AV1":
@@ -103,12 +105,16 @@ def _exif(raw: bytes, result: Extraction) -> dict[str, Any]:
         return {}
     exif = Image.Exif()
     try:
-        exif.load(raw)
-        details = exif.get_ifd(_EXIF_IFD)
-        gps = exif.get_ifd(_GPS_IFD)
+        with py_warnings.catch_warnings(record=True) as complaints:  # Pillow warns on damaged tags
+            py_warnings.simplefilter("always")
+            exif.load(raw)
+            details = exif.get_ifd(_EXIF_IFD)
+            gps = exif.get_ifd(_GPS_IFD)
     except Exception as err:  # Pillow raises struct/value/key errors on damaged Exif
         result.warnings.append(f"unreadable Exif metadata: {err}")
         return {}
+    if complaints:
+        result.warnings.append(f"damaged Exif metadata: {complaints[0].message}")
     found: dict[str, Any] = {}
     for tag, name in ((_MAKE, "camera_make"), (_MODEL, "camera_model"), (_SOFTWARE, "software")):
         if isinstance(exif.get(tag), str) and exif[tag].strip():
