@@ -66,65 +66,63 @@ class PstExtractor(Extractor):
     SCORE: ClassVar[int] = 10
 
     def extract(self, source: Source) -> Extraction:
+        if source.size == 0:
+            raise EmptyDocument("the mailbox file is empty")
+        with (
+            open(source.path, "rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view,
+        ):
+            try:
+                return self._read(NodeDatabase(view), source)
+            except PstUnsupported as err:
+                raise UnsupportedFormat(f"this Outlook data file is not read: {err}") from err
+            except (PstError, struct.error, ValueError, IndexError, KeyError, OverflowError) as err:
+                raise CorruptDocument(f"damaged Outlook data file: {err}") from err
+
+    def _read(self, db: NodeDatabase, source: Source) -> Extraction:
         settings = source.settings
-        budget = settings.max_expanded_mb * 1024 * 1024
         result = Extraction(title=source.filename)
-        with open(source.path, "rb") as handle:
-            if source.size == 0:
-                raise EmptyDocument("the mailbox file is empty")
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                try:
-                    mailbox = _Mailbox(NodeDatabase(view), result.warnings)
-                    mailbox.check_password()
-                    placed = mailbox.placed()
-                    if len(placed) > settings.max_children:  # said before reading any message
-                        raise LimitExceeded(
-                            f"the mailbox holds {len(placed)} messages; the limit is {settings.max_children}"
-                        )
-                    lines: list[str] = []
-                    total = 0
-                    for number, (folder, message) in enumerate(mailbox.messages(placed), start=1):
-                        data = message.as_bytes()
-                        total += len(data)
-                        if total > budget:
-                            raise LimitExceeded(
-                                f"the mailbox's messages exceed {settings.max_expanded_mb} MB"
-                            )
-                        subject = str(message.get("Subject") or "")
-                        lines.append(
-                            " | ".join(
-                                p
-                                for p in (
-                                    folder,
-                                    str(message.get("Date") or ""),
-                                    str(message.get("From") or ""),
-                                    subject,
-                                )
-                                if p
-                            )
-                        )
-                        stem = subject[:80].replace("/", "-").replace("\\", "-") or f"message-{number}"
-                        name = safe_filename(f"{stem}.eml", "message/rfc822", number)
-                        meta = {"folder": folder, "subject": subject}
-                        if "@" not in str(
-                            message.get("From") or ""
-                        ):  # an Exchange sender without SMTP address
-                            meta["sender_name"] = str(message.get("From") or "").strip('"')
-                        result.children.append(Child(name, data, f"message/{number}", "message/rfc822", meta))
-                except PstUnsupported as err:
-                    raise UnsupportedFormat(f"this Outlook data file is not read: {err}") from err
-                except PstError as err:
-                    raise CorruptDocument(f"damaged Outlook data file: {err}") from err
-                except (struct.error, ValueError, IndexError, KeyError, OverflowError) as err:  # damaged data
-                    raise CorruptDocument(f"damaged Outlook data file: {err}") from err
-        if not result.children and not mailbox.folders:
+        mailbox = _Mailbox(db, result.warnings)
+        mailbox.check_password()
+        placed = mailbox.placed()
+        if len(placed) > settings.max_children:  # said before reading any message
+            raise LimitExceeded(
+                f"the mailbox holds {len(placed)} messages; the limit is {settings.max_children}"
+            )
+        if not placed and not mailbox.folders:
             raise EmptyDocument("the mailbox holds no folders and no messages")
+        budget, total = settings.max_expanded_mb * 1024 * 1024, 0
+        lines: list[str] = []
+        for number, (folder, message) in enumerate(mailbox.messages(placed), start=1):
+            child = _child(folder, message, number)
+            total += len(child.data)
+            if total > budget:
+                raise LimitExceeded(f"the mailbox's messages exceed {settings.max_expanded_mb} MB")
+            result.children.append(child)
+            shown = (
+                folder,
+                str(message.get("Date") or ""),
+                str(message.get("From") or ""),
+                child.metadata["subject"],
+            )
+            lines.append(" | ".join(part for part in shown if part))
         result.metadata["message_count"] = len(result.children)
         result.metadata["folders"] = sorted(set(mailbox.folders.values()))
         if mailbox.store_name:
             result.metadata["mailbox_name"] = mailbox.store_name
         result.pages = [Page(1, "\n".join([*result.metadata["folders"], "", *lines]).strip())]
         return result
+
+
+def _child(folder: str, message: EmailMessage, number: int) -> Child:
+    subject = str(message.get("Subject") or "")
+    stem = subject[:80].replace("/", "-").replace("\\", "-") or f"message-{number}"
+    metadata = {"folder": folder, "subject": subject}
+    sender = str(message.get("From") or "")
+    if sender and "@" not in sender:  # an Exchange sender without an SMTP address: its name
+        metadata["sender_name"] = sender.strip('"')
+    name = safe_filename(f"{stem}.eml", "message/rfc822", number)
+    return Child(name, message.as_bytes(), f"message/{number}", "message/rfc822", metadata)
 
 
 class _Mailbox:
