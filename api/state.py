@@ -39,6 +39,7 @@ from index.backend import (
     HistogramBucket,
     Hit,
     Interval,
+    PassageMatch,
     SearchBackend,
     SearchRequest,
     SearchResult,
@@ -149,6 +150,10 @@ class ScopedBackend(SearchBackend):
         raise PermissionError("the API reads the index; only the worker writes it")
 
     index = delete = commit = clear = start_rebuild = finish_rebuild = _refuse
+
+    def nearest_passages(self, vector: list[float], k: int) -> list[PassageMatch]:
+        """Refused: passages of every source; search with `mode` instead (checked per document)."""
+        raise PermissionError("nearest passages are unscoped; use search with mode=semantic")
 
 
 class ScopedCatalog(Catalog):

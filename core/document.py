@@ -20,6 +20,7 @@ __all__ = [
     "EmailHeaders",
     "Entity",
     "Page",
+    "Passage",
     "child_id",
     "root_id",
 ]
@@ -53,6 +54,20 @@ class Entity:
 
 
 @dataclass
+class Passage:
+    """A few sentences of one page and their meaning as a vector (see `core.vectors`).
+
+    `start`/`end` index `Document.text`; `vector` is the sentence encoder's unit vector,
+    quantised to signed bytes and base64-encoded (`core.vectors.encode_vector`).
+    """
+
+    page: int
+    start: int
+    end: int
+    vector: str
+
+
+@dataclass
 class Annotations:
     """What NLP says about a document."""
 
@@ -63,6 +78,8 @@ class Annotations:
     complaint_probability: float = 0.0
     category: str = "other"
     customers: list[str] = field(default_factory=list)
+    # Passages embedded for search by meaning (`nlp.passages`), at most `MAX_PASSAGES` of them.
+    passages: list[Passage] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +144,7 @@ class Document:
             data["email"] = EmailHeaders(**data["email"])
         ann = dict(data.get("annotations") or {})
         ann["entities"] = [Entity(**e) for e in ann.get("entities", [])]
+        ann["passages"] = [Passage(**p) for p in ann.get("passages", [])]
         data["annotations"] = Annotations(**ann)
         for key in ("date", "ingested_at"):
             if data.get(key):

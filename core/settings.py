@@ -78,6 +78,10 @@ class Settings(BaseSettings):
         default=16,
         description="PDFs with more pages to OCR are read this many per turn (slot freed between turns).",
     )
+    semantic_search: bool = Field(
+        default=True,
+        description="Embed passages of every document at ingestion, for search by meaning (costs CPU).",
+    )
     ocr_enabled: bool = Field(default=True, description="Run OCR on pages without a usable text layer.")
     watch_dir: Path | None = Field(default=None, description="Inbox folder watched for new files.")
     company_domains: str = Field(default="", description="Comma-separated e-mail domains of the company.")

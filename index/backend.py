@@ -33,6 +33,7 @@ __all__ = [
     "HistogramBucket",
     "Hit",
     "IndexDamaged",
+    "PassageMatch",
     "QuerySyntaxError",
     "SearchBackend",
     "SearchError",
@@ -45,6 +46,8 @@ __all__ = [
 
 Interval = Literal["day", "week", "month"]
 Sort = Literal["relevance", "date_desc", "date_asc"]
+# keyword: the query language alone; semantic: by meaning (`vector`); hybrid: both, fused (index.semantic)
+Mode = Literal["keyword", "semantic", "hybrid"]
 
 
 class SearchError(FaldoneError):
@@ -111,6 +114,22 @@ class SearchRequest:
     # Documents to leave out whatever the query says (deleted from the catalog, not yet from
     # the index); applied by the engine, any number of them.
     exclude_ids: frozenset[str] = frozenset()
+    # Search by meaning (see `index.semantic`): the mode, and the query's unit vector from the
+    # sentence encoder (computed by the caller; the index does not embed).
+    mode: Mode = "keyword"
+    vector: tuple[float, ...] | None = None
+    # Only these documents may match (None: no such restriction); applied by the engine.
+    only_ids: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class PassageMatch:
+    """A passage found by meaning: its document, page, text and cosine similarity."""
+
+    doc_id: str
+    page: int
+    text: str
+    score: float
 
 
 @dataclass
@@ -210,6 +229,14 @@ class SearchBackend:
 
     def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
         """Documents whose text resembles that of `doc_id` (itself excluded), most similar first."""
+        raise NotImplementedError
+
+    def nearest_passages(self, vector: list[float], k: int) -> list[PassageMatch]:
+        """The `k` passages most similar to `vector`, of ANY document: unscoped and unfiltered.
+
+        Only `index.semantic` calls it, and it checks every document against the request's
+        filters and scope through `search` before anything is shown.
+        """
         raise NotImplementedError
 
     def duplicates(self, doc_id: str) -> list[Hit]:

@@ -15,6 +15,10 @@ content, and run beside the claiming loop instead of inside it.
   while NLP works; the text waiting for it is bounded (`max_chars` characters, 64
   million by default), which keeps memory flat when NLP is slower than extraction
   (the loop then waits, never the other way round).
+- **Passages.** With a `passages` embedder (`nlp.passages.embed_passages`), each distinct
+  content is also cut into passages and embedded for search by meaning, in one batched
+  call per batch, on the whole text (the embedder bounds its own cost: at most
+  `nlp.passages.MAX_PASSAGES` passages per document); copies share the vectors.
 """
 
 from __future__ import annotations
@@ -54,8 +58,10 @@ class BoundedAnnotator:
         max_chars: int = NLP_MAX_CHARS,
         cache_size: int = _CACHE_SIZE,
         corrections: Callable[[list[str]], Mapping[str, Sequence[Any]]] | None = None,
+        passages: Callable[[list[Document]], object] | None = None,
     ) -> None:
         self.annotator = annotator
+        self.passages = passages
         self.max_chars = max_chars
         self.cache_size = cache_size
         self.corrections = corrections
@@ -72,6 +78,10 @@ class BoundedAnnotator:
         if fresh:
             proxies = [self._proxy(key, doc) for key, doc in fresh.items()]
             self.annotator.annotate(proxies)
+            if self.passages is not None:
+                self.passages(list(fresh.values()))  # the whole text: the embedder caps its own cost
+                for key, proxy in zip(fresh, proxies, strict=True):
+                    proxy.annotations.passages = fresh[key].annotations.passages
             for key, proxy in zip(fresh, proxies, strict=True):
                 self._remember(key, self._whole_text_patterns(fresh[key], proxy.annotations))
         for doc, key in zip(docs, keys, strict=True):
@@ -79,6 +89,9 @@ class BoundedAnnotator:
                 self.reused += 1
             self._cache.move_to_end(key)
             doc.annotations = copy.deepcopy(self._cache[key])
+            first = fresh.get(key)
+            if first is not None and "passages_total" in first.metadata:
+                doc.metadata["passages_total"] = first.metadata["passages_total"]
             length = len(doc.text)
             if length > self.max_chars:
                 doc.metadata["nlp_limit"] = self.max_chars

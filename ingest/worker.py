@@ -71,7 +71,9 @@ class Worker:
         self.catalog = catalog
         self.backend = backend
         self.annotator = annotator or Annotator.from_settings(settings, catalog)
-        self.nlp = BoundedAnnotator(self.annotator, corrections=_corrections_of(catalog))
+        self.nlp = BoundedAnnotator(
+            self.annotator, corrections=_corrections_of(catalog), passages=_passages_of(settings)
+        )
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.pollers: list[Callable[[], int]] = list(pollers or [])
@@ -264,6 +266,15 @@ class Worker:
             self.catalog.complete(job, outcome.documents, outcome.quarantined, outcome.mime_type)
             report.done += 1
             report.documents += len(outcome.documents)
+
+
+def _passages_of(settings: Settings) -> Callable[[list[Document]], object] | None:
+    """The passage embedder, unless search by meaning is turned off."""
+    if not settings.semantic_search:
+        return None
+    from nlp.passages import embed_passages
+
+    return embed_passages
 
 
 def _corrections_of(catalog: Catalog) -> Callable[[list[str]], Mapping[str, Sequence[Any]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from api.access import ANY, WRITERS, audited, require
 from api.errors import BadRequest, NotFound
 from api.openapi import binary_answer
+from api.semantic import similar_by_meaning
 from api.state import AppState, get_state
 from core.archive import FileTooLarge
 from core.document import Annotations, Document, EmailHeaders, Entity, Page
@@ -103,6 +105,8 @@ class SimilarHit(BaseModel):
 
 class SimilarDocuments(BaseModel):
     more_like_this: list[SimilarHit]
+    # Closest in meaning, in any language (passage vectors; empty when the document has none).
+    by_meaning: list[SimilarHit] = []
     duplicates: list[SimilarHit]
     near_duplicates: list[SimilarHit]
 
@@ -138,6 +142,7 @@ def get_document(doc_id: str, state: Annotated[AppState, Depends(get_state)]) ->
     return DocumentOut.model_validate(
         {
             **doc.to_dict(),
+            "annotations": replace(doc.annotations, passages=[]),  # vectors are for the index
             "text": doc.text,
             "entities": doc.annotations.entities,
             "parent": DocumentSummary.of(parent) if parent else None,
@@ -162,7 +167,7 @@ def similar_documents(
     state: Annotated[AppState, Depends(get_state)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SimilarDocuments:
-    _load(state, doc_id)
+    doc = _load(state, doc_id)
     state.backend.refresh()
 
     def hits(found: list[Hit]) -> list[SimilarHit]:
@@ -182,6 +187,7 @@ def similar_documents(
         more_like_this=hits(state.backend.more_like_this(doc_id, limit)),
         duplicates=hits(state.backend.duplicates(doc_id)),
         near_duplicates=hits(state.backend.near_duplicates(doc_id)),
+        by_meaning=hits(similar_by_meaning(state.backend, doc, limit)),
     )
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from api.access import ANY, QUALITY, audited, require
 from api.errors import BadRequest
+from api.semantic import planned_request
 from api.state import AppState, get_state
 from index.backend import SearchRequest, decode_cursor
 from index.fields import FIELD_ALIASES, KEYWORD_FIELDS
@@ -47,6 +48,7 @@ class FacetValue(BaseModel):
 
 
 class SearchResults(BaseModel):
+    mode: Literal["keyword", "semantic", "hybrid"] = "keyword"
     total: int
     took_ms: float
     offset: int
@@ -108,6 +110,10 @@ def search(
     facet_size: Annotated[int, Query(ge=1, le=200)] = 10,
     cursor: Annotated[str | None, Query(max_length=2000, description="next_cursor of the last page")] = None,
     collapse: Annotated[bool, Query(description="one hit per e-mail thread")] = False,
+    mode: Annotated[
+        Literal["auto", "keyword", "semantic", "hybrid"],
+        Query(description='by meaning: semantic, or hybrid (auto: hybrid for a plain sentence or ~"text")'),
+    ] = "auto",
 ) -> SearchResults:
     facet_fields = [f.strip() for f in facets.split(",") if f.strip()]
     unknown = [f for f in facet_fields if f not in KEYWORD_FIELDS]
@@ -126,10 +132,12 @@ def search(
         search_after=decode_cursor(cursor) if cursor else None,
         collapse_threads=collapse,
     )
+    request = planned_request(q, mode, request)
     state.backend.refresh()
     result = state.backend.search(request)
     return SearchResults.model_validate(
         {
+            "mode": request.mode,
             "total": result.total,
             "took_ms": round(result.took_ms, 2),
             "offset": offset,

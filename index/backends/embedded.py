@@ -10,6 +10,10 @@ read (truncated segment, garbled meta.json, missing file) or whose schema change
 raises `IndexDamaged` (`index.healing` rebuilds it from the catalog); a writer
 held by another live process raises `WriterBusy`, naming it (`index.writer_lock`);
 other engine errors become `SearchError`.
+
+Passage vectors for search by meaning live beside the tantivy files, in
+``<index>/vectors`` (`index.backends.embedded_vectors`: usearch, same commit
+discipline); semantic and hybrid requests are run by `index.semantic`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import tantivy
 
 from core.document import Document
@@ -28,6 +33,7 @@ from index.backend import (
     Hit,
     IndexDamaged,
     Interval,
+    PassageMatch,
     SearchBackend,
     SearchError,
     SearchRequest,
@@ -46,12 +52,14 @@ from index.backends.embedded_schema import (
     register_analyzers,
     to_tantivy,
 )
+from index.backends.embedded_vectors import VectorStore
 from index.backends.registry import register_backend
 from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
 from index.query import ast, parse
 from index.query.semantics import positive_part, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
+from index.semantic import search_by_meaning
 from index.writer_lock import WriterLock
 
 __all__ = ["MAX_WINDOW", "EmbeddedBackend", "open_embedded"]
@@ -92,6 +100,7 @@ class EmbeddedBackend(SearchBackend):
                     f"(faldone reindex, or restart the worker): {err}"
                 ) from err
             register_analyzers(self._index, analyzers)
+            self._vectors = VectorStore(path / "vectors", writable=writer)
             self._compiler = QueryCompiler(self._schema, analyzers)
             self._writer: tantivy.IndexWriter | None = None
             if writer:
@@ -121,29 +130,35 @@ class EmbeddedBackend(SearchBackend):
                 writer.add_document(doc)
         except ValueError as err:
             raise SearchError(f"cannot index: {err}") from err
+        self._vectors.index(documents)
 
     def delete(self, ids: list[str]) -> None:
         writer = self._need_writer()
         for doc_id in ids:
             writer.delete_documents_by_term("id", doc_id)
+        self._vectors.delete(ids)
 
     def commit(self) -> None:
         try:
             self._need_writer().commit()
         except ValueError as err:
             raise SearchError(f"commit failed: {err}") from err
+        self._vectors.commit()  # after tantivy: see index.backends.embedded_vectors
         self._index.reload()
 
     def refresh(self) -> None:
         self._index.reload()
+        self._vectors.reload()
 
     def clear(self) -> None:
         self._need_writer().delete_all_documents()
+        self._vectors.clear()
 
     def close(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
             writer.rollback()  # uncommitted writes are dropped, as documented by `commit`
+            self._vectors.rollback()
             writer.wait_merging_threads()  # releases the writer lock
         if self._lock is not None:
             lock, self._lock = self._lock, None
@@ -197,11 +212,17 @@ class EmbeddedBackend(SearchBackend):
         if request.exclude_ids:
             excluded = tantivy.Query.term_set_query(self._schema, "id", sorted(request.exclude_ids))
             clauses.append((tantivy.Occur.MustNot, excluded))
+        if request.only_ids is not None:
+            # no id is "": an empty set matches nothing
+            only = tantivy.Query.term_set_query(self._schema, "id", sorted(request.only_ids) or [""])
+            clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0)))
         query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         positive = positive_part(node)
         return query, (self._compiler.compile(positive) if positive is not None else None)
 
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode != "keyword":
+            return search_by_meaning(self, request)
         started = time.perf_counter()
         if request.offset < 0 or request.limit < 0:
             raise SearchError("offset and limit must not be negative")
@@ -338,6 +359,9 @@ class EmbeddedBackend(SearchBackend):
         hits = self._hits(searcher, self._excluding(like, doc_id), limit)
         # Tantivy has no minimum_should_match for MLT: drop hits far below the best one.
         return [hit for hit in hits if hit.score >= _MLT_MIN_SHARE * hits[0].score]
+
+    def nearest_passages(self, vector: list[float], k: int) -> list[PassageMatch]:
+        return self._vectors.nearest(np.asarray(vector, dtype=np.float32), k)
 
     def duplicates(self, doc_id: str) -> list[Hit]:
         searcher = self._index.searcher()

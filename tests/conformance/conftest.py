@@ -24,7 +24,7 @@ from index.backends.embedded import EmbeddedBackend
 from tests.conformance.cluster_node import node_auth, node_url
 from tests.conformance.corpus import CORPUS, FEATURE_CORPUS
 
-__all__ = ["OPENERS", "backend", "feature_backend"]
+__all__ = ["OPENERS", "SEMANTIC_OPENERS", "backend", "feature_backend"]
 
 
 def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
@@ -48,6 +48,8 @@ OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "elasticsearch-secure": _cluster("elasticsearch-secure"),  # https + basic auth
     "opensearch": _cluster("opensearch"),
 }
+# Backends that search by meaning (tests/conformance/test_semantic.py).
+SEMANTIC_OPENERS = ["embedded"]
 
 
 @pytest.fixture(scope="module", params=sorted(OPENERS))

@@ -1,0 +1,312 @@
+"""Search by meaning and hybrid search, the same on every backend.
+
+Three modes, one language (`SearchRequest.mode`):
+
+- **keyword** — the query language, as always (`index.query`).
+- **semantic** — documents ranked by their passage most similar to the query's vector
+  (`SearchRequest.vector`, from the multilingual sentence encoder: an English query
+  finds Italian passages). The result set is the `SEMANTIC_DEPTH` most similar
+  documents that the request may see; a keyword part of the query, if any, restricts it.
+- **hybrid** — reciprocal rank fusion (`RRF_K`) of the keyword ranking and the
+  semantic ranking, each `SEMANTIC_DEPTH` deep.
+
+`plan_query` turns the user's text and chosen mode into a `QueryPlan`: ``~"free text"``
+asks for meaning inside a query (``~"rimborso in ritardo" type:email``: hybrid of the
+rest and the meaning, or semantic alone when nothing else is written); with
+``mode=auto`` a plain sentence of `SENTENCE_WORDS` words or more, without any query
+syntax, is searched hybrid; every other query stays a keyword query, unchanged.
+
+No leak through similarity: a backend's `nearest_passages` knows nothing of scopes or
+filters, so every document it names is checked by a keyword search restricted to those
+ids (`SearchRequest.only_ids`) carrying the request's filters, dates, exclusions and
+the scope the API added; only documents that search returns are ranked, counted,
+faceted or shown. When too few pass, the passage search is widened (x4) until enough
+pass or every passage has been seen.
+
+Facets, dates and filters therefore work as in keyword mode; paging is by `offset`
+within the ranked set (cursors are refused); a semantic hit's first highlight is the
+passage that matched, with its page (`<mark>`-free, HTML-escaped).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from index.backend import (
+    FacetBucket,
+    Highlight,
+    Hit,
+    Mode,
+    PassageMatch,
+    SearchError,
+    SearchRequest,
+    SearchResult,
+)
+
+if TYPE_CHECKING:
+    from index.backend import SearchBackend
+
+__all__ = [
+    "MAX_DEPTH",
+    "MIN_SIMILARITY",
+    "RRF_K",
+    "SEMANTIC_DEPTH",
+    "SENTENCE_WORDS",
+    "QueryPlan",
+    "looks_like_sentence",
+    "plan_query",
+    "search_by_meaning",
+]
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
+SEMANTIC_DEPTH = 100  # documents per ranked list
+MAX_DEPTH = 1_000  # offset + limit in semantic and hybrid modes
+SENTENCE_WORDS = 5
+# Cosine below which a passage is not about the query at all (USE-m v3: unrelated texts score
+# about 0.0-0.1, paraphrases and translations 0.4-0.9); such documents are not in the result set.
+MIN_SIMILARITY = 0.1
+_CHECK_CHUNK = 5_000  # ids per verification search
+
+RequestedMode = Literal["auto", "keyword", "semantic", "hybrid"]
+
+_MEANING = re.compile(r'(?:(?<=\s)|^)~"([^"]*)"')
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Anything of the query language (fields, phrases, groups, wildcards, fuzzy, ranges, operators).
+_SYNTAX = re.compile(r"[:\"()*~\[\]{}=<>+!&|\\]|(?:^|\s)-|\b(?:AND|OR|NOT)\b|\?(?!\s*$)")
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """How to run a query: the mode, the keyword query, and the text to embed ("" for none)."""
+
+    mode: Mode
+    keyword: str
+    meaning: str
+
+
+def looks_like_sentence(query: str) -> bool:
+    """A plain sentence: `SENTENCE_WORDS` words or more and no query syntax (a final ? is allowed)."""
+    text = query.strip()
+    return len(_WORD.findall(text)) >= SENTENCE_WORDS and not _SYNTAX.search(text)
+
+
+def plan_query(query: str, mode: RequestedMode = "auto") -> QueryPlan:
+    """Split the user's query into its keyword part and its meaning, and choose the mode."""
+    meanings = _MEANING.findall(query)
+    if meanings:
+        rest = " ".join(_MEANING.sub(" ", query).split())
+        meaning = " ".join(m.strip() for m in meanings if m.strip())
+        if mode in ("auto", "hybrid") and rest:
+            return QueryPlan("hybrid", rest, meaning)
+        if mode == "keyword":
+            return QueryPlan("keyword", " ".join([rest, *(f'"{m}"' for m in meanings if m.strip())]), "")
+        return QueryPlan("semantic", rest, meaning)
+    text = query.strip()
+    if mode == "keyword" or not text:
+        return QueryPlan("keyword", query, "")
+    if mode == "semantic":
+        return QueryPlan("semantic", "", text)
+    if mode == "hybrid" or looks_like_sentence(text):
+        keyword = text[:-1].rstrip() if text.endswith(("?", ".", "!")) else text
+        return QueryPlan("hybrid", keyword, text)
+    return QueryPlan("keyword", query, "")
+
+
+def _plain(request: SearchRequest, **changes: object) -> SearchRequest:
+    """A keyword request derived from `request` (same filters, dates, exclusions, scope)."""
+    base = replace(
+        request,
+        mode="keyword",
+        vector=None,
+        offset=0,
+        facets=[],
+        highlight=False,
+        search_after=None,
+        collapse_threads=False,
+        sort="relevance",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _allowed(backend: SearchBackend, request: SearchRequest, ids: list[str]) -> set[str]:
+    """Which of `ids` the request may return (its keyword part, filters and scope all apply)."""
+    passed: set[str] = set()
+    for first in range(0, len(ids), _CHECK_CHUNK):
+        chunk = frozenset(ids[first : first + _CHECK_CHUNK])
+        if request.only_ids is not None:
+            chunk &= request.only_ids
+        if not chunk:
+            continue
+        found = backend.search(_plain(request, only_ids=chunk, limit=len(chunk)))
+        passed |= {hit.id for hit in found.hits}
+    return passed
+
+
+def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int) -> list[PassageMatch]:
+    """The best passage of each of the `depth` most similar documents the request may see."""
+    assert request.vector is not None
+    vector = list(request.vector)
+    k = max(200, 4 * depth)
+    checked: dict[str, bool] = {}
+    while True:
+        matches = backend.nearest_passages(vector, k)
+        best: dict[str, PassageMatch] = {}
+        for match in matches:
+            if match.score >= MIN_SIMILARITY:
+                best.setdefault(match.doc_id, match)
+        unseen = [doc_id for doc_id in best if doc_id not in checked]
+        passed = _allowed(backend, request, unseen)
+        checked.update({doc_id: doc_id in passed for doc_id in unseen})
+        ranked = [match for doc_id, match in best.items() if checked[doc_id]]
+        if len(ranked) >= depth or len(matches) < k or matches[-1].score < MIN_SIMILARITY:
+            return ranked[:depth]
+        k *= 4
+
+
+def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, doc_id in enumerate(ranking, start=1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (RRF_K + rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _merge_facets(
+    parts: list[dict[str, list[FacetBucket]]], names: list[str], size: int
+) -> dict[str, list[FacetBucket]]:
+    merged: dict[str, list[FacetBucket]] = {}
+    for name in names:
+        counts: Counter[str] = Counter()
+        for part in parts:
+            for bucket in part.get(name, []):
+                counts[bucket.value] += bucket.count
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:size]
+        merged[name] = [FacetBucket(value, count) for value, count in ordered]
+    return merged
+
+
+def _facets(backend: SearchBackend, request: SearchRequest, ids: set[str]) -> dict[str, list[FacetBucket]]:
+    if not request.facets:
+        return {}
+    if not ids:
+        return {name: [] for name in request.facets}
+    found = backend.search(
+        _plain(
+            request, only_ids=frozenset(ids), limit=0, facets=request.facets, facet_size=request.facet_size
+        )
+    )
+    return found.facets
+
+
+def _date_key(hit_date: object) -> float:
+    return hit_date.timestamp() if isinstance(hit_date, datetime) else float("-inf")
+
+
+def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchResult:
+    """Run a `semantic` or `hybrid` request on `backend` (see the module's docstring)."""
+    started = time.perf_counter()
+    if request.vector is None:
+        raise SearchError(f"a {request.mode} search needs the query's vector")
+    if request.search_after is not None:
+        raise SearchError(f"cursors page keyword searches only; page a {request.mode} search with offset")
+    if request.offset < 0 or request.limit < 0:
+        raise SearchError("offset and limit must not be negative")
+    if request.offset + request.limit > MAX_DEPTH:
+        raise SearchError(f"offset + limit may not exceed {MAX_DEPTH} in {request.mode} mode")
+    depth = max(SEMANTIC_DEPTH, request.offset + request.limit)
+    if request.mode == "hybrid" and not request.query.strip() and request.tree is None:
+        request = replace(request, mode="semantic")  # nothing to fuse with: all documents match ""
+    # In hybrid mode the meaning ranks on its own: the keyword part is the other list.
+    by_meaning = request if request.mode == "semantic" else replace(request, query="", tree=None)
+    passages = _semantic_ranking(backend, by_meaning, depth)
+    passage_of = {match.doc_id: match for match in passages}
+    keyword_ids: set[str] = set()
+    if request.mode == "semantic":
+        fused = [(match.doc_id, match.score) for match in passages]
+        total = len(fused)
+        facets = _facets(backend, request, set(passage_of))
+    else:
+        keyword = backend.search(
+            _plain(request, limit=depth, facets=request.facets, facet_size=request.facet_size)
+        )
+        keyword_ids = {hit.id for hit in keyword.hits}
+        fused = _fuse([[hit.id for hit in keyword.hits], [match.doc_id for match in passages]])
+        # Documents found by meaning alone (their text does not match the keyword query at all).
+        matching = _allowed(backend, request, list(passage_of))
+        extra = set(passage_of) - matching
+        keyword_ids |= matching
+        total = keyword.total + len(extra)
+        facets = _merge_facets(
+            [keyword.facets, _facets(backend, replace(request, query="", tree=None), extra)],
+            request.facets,
+            request.facet_size,
+        )
+    order = [doc_id for doc_id, _ in fused]
+    score_of = dict(fused)
+    # Every id in `order` already passed the request's filters and scope; fields are read
+    # for the page alone unless the order depends on them.
+    whole = request.sort != "relevance" or request.collapse_threads
+    shown = _fetch(
+        backend, request, order if whole else order[request.offset : request.offset + request.limit]
+    )
+    if request.sort != "relevance":
+        order = sorted(
+            (doc_id for doc_id in order if doc_id in shown),
+            key=lambda doc_id: _date_key(shown[doc_id].fields.get("date")),
+            reverse=request.sort == "date_desc",
+        )
+    if request.collapse_threads:
+        order = _collapse(order, shown)
+    window = [doc_id for doc_id in order if doc_id in shown] if whole else order
+    page = [d for d in window[request.offset : request.offset + request.limit] if d in shown]
+    marked = _keyword_highlights(backend, request, [d for d in page if d in keyword_ids])
+    hits: list[Hit] = []
+    for doc_id in page:
+        hit = shown[doc_id]
+        lights = list(marked.get(doc_id, []))
+        match = passage_of.get(doc_id)
+        if match is not None and request.highlight:
+            lights.insert(0, Highlight(fragment=html.escape(match.text), page=match.page))
+        hits.append(replace(hit, score=score_of[doc_id], highlights=lights, sort=[]))
+    return SearchResult(
+        total=total,
+        hits=hits,
+        facets=facets,
+        took_ms=(time.perf_counter() - started) * 1000,
+        next_cursor=None,
+    )
+
+
+def _fetch(backend: SearchBackend, request: SearchRequest, order: list[str]) -> dict[str, Hit]:
+    """Stored fields of `order`'s documents (only those the request may see)."""
+    if not order:
+        return {}
+    found = backend.search(_plain(request, query="", tree=None, only_ids=frozenset(order), limit=len(order)))
+    return {hit.id: hit for hit in found.hits}
+
+
+def _collapse(order: list[str], shown: dict[str, Hit]) -> list[str]:
+    seen: set[str] = set()
+    kept: list[str] = []
+    for doc_id in order:
+        thread = str(shown[doc_id].fields.get("thread_id") or "") if doc_id in shown else ""
+        if thread and thread in seen:
+            continue
+        seen.add(thread)
+        kept.append(doc_id)
+    return kept
+
+
+def _keyword_highlights(
+    backend: SearchBackend, request: SearchRequest, ids: list[str]
+) -> dict[str, list[Highlight]]:
+    if not ids or not request.highlight or not (request.query.strip() or request.tree is not None):
+        return {}
+    found = backend.search(_plain(request, only_ids=frozenset(ids), limit=len(ids), highlight=True))
+    return {hit.id: hit.highlights for hit in found.hits}

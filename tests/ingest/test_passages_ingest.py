@@ -1,0 +1,43 @@
+"""The worker embeds passages during ingestion, stores them with the document, and
+`faldone reindex` rebuilds the vectors from the catalog without embedding again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.catalog import Catalog
+from index.backend import SearchRequest
+from index.backends import open_backend
+from index.healing import rebuild
+from nlp.embedding import embed
+from tests.support import ingest_into, make_settings
+
+
+def test_ingested_documents_are_found_by_meaning_and_survive_a_reindex(tmp_path: Path) -> None:
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "reclamo.txt").write_text(
+        "Spett.le ditta, ho restituito il pacco il 3 marzo.\n\n"
+        "Il rimborso non è ancora arrivato e rivoglio i miei soldi. Distinti saluti.",
+        encoding="utf-8",
+    )
+    (letters / "ferie.txt").write_text(
+        "The office will be closed for the summer holidays in August.", encoding="utf-8"
+    )
+    settings = make_settings(tmp_path / "data")
+    ingest_into(settings, [letters])
+    catalog = Catalog(settings.resolved_catalog_url)
+    docs = {doc.filename: doc for batch in catalog.iter_documents() for doc in batch}
+    letter = docs["reclamo.txt"]
+    assert letter.annotations.passages and all(p.page == 1 for p in letter.annotations.passages)
+    vector = tuple(float(x) for x in embed(["I am still waiting for my refund"])[0])
+    backend = open_backend(settings, writer=True)
+    try:
+        found = backend.search(SearchRequest(mode="semantic", vector=vector))
+        assert found.hits[0].id == letter.id
+        assert rebuild(backend, catalog) == 2
+        again = backend.search(SearchRequest(mode="semantic", vector=vector))
+        assert [h.id for h in again.hits] == [h.id for h in found.hits]
+    finally:
+        backend.close()
+        catalog.close()
