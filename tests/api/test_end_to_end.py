@@ -172,5 +172,5 @@ def test_collapsed_threads_give_one_hit_per_thread(client: TestClient) -> None:
 def test_similar_documents_include_exact_duplicates(client: TestClient) -> None:
     doc_id = search(client, "filename:udhr_ger.pdf")["hits"][0]["id"]
     similar = client.get(f"/api/documents/{doc_id}/similar").json()
-    assert set(similar) == {"more_like_this", "duplicates", "near_duplicates"}
+    assert set(similar) == {"more_like_this", "duplicates", "near_duplicates", "by_meaning"}
     assert all(hit["id"] != doc_id for hit in similar["more_like_this"])
