@@ -18,7 +18,7 @@ from core.settings import Settings
 from index.backend import SearchRequest
 from index.backends.embedded import EmbeddedBackend
 from ingest.detect import detect_mime
-from ingest.errors import CorruptDocument, EncryptedDocument, LimitExceeded
+from ingest.errors import CorruptDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat
 from ingest.pipeline import JobOutcome, extract_job
 from tests.ingest._extract_support import run
 
@@ -117,3 +117,21 @@ def test_a_mailbox_over_the_message_limit_is_refused_before_reading(corpus: Path
     settings.max_children = 5
     with pytest.raises(LimitExceeded, match="holds 6 messages; the limit is 5"):
         run(corpus / "ingest-file/testPST.pst", settings)
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "reason"),
+    [
+        (10, b"\x24\x00", "Outlook 2013\\+ offline store with 4 KB pages"),  # wVer 36
+        (513, b"\x02", "'high' \\(cyclic\\) encryption"),  # bCryptMethod NDB_CRYPT_CYCLIC
+    ],
+)
+def test_variants_not_read_say_which(
+    corpus: Path, settings: Settings, tmp_path: Path, offset: int, value: bytes, reason: str
+) -> None:
+    data = bytearray((corpus / "ingest-file/testPST.pst").read_bytes())
+    data[offset : offset + len(value)] = value  # the header field that names the variant
+    path = tmp_path / "variant.pst"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnsupportedFormat, match=f"this Outlook data file is not read: .*{reason}"):
+        run(path, settings)
