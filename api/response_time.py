@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from api.metrics_service import COMPLAINT, Scope, period_clause, period_end
+from core import clock
 from core.catalog import Catalog
 from core.clock import utc
 from core.models import DocumentRow
@@ -178,7 +179,7 @@ def response_times(
     open_limit: int = 50,
 ) -> dict[str, Any]:
     """Median and p90 hours to the first reply per period, the SLA share and the open cases, oldest first."""
-    moment = utc(now) if now else datetime.now(UTC)
+    moment = utc(now) if now else clock.now()
     sla = timedelta(hours=sla_hours)
     found, truncated = cases(backend, catalog, scope, domains) if domains else ([], False)
     periods: dict[datetime, list[Case]] = {}

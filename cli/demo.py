@@ -33,6 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.demo_pdf import text_pdf
+from core import clock
 from core.catalog import Catalog
 from core.document import DEMO_DOMAIN, DEMO_SOURCE
 from core.settings import Settings
@@ -272,7 +273,7 @@ def generate_demo(
     folder: Path, *, today: date | None = None, seed: int = 2026, months: int = 9
 ) -> DemoReport:
     """Write the demo files under `folder` (``mail/``, ``letters/``) and say what was written."""
-    now = datetime.now(UTC) if today is None else datetime(today.year, today.month, today.day, 18, tzinfo=UTC)
+    now = clock.now() if today is None else datetime(today.year, today.month, today.day, 18, tzinfo=UTC)
     rng = random.Random(seed)
     w = _Writer(folder, rng, now)
     days = months * 30

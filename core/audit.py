@@ -19,12 +19,12 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from core.clock import now
 from core.models import AuditRow
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ class AuditLog:
                 last = s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(1)).first()
                 row = AuditRow(
                     id=(last.id + 1) if last else 1,
-                    at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                    at=now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                     actor=actor[:64],
                     role=role[:16],
                     action=action[:64],

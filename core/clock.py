@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-__all__ = ["naive_utc", "utc", "utcnow"]
+__all__ = ["naive_utc", "now", "utc", "utcnow"]
+
+
+def now() -> datetime:
+    """Aware UTC now: what engines, answers and file names use."""
+    return datetime.now(UTC)
 
 
 def utcnow() -> datetime:
     """Naive UTC now: what the catalog stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return now().replace(tzinfo=None)
 
 
 def utc(moment: datetime) -> datetime:

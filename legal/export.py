@@ -22,9 +22,10 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from core.clock import now
 from core.errors import ErrorKind
 from legal.errors import LegalError, Missing
 
@@ -131,7 +132,7 @@ def plan_export(
         )
     if not docs:
         raise NothingToExport("nothing to export")
-    return ExportPlan(docs, total, datetime.now(UTC))
+    return ExportPlan(docs, total, now())
 
 
 class _Sink(io.RawIOBase):

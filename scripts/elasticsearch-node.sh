@@ -30,62 +30,21 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+NAME=elasticsearch
 MODULE="$ROOT/tests/services/elasticsearch"
 TARGET="$MODULE/target"
-
-cmd="${1:-}"
+JAR=faldone-elasticsearch-node.jar
+BUILD_INPUTS=("$MODULE/pom.xml" "$MODULE/src" "$MODULE/es-home")
 PORT="${2:-9260}"
 DATA_DIR="${3:-/tmp/faldone-elasticsearch-$PORT}"
 JAVA="${ES_JAVA:-java}"
 TIMEOUT="${ES_START_TIMEOUT:-180}"
+CDS="${ES_CDS:-1}"
 SCHEME="${ES_SCHEME:-http}"
-
-log() { echo "elasticsearch-node: $*" >&2; }
-
-usage() {
-  sed -n '6,9p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-case "$PORT" in '' | *[!0-9]*) log "PORT must be a number, got '$PORT'"; exit 2 ;; esac
-
-# True when target/ is up to date with the pom and the sources and every jar is still in ~/.m2.
-built() {
-  [ -f "$TARGET/classpath.txt" ] && [ -f "$TARGET/faldone-elasticsearch-node.jar" ] || return 1
-  [ -z "$(find "$MODULE/pom.xml" "$MODULE/src" "$MODULE/es-home" -newer "$TARGET/classpath.txt" -print -quit)" ] || return 1
-  local jar
-  while IFS= read -r -d ':' jar; do
-    [ -f "$jar" ] || return 1
-  done < <(printf '%s:' "$(cat "$TARGET/classpath.txt")")
-}
-
-build() {
-  mkdir -p "$TARGET"
-  (
-    # several test workers may start nodes at once: build under one lock
-    flock 9
-    if built; then exit 0; fi
-    log "building $MODULE (Maven)"
-    # offline first (everything cached in ~/.m2), then online for the first resolution
-    if ! mvn -q -B -o -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1; then
-      mvn -q -B -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1 || {
-        tail -n 40 "$TARGET/build.log" >&2
-        log "build failed (full log: $TARGET/build.log)"
-        exit 1
-      }
-    fi
-    # build-classpath leaves an unchanged classpath.txt untouched: mark the build as fresh
-    touch "$TARGET/classpath.txt"
-    rm -rf "$TARGET/cds"  # a CDS archive is tied to the exact jars
-  ) 9>"$TARGET/.build.lock"
-}
-
-# One archive per JVM binary (and per module set: the secure node loads more classes).
-cds_archive() {
-  local java_bin
-  java_bin="$(readlink -f "$(command -v "$JAVA")")"
-  echo "$TARGET/cds/node-$(printf '%s' "$java_bin" | md5sum | cut -c1-12)${SECURE_SUFFIX:-}.jsa"
-}
+CURL_CONFIG="${ES_CURL_CONFIG:-}"
+USAGE_LINES=6,9
+# shellcheck source=scripts/lib/search-node.sh
+. "$ROOT/scripts/lib/search-node.sh"
 
 # The artifact name of a jar path (~/.m2/.../name-1.2.3.jar -> name).
 artifact() { basename "$1" | sed -E 's/-[0-9][A-Za-z0-9._-]*\.jar$//'; }
@@ -142,34 +101,21 @@ build_security() {
   ) 9>"$TARGET/.build-security.lock"
 }
 
-pid_alive() {
-  local pid
-  [ -f "$DATA_DIR/node.pid" ] || return 1
-  pid="$(cat "$DATA_DIR/node.pid")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+# The analysis dictionaries the node may use: /usr/share/hunspell copied into its config.
+copy_hunspell() {
+  mkdir -p "$DATA_DIR/config/hunspell"
+  local hs="${ES_HUNSPELL:-/usr/share/hunspell}" f loc
+  [ -d "$hs" ] || return 0
+  for f in "$hs"/*.dic; do
+    [ -e "$f" ] || continue
+    loc="$(basename "$f" .dic)"
+    [ -f "$hs/$loc.aff" ] || continue
+    mkdir -p "$DATA_DIR/config/hunspell/$loc"
+    cp -L "$hs/$loc.aff" "$hs/$loc.dic" "$DATA_DIR/config/hunspell/$loc/"
+  done
 }
 
-health() {
-  # ES_CURL_CONFIG: a curl config file (user, cacert) for a node with security on; never argv
-  curl -fsS --max-time 5 ${ES_CURL_CONFIG:+-K "$ES_CURL_CONFIG"} "$SCHEME://127.0.0.1:$PORT/_cluster/health${1:-}" 2>/dev/null
-}
-
-start() {
-  if pid_alive; then
-    if health >/dev/null; then
-      log "already running (pid $(cat "$DATA_DIR/node.pid"))"
-      echo "$SCHEME://127.0.0.1:$PORT"
-      return 0
-    fi
-    log "pid $(cat "$DATA_DIR/node.pid") is alive but http://127.0.0.1:$PORT does not answer; stop it first"
-    return 1
-  fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    log "port $PORT is already in use by another process"
-    return 1
-  fi
-  command -v "$JAVA" >/dev/null || { log "java not found ($JAVA)"; return 1; }
-  build
+launch() {
   local home="$TARGET/es-home" security_settings=""
   if [ "${ES_SECURITY:-0}" = 1 ]; then
     build_security
@@ -183,113 +129,19 @@ start() {
     security_settings="$security_settings xpack.security.http.ssl.certificate_authorities=certs/ca.crt"
     security_settings="$security_settings xpack.security.transport.ssl.enabled=false xpack.license.self_generated.type=basic"
   fi
-
-  mkdir -p "$DATA_DIR/tmp" "$DATA_DIR/config/hunspell"
-  local hs="${ES_HUNSPELL:-/usr/share/hunspell}" f loc
-  if [ -d "$hs" ]; then
-    for f in "$hs"/*.dic; do
-      [ -e "$f" ] || continue
-      loc="$(basename "$f" .dic)"
-      [ -f "$hs/$loc.aff" ] || continue
-      mkdir -p "$DATA_DIR/config/hunspell/$loc"
-      cp -L "$hs/$loc.aff" "$hs/$loc.dic" "$DATA_DIR/config/hunspell/$loc/"
-    done
-  fi
+  copy_hunspell
   local opts
   opts="${ES_JAVA_OPTS:--Xms512m -Xmx1g} -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:-OmitStackTraceInFastThrow"
   opts="$opts -Djava.io.tmpdir=$DATA_DIR/tmp -Dfile.encoding=UTF-8 -Djava.awt.headless=true -Djna.nosys=true"
   opts="$opts -Dlog4j2.formatMsgNoLookups=true -Dlog4j.shutdownHookEnabled=false -Dlog4j2.disable.jmx=true"
   opts="$opts -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0"
   opts="$opts -Des.networkaddress.cache.ttl=60 -Des.networkaddress.cache.negative.ttl=10 -Djava.locale.providers=SPI,COMPAT"
-  if [ "${ES_CDS:-1}" != 0 ]; then
-    local archive
-    archive="$(cds_archive)"
-    if [ -f "$archive" ]; then
-      opts="$opts -XX:SharedArchiveFile=$archive -Xlog:cds=off,cds+dynamic=off"
-    else
-      # recorded when this JVM exits; `stop` moves it into place
-      mkdir -p "$TARGET/cds"
-      opts="$opts -XX:ArchiveClassesAtExit=$archive.$PORT.tmp -Xlog:cds=off,cds+dynamic=off"
-    fi
-  fi
+  opts="$opts $(cds_options)"
   # shellcheck disable=SC2086  # opts and ES_SETTINGS are word lists
   nohup setsid "$JAVA" $opts --module-path "$(cat "$TARGET/classpath.txt")" --add-modules=ALL-MODULE-PATH \
-    -cp "$TARGET/faldone-elasticsearch-node.jar" faldone.ElasticsearchNode "$PORT" "$home" "$DATA_DIR" \
+    -cp "$TARGET/$JAR" faldone.ElasticsearchNode "$PORT" "$home" "$DATA_DIR" \
     $security_settings ${ES_SETTINGS:-} >"$DATA_DIR/node.log" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$DATA_DIR/node.pid"
-  log "started pid $pid, log $DATA_DIR/node.log; waiting for health (up to ${TIMEOUT}s)"
-
-  local launched=$SECONDS deadline=$((SECONDS + TIMEOUT))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "node exited during startup; last lines of $DATA_DIR/node.log:"
-      tail -n 40 "$DATA_DIR/node.log" >&2
-      rm -f "$DATA_DIR/node.pid"
-      return 1
-    fi
-    local body
-    if body="$(health '?wait_for_status=yellow&timeout=1s')"; then
-      case "$body" in
-        *'"status":"green"'* | *'"status":"yellow"'*)
-          log "healthy $((SECONDS - launched))s after launch: $body"
-          echo "$SCHEME://127.0.0.1:$PORT"
-          return 0
-          ;;
-      esac
-    fi
-    sleep 0.5
-  done
-  log "no green/yellow health after ${TIMEOUT}s; last lines of $DATA_DIR/node.log:"
-  tail -n 40 "$DATA_DIR/node.log" >&2
-  stop
-  return 1
+  echo "$!" >"$DATA_DIR/node.pid"
 }
 
-stop() {
-  if ! pid_alive; then
-    rm -f "$DATA_DIR/node.pid"
-    log "not running"
-    return 0
-  fi
-  local pid i
-  pid="$(cat "$DATA_DIR/node.pid")"
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid ignored SIGTERM for 30s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$DATA_DIR/node.pid"
-  local recorded
-  for recorded in "$TARGET"/cds/*.jsa."$PORT".tmp; do  # the plain or the secure node's archive
-    [ -e "$recorded" ] || continue
-    if [ -s "$recorded" ]; then
-      mv -f "$recorded" "${recorded%."$PORT".tmp}"
-      log "recorded class-data-sharing archive ${recorded%."$PORT".tmp} for faster starts"
-    fi
-    rm -f "$recorded"
-  done
-  log "stopped pid $pid"
-}
-
-status() {
-  if pid_alive && body="$(health)"; then
-    log "running, pid $(cat "$DATA_DIR/node.pid"), http://127.0.0.1:$PORT"
-    echo "$body"
-    return 0
-  fi
-  log "not running on port $PORT (data dir $DATA_DIR)"
-  return 3
-}
-
-case "$cmd" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  build) build ;;
-  *) usage ;;
-esac
+node_main "${1:-}"

@@ -27,183 +27,32 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+NAME=opensearch
 MODULE="$ROOT/tests/services/opensearch"
 TARGET="$MODULE/target"
-
-cmd="${1:-}"
+JAR=faldone-opensearch-node.jar
+BUILD_INPUTS=("$MODULE/pom.xml" "$MODULE/src")
 PORT="${2:-9250}"
 DATA_DIR="${3:-/tmp/faldone-opensearch-$PORT}"
 JAVA="${OPENSEARCH_JAVA:-java}"
 TIMEOUT="${OPENSEARCH_START_TIMEOUT:-180}"
+CDS="${OPENSEARCH_CDS:-1}"
+SCHEME=http
+CURL_CONFIG=""
+USAGE_LINES=5,8
+# shellcheck source=scripts/lib/search-node.sh
+. "$ROOT/scripts/lib/search-node.sh"
 
-log() { echo "opensearch-node: $*" >&2; }
-
-usage() {
-  sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-case "$PORT" in '' | *[!0-9]*) log "PORT must be a number, got '$PORT'"; exit 2 ;; esac
-
-# True when target/ is up to date with the pom and the sources and every jar is still in ~/.m2.
-built() {
-  [ -f "$TARGET/classpath.txt" ] && [ -f "$TARGET/faldone-opensearch-node.jar" ] || return 1
-  [ -z "$(find "$MODULE/pom.xml" "$MODULE/src" -newer "$TARGET/classpath.txt" -print -quit)" ] || return 1
-  local jar
-  while IFS= read -r -d ':' jar; do
-    [ -f "$jar" ] || return 1
-  done < <(printf '%s:' "$(cat "$TARGET/classpath.txt")")
-}
-
-build() {
-  mkdir -p "$TARGET"
-  (
-    # several test workers may start nodes at once: build under one lock
-    flock 9
-    if built; then exit 0; fi
-    log "building $MODULE (Maven)"
-    # offline first (everything cached in ~/.m2), then online for the first resolution
-    if ! mvn -q -B -o -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1; then
-      mvn -q -B -f "$MODULE/pom.xml" package >"$TARGET/build.log" 2>&1 || {
-        tail -n 40 "$TARGET/build.log" >&2
-        log "build failed (full log: $TARGET/build.log)"
-        exit 1
-      }
-    fi
-    # build-classpath leaves an unchanged classpath.txt untouched: mark the build as fresh
-    touch "$TARGET/classpath.txt"
-    rm -rf "$TARGET/cds"  # a CDS archive is tied to the exact jars
-  ) 9>"$TARGET/.build.lock"
-}
-
-# One archive per JVM binary.
-cds_archive() {
-  local java_bin
-  java_bin="$(readlink -f "$(command -v "$JAVA")")"
-  echo "$TARGET/cds/node-$(printf '%s' "$java_bin" | md5sum | cut -c1-12).jsa"
-}
-
-pid_alive() {
-  local pid
-  [ -f "$DATA_DIR/node.pid" ] || return 1
-  pid="$(cat "$DATA_DIR/node.pid")"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
-}
-
-health() {
-  curl -fsS --max-time 5 "http://127.0.0.1:$PORT/_cluster/health${1:-}" 2>/dev/null
-}
-
-start() {
-  if pid_alive; then
-    if health >/dev/null; then
-      log "already running (pid $(cat "$DATA_DIR/node.pid"))"
-      echo "http://127.0.0.1:$PORT"
-      return 0
-    fi
-    log "pid $(cat "$DATA_DIR/node.pid") is alive but http://127.0.0.1:$PORT does not answer; stop it first"
-    return 1
-  fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    log "port $PORT is already in use by another process"
-    return 1
-  fi
-  command -v "$JAVA" >/dev/null || { log "java not found ($JAVA)"; return 1; }
-  build
-
-  mkdir -p "$DATA_DIR/tmp"
-  local opts
+launch() {
+  local opts classpath
   opts="${OPENSEARCH_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
   opts="$opts -Djava.io.tmpdir=$DATA_DIR/tmp -Dfile.encoding=UTF-8 -Dlog4j2.formatMsgNoLookups=true"
-  opts="$opts -Djava.awt.headless=true -Dopensearch.networkaddress.cache.ttl=60"
-  if [ "${OPENSEARCH_CDS:-1}" != 0 ]; then
-    local archive
-    archive="$(cds_archive)"
-    if [ -f "$archive" ]; then
-      opts="$opts -XX:SharedArchiveFile=$archive -Xlog:cds=off,cds+dynamic=off"
-    else
-      # recorded when this JVM exits; `stop` moves it into place
-      mkdir -p "$TARGET/cds"
-      opts="$opts -XX:ArchiveClassesAtExit=$archive.$PORT.tmp -Xlog:cds=off,cds+dynamic=off"
-    fi
-  fi
-  local classpath  # jars only (CDS ignores classes in directories)
-  classpath="$TARGET/faldone-opensearch-node.jar:$(cat "$TARGET/classpath.txt")"
+  opts="$opts -Djava.awt.headless=true -Dopensearch.networkaddress.cache.ttl=60 $(cds_options)"
+  classpath="$TARGET/$JAR:$(cat "$TARGET/classpath.txt")"  # jars only (CDS ignores classes in directories)
   # shellcheck disable=SC2086  # opts and OPENSEARCH_SETTINGS are word lists
   nohup setsid "$JAVA" $opts -cp "$classpath" faldone.OpenSearchNode "$PORT" "$DATA_DIR" \
     ${OPENSEARCH_SETTINGS:-} >"$DATA_DIR/node.log" 2>&1 </dev/null &
-  local pid=$!
-  echo "$pid" >"$DATA_DIR/node.pid"
-  log "started pid $pid, log $DATA_DIR/node.log; waiting for health (up to ${TIMEOUT}s)"
-
-  local launched=$SECONDS deadline=$((SECONDS + TIMEOUT))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      log "node exited during startup; last lines of $DATA_DIR/node.log:"
-      tail -n 40 "$DATA_DIR/node.log" >&2
-      rm -f "$DATA_DIR/node.pid"
-      return 1
-    fi
-    local body
-    if body="$(health '?wait_for_status=yellow&timeout=1s')"; then
-      case "$body" in
-        *'"status":"green"'* | *'"status":"yellow"'*)
-          log "healthy $((SECONDS - launched))s after launch: $body"
-          echo "http://127.0.0.1:$PORT"
-          return 0
-          ;;
-      esac
-    fi
-    sleep 0.5
-  done
-  log "no green/yellow health after ${TIMEOUT}s; last lines of $DATA_DIR/node.log:"
-  tail -n 40 "$DATA_DIR/node.log" >&2
-  stop
-  return 1
+  echo "$!" >"$DATA_DIR/node.pid"
 }
 
-stop() {
-  if ! pid_alive; then
-    rm -f "$DATA_DIR/node.pid"
-    log "not running"
-    return 0
-  fi
-  local pid i
-  pid="$(cat "$DATA_DIR/node.pid")"
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 60); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.5
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid ignored SIGTERM for 30s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$DATA_DIR/node.pid"
-  local archive
-  archive="$(cds_archive 2>/dev/null || true)"
-  if [ -n "$archive" ] && [ -s "$archive.$PORT.tmp" ]; then
-    mv -f "$archive.$PORT.tmp" "$archive"
-    log "recorded class-data-sharing archive $archive for faster starts"
-  fi
-  rm -f "$archive.$PORT.tmp"
-  log "stopped pid $pid"
-}
-
-status() {
-  if pid_alive && body="$(health)"; then
-    log "running, pid $(cat "$DATA_DIR/node.pid"), http://127.0.0.1:$PORT"
-    echo "$body"
-    return 0
-  fi
-  log "not running on port $PORT (data dir $DATA_DIR)"
-  return 3
-}
-
-case "$cmd" in
-  start) start ;;
-  stop) stop ;;
-  status) status ;;
-  build) build ;;
-  *) usage ;;
-esac
+node_main "${1:-}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -42,6 +42,7 @@ from api.routes.metrics_models import (
 )
 from api.routes.search import parse_filters
 from api.state import AppState, get_state
+from core import clock
 from core.document import DEMO_DOMAIN, DEMO_SOURCE
 from nlp.review import thresholds
 
@@ -176,7 +177,7 @@ def entities_metric(
 ) -> Any:
     """The period is date_from…date_to, else the `days` up to date_to (default: the newest complaint)."""
     state.backend.refresh()
-    end = scope.date_to or _newest_day(state, scope) or datetime.now(UTC).date()
+    end = scope.date_to or _newest_day(state, scope) or clock.now().date()
     start = scope.date_from or end - timedelta(days=days - 1)
     figures = top_entities(
         state.backend, scope.between(None, None), _fields(fields, MENTION_FIELDS), size, (start, end)

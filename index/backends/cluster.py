@@ -16,9 +16,9 @@ translated by ``cluster_query``; see ``cluster_mapping`` for the analysis.
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 from typing import Any
 
+from core.clock import now
 from core.document import Document
 from core.settings import Settings
 from index.backend import (
@@ -108,7 +108,7 @@ class ClusterBackend(SearchBackend):
                 raise
 
     def _new_index(self, refresh_interval: str = "1s") -> str:
-        concrete = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        concrete = f"{self.alias}-{now():%Y%m%d%H%M%S%f}"
         body = index_body(
             refresh_interval=refresh_interval,
             distribution=self._client.distribution,

@@ -25,7 +25,7 @@ from api.errors import SEARCH_UNAVAILABLE
 from core.catalog import Catalog
 from ingest.sources import enqueue_paths
 from tests.conformance.cluster_node import node_url
-from tests.deploy.test_scale_out import wait_for
+from tests.processes import wait_for
 from tests.services.elasticsearch import start_elasticsearch
 from tests.services.opensearch import OpenSearchNode
 from tests.support import make_settings

@@ -30,24 +30,20 @@ def compose_command() -> list[str]:
     pytest.skip("no docker compose")
 
 
+def compose_config(tmp_path: Path, *, example_env: bool = True) -> subprocess.CompletedProcess[str]:
+    """`docker compose config` on docker-compose.yml, with .env.example as the .env (or none)."""
+    env_args: list[str] = []
+    if example_env:
+        env = tmp_path / ".env"
+        env.write_text((ROOT / ".env.example").read_text())
+        env_args = ["--env-file", str(env)]
+    command = [*compose_command(), "--project-directory", str(tmp_path), *env_args]
+    command += ["-f", str(ROOT / "docker-compose.yml"), "config"]
+    return subprocess.run(command, capture_output=True, text=True, cwd=tmp_path)
+
+
 def test_compose_file_is_valid_with_secrets(tmp_path: Path) -> None:
-    env = tmp_path / ".env"
-    env.write_text((ROOT / ".env.example").read_text())
-    result = subprocess.run(
-        [
-            *compose_command(),
-            "--project-directory",
-            str(tmp_path),
-            "--env-file",
-            str(env),
-            "-f",
-            str(ROOT / "docker-compose.yml"),
-            "config",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    result = compose_config(tmp_path)
     assert result.returncode == 0, result.stderr
     for service in ("postgres", "elasticsearch", "api", "worker"):
         assert f"  {service}:" in result.stdout
@@ -57,18 +53,6 @@ def test_compose_file_is_valid_with_secrets(tmp_path: Path) -> None:
 
 
 def test_compose_refuses_missing_passwords(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [
-            *compose_command(),
-            "--project-directory",
-            str(tmp_path),
-            "-f",
-            str(ROOT / "docker-compose.yml"),
-            "config",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
+    result = compose_config(tmp_path, example_env=False)
     assert result.returncode != 0
     assert "POSTGRES_PASSWORD" in result.stderr or "ELASTIC_PASSWORD" in result.stderr

@@ -30,9 +30,8 @@ import yaml
 from core.catalog import Catalog
 from core.users import Users
 from tests.conformance.cluster_node import elasticsearch_url  # noqa: F401  (session fixture)
-from tests.deploy.test_compose import compose_command
-from tests.deploy.test_scale_out import wait_for
-from tests.web.conftest import free_port
+from tests.deploy.test_compose import compose_config
+from tests.processes import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -41,24 +40,8 @@ FALDONE = Path(sys.executable).parent / "faldone"
 
 
 def compose_services(tmp_path: Path) -> dict[str, Any]:
-    env_file = tmp_path / ".env"
-    env_file.write_text((ROOT / ".env.example").read_text())
-    result = subprocess.run(
-        [
-            *compose_command(),
-            "--project-directory",
-            str(tmp_path),
-            "--env-file",
-            str(env_file),
-            "-f",
-            str(ROOT / "docker-compose.yml"),
-            "config",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=True,
-    )
+    result = compose_config(tmp_path)
+    assert result.returncode == 0, result.stderr
     services: dict[str, Any] = yaml.safe_load(result.stdout)["services"]
     return services
 

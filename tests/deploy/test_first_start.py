@@ -21,8 +21,7 @@ import pytest
 from core.catalog import Catalog
 from core.users import Users
 from tests.conformance.cluster_node import elasticsearch_url  # noqa: F401  (session fixture)
-from tests.deploy.test_scale_out import wait_for
-from tests.web.conftest import free_port
+from tests.processes import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 

@@ -14,8 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -23,7 +21,7 @@ import pytest
 
 from core.catalog import Catalog
 from tests.conformance.cluster_node import cluster_url  # noqa: F401  (session fixture: Elasticsearch, OpenSearch)
-from tests.web.conftest import free_port
+from tests.processes import free_port, http_up, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -45,15 +43,6 @@ def mixed_batch(corpus: Path) -> list[Path]:
     ]
     italian = sorted((corpus / "italian" / "fatturapa" / "official").glob("*.xml"))[:4]
     return mails + attachments + files + italian
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_three_workers_one_killed_every_document_once(
@@ -92,7 +81,7 @@ def test_three_workers_one_killed_every_document_once(
     try:
         spawn("api", "serve", "--no-worker")
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: _ok(f"{base}/healthz"), 60, "the API")
+        wait_for(lambda: http_up(f"{base}/healthz"), 60, "the API")
         files = mixed_batch(corpus)
         with httpx.Client(base_url=base, timeout=60) as client:
             for path in files:
@@ -138,10 +127,3 @@ def test_three_workers_one_killed_every_document_once(
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
-
-
-def _ok(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False

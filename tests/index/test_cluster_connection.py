@@ -19,8 +19,8 @@ from index.backend import BackendUnavailable
 from index.backends.cluster import cluster_auth
 from index.backends.cluster_client import ClusterAuth, connect
 from tests.conformance.cluster_node import cluster_url, distribution_at  # noqa: F401  (session fixture)
+from tests.processes import free_port
 from tests.services.forwarder import Forwarder
-from tests.services.opensearch import free_port
 
 SECRET = f"pw-{uuid.uuid4().hex}"
 

@@ -21,12 +21,13 @@ import imaplib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+
+from tests.processes import free_port
 
 __all__ = ["DovecotServer", "DovecotUnavailable", "dovecot_binary", "free_port"]
 
@@ -39,13 +40,6 @@ class DovecotUnavailable(RuntimeError):
 
 def dovecot_binary() -> str | None:
     return shutil.which("dovecot") or ("/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class DovecotServer:

@@ -17,12 +17,13 @@ import atexit
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+
+from tests.processes import free_port as free_port  # re-exported: benches import it from here
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "opensearch-node.sh"
@@ -31,14 +32,6 @@ SCRIPT = REPO_ROOT / "scripts" / "opensearch-node.sh"
 START_TIMEOUT = 180.0
 #: extra seconds for a first build that resolves the jars from Maven Central
 BUILD_TIMEOUT = 600.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _node_alive(pid: int, port: int) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from api.app import create_app
 from api.routes import ui
 from core.settings import Settings
+from tests.processes import free_port as free_port  # re-exported: benches import it from here
 from tests.support import ingest_into, make_settings
 from tests.web._archive import CORPUS_FILES, write_thread
 
@@ -50,13 +50,6 @@ def chromium_path() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def web_app(settings: Settings) -> FastAPI:
