@@ -20,8 +20,9 @@ retention, audit, deletion), admin (everything: users, collections).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
+from typing import Any
 
 from starlette.requests import Request
 
@@ -63,11 +64,14 @@ def principal_of(request: Request) -> Principal | None:
     return principal if isinstance(principal, Principal) else None
 
 
-def require(*roles: Role, during_password_change: bool = False) -> Callable[[Request], Principal]:
+def require(
+    *roles: Role, during_password_change: bool = False
+) -> Callable[[Request], Coroutine[Any, Any, Principal]]:
     """A dependency that lets through only `roles` (and checks the CSRF token of sessions)."""
     allowed = frozenset(roles)
 
-    def check(request: Request) -> Principal:
+    # Async: it never blocks, so FastAPI runs it in the event loop instead of a thread.
+    async def check(request: Request) -> Principal:
         principal = principal_of(request)
         if principal is None:
             raise Unauthenticated("log in or send an API key")
@@ -84,10 +88,10 @@ def require(*roles: Role, during_password_change: bool = False) -> Callable[[Req
     return check
 
 
-def audited(action: str) -> Callable[[Request], None]:
+def audited(action: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """A dependency that asks the middleware to audit this request once it has succeeded."""
 
-    def mark(request: Request) -> None:
+    async def mark(request: Request) -> None:
         request.state.audit = (action, str(request.path_params.get("doc_id", "")))
 
     return mark

@@ -116,7 +116,7 @@ def create_app(
     app.include_router(review.router)
     observability = Observability(state.catalog)
     app.include_router(observability.router)
-    app.middleware("http")(observability.middleware)
+    app.add_middleware(observability.timed)  # outermost: times the whole request
 
     @app.get("/healthz", tags=["health"], summary="Liveness")
     def healthz() -> Health:

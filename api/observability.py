@@ -8,13 +8,13 @@ worker exports its own counters (`faldone worker --metrics-port`).
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
 
 from api.access import ADMIN, require
 from api.openapi import text_answer
+from api.security import ASGIApp, Message, Receive, Scope, Send
 from core.catalog import Catalog
 
 __all__ = ["Observability"]
@@ -61,23 +61,38 @@ class Observability:
         self.rate.set(status.docs_per_second)
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        start = time.perf_counter()
-        response = await call_next(request)
-        route = _route_template(request)
-        if route != "/metrics":
-            self.latency.labels(request.method, route, str(response.status_code)).observe(
-                time.perf_counter() - start
-            )
-        return response
+    def timed(self, app: ASGIApp) -> ASGIApp:
+        """`app` with every HTTP request's latency recorded (a pure ASGI wrapper: no extra task
+        or stream per request, unlike an ``@app.middleware("http")`` function)."""
+
+        async def timer(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            start = time.perf_counter()
+            status = [500]  # an exception that escapes becomes a 500 further out
+
+            async def noting(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    status[0] = int(message["status"])
+                await send(message)
+
+            try:
+                await app(scope, receive, noting)
+            finally:
+                route = _route_template(scope)
+                if route != "/metrics":
+                    self.latency.labels(scope["method"], route, str(status[0])).observe(
+                        time.perf_counter() - start
+                    )
+
+        return timer
 
 
-def _route_template(request: Request) -> str:
+def _route_template(scope: Scope) -> str:
     """`/api/documents/{doc_id}`, not the concrete path: keeps label cardinality bounded.
 
     The router records the matched route in the (shared) scope once it has routed.
     """
-    route = request.scope.get("route")
+    route = scope.get("route")
     return str(getattr(route, "path", "unmatched"))

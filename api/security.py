@@ -11,6 +11,7 @@ whose audit entry cannot be written gets a 500 instead of the data.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -53,8 +54,10 @@ class SecurityMiddleware:
             return
         request = Request(scope)
         state = request.app.state.faldone
+        started = time.perf_counter()
         principal = await run_in_threadpool(authenticate, request, state)
         scope.setdefault("state", {})["principal"] = principal
+        scope["state"]["auth_ms"] = (time.perf_counter() - started) * 1000
         await self.app(scope, receive, self._sender(send, scope, request))
 
     def _sender(self, send: Send, scope: Scope, request: Request) -> Send:
@@ -73,6 +76,7 @@ class SecurityMiddleware:
                 audit = scope["state"].get("audit")  # set by `api.access.audited`
                 known = scope["state"].get("principal") is not None
                 if audit is not None and known and message["status"] < 400:
+                    started = time.perf_counter()
                     try:
                         await run_in_threadpool(_audit, request, *audit)
                     except Exception:
@@ -83,9 +87,21 @@ class SecurityMiddleware:
                             status_code=500,
                         )(scope, _nothing, send)
                         return
+                    scope["state"]["audit_ms"] = (time.perf_counter() - started) * 1000
+                message["headers"] = _with_timings(headers, scope["state"])
             await send(message)
 
         return wrapped
+
+
+def _with_timings(headers: list[tuple[bytes, bytes]], state: Scope) -> list[tuple[bytes, bytes]]:
+    """A route's `Server-Timing` header completed with the middleware's own stages."""
+    stages = (("auth", "auth_ms"), ("audit", "audit_ms"))
+    ours = ", ".join(f"{name};dur={state[key]:.3f}" for name, key in stages if key in state)
+    return [
+        (name, value + b", " + ours.encode()) if name == b"server-timing" and ours else (name, value)
+        for name, value in headers
+    ]
 
 
 def _audit(request: Request, action: str, target: str) -> None:

@@ -46,6 +46,7 @@ from index.backend import (
 )
 from index.query.cost import check_query_cost
 from index.query.parser import parse
+from index.timing import StageClock
 from legal.retention import pending_deletions
 
 __all__ = ["AppState", "ScopedBackend", "ScopedCatalog", "Unauthenticated", "get_state", "scoped_state"]
@@ -88,10 +89,12 @@ class ScopedBackend(SearchBackend):
         self.sources = sources
         self.catalog = catalog
 
-    def _scoped(self, request: SearchRequest) -> SearchRequest | None:
+    def _scoped(self, request: SearchRequest, clock: StageClock | None = None) -> SearchRequest | None:
+        clock = clock or StageClock()
         # Parsed once here; the cost check and the engine work on this tree.
         tree = parse(request.query) if request.tree is None else request.tree
         check_query_cost(request, tree)
+        clock.lap("parse")
         filters = {k: list(v) for k, v in request.filters.items()}
         if self.sources is not None:
             wanted = filters.get("source")
@@ -101,6 +104,7 @@ class ScopedBackend(SearchBackend):
             filters["source"] = allowed
         # Deleted from the catalog, not yet from the index: the engine leaves them out.
         gone = request.exclude_ids | frozenset(pending_deletions(self.catalog))
+        clock.lap("catalog")
         return replace(request, filters=filters, tree=tree, exclude_ids=gone)
 
     def _visible(self, hits: list[Hit]) -> list[Hit]:
@@ -117,10 +121,13 @@ class ScopedBackend(SearchBackend):
         return source is not None and source in self.sources
 
     def search(self, request: SearchRequest) -> SearchResult:
-        scoped = self._scoped(request)
+        clock = StageClock()
+        scoped = self._scoped(request, clock)
         if scoped is None:
             return SearchResult(total=0, hits=[], facets={f: list[FacetBucket]() for f in request.facets})
-        return self.inner.search(scoped)
+        result = self.inner.search(scoped)
+        result.timings = {**clock.timings, **result.timings}
+        return result
 
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
         scoped = self._scoped(request)

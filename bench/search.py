@@ -1,26 +1,32 @@
-"""bench/search: indexing speed, index size and API latency, embedded backend vs an OpenSearch node.
+"""bench/search: indexing speed, index size and search latency, embedded backend vs cluster nodes.
 
-Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-bench]
+Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-bench] [--runs 3]
                                         [--requests 300] [--warmup 30] [--concurrency 1]
+                                        [--engines embedded,opensearch,elasticsearch]
 
 1. Builds (once, cached in ``--cache``) a corpus of ``--docs`` documents of real Italian
    and English text from the Debian documentation (see ``bench/search_corpus.py``;
    needs ``apt-get install -y`` of the packages it lists).
 2. Indexes it into a fresh embedded (tantivy) index and into a fresh OpenSearch 2.19 node
-   started from ``tests/services/opensearch.py``, through each backend's own ``index`` and
-   ``commit``: documents per second and index size on disk for each.
-3. Serves each index through the real API (``uvicorn --factory api.asgi:app`` on
-   127.0.0.1, one process, auth off) and measures, from a separate load-generator process
-   (``bench/search_load.py``, httpx, bounded closed loop), p50/p95 latency of four query
-   kinds: term, AND of two words, phrase, and a filtered + faceted query (two filters and
-   the API's eight default facets). Term, AND and phrase ask for no facets. Every request
-   returns 20 hits with highlights. Query words are drawn, with a fixed seed, from the
-   corpus vocabulary (mid-frequency words, co-occurring pairs, frequent bigrams).
-   The same queries are also timed straight on each backend, in process (no HTTP, no
-   FastAPI): the difference is the API's share.
-4. Checks that both backends report the same number of hits for the measured queries.
+   and a fresh Elasticsearch 8.19 node (``tests/services/``), through each backend's own
+   ``index`` and ``commit``: documents per second and index size on disk for each.
+3. Measures four query kinds: term, AND of two words, phrase, and a filtered + faceted
+   query (two filters and the API's eight default facets). Term, AND and phrase ask for
+   no facets. Every request returns 20 hits with highlights. Query words are drawn, with
+   a fixed seed, from the corpus vocabulary (mid-frequency words, co-occurring pairs,
+   frequent bigrams). For every engine, in each of ``--runs`` rounds:
+   - *in process*: the backend's ``search`` called straight (no HTTP, no FastAPI);
+   - *API*: the real API (``uvicorn --factory api.asgi:app``, one process, auth off, one per
+     engine, started once) from a separate load-generator process (``bench/search_load.py``);
+   - for the embedded index, *floor*: raw tantivy, the compiled query's top 20 and count
+     (plus the facet aggregation for the faceted kind), no stored fields, no highlights.
+   Every measurement gets the same warm-up (``--warmup`` requests per kind). The engines'
+   order rotates from round to round, and in process / API swap places every other round.
+   Reported: the median over rounds of each round's p50 and p95, with the range of the
+   rounds' p95, and the median time per stage (the API's ``Server-Timing`` header).
+4. Checks that every engine reports the same number of hits for the measured queries.
 
-Writes ``<cache>/search-results.json`` and prints a markdown table.
+Writes ``<cache>/search-results-<docs>.json`` and prints markdown tables.
 """
 
 from __future__ import annotations
@@ -32,30 +38,30 @@ import random
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
-from itertools import cycle, islice
+from contextlib import ExitStack, closing
+from itertools import islice
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from api.routes.search import DEFAULT_FACETS  # noqa: E402
 from bench.search_corpus import build_corpus, load_corpus, to_document  # noqa: E402
-from index.backend import SearchBackend, SearchRequest  # noqa: E402
+from bench.search_measure import Api, backend_latency, floor_latency, serve  # noqa: E402
+from index.backend import SearchBackend  # noqa: E402
 from index.backends.cluster import ClusterBackend  # noqa: E402
 from index.backends.embedded import EmbeddedBackend  # noqa: E402
-from tests.services.opensearch import free_port, start_opensearch  # noqa: E402
+from tests.services.elasticsearch import start_elasticsearch  # noqa: E402
+from tests.services.opensearch import start_opensearch  # noqa: E402
 
 _BATCH = 1_000
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _PAIR = re.compile(r"[^\W\d_]{4,} [^\W\d_]{4,}")
 _ALIAS = "faldone"
+QUERY_KINDS = ("term", "and", "phrase", "filtered_faceted")
 
 
 def _batches(corpus: Path) -> Any:
@@ -130,178 +136,199 @@ def make_queries(corpus: Path, per_kind: int = 50, sample: int = 20_000) -> dict
     }
 
 
-def backend_latency(
-    backend: SearchBackend, queries: dict[str, list[dict[str, Any]]], count: int
-) -> dict[str, Any]:
-    """The same queries straight on the backend, in this process: the API's share is the difference."""
-    result: dict[str, Any] = {}
-    for kind, params in queries.items():
-        requests = []
-        for param in params:
-            facets = [] if param.get("facets") == "" else list(DEFAULT_FACETS)
-            filters: dict[str, list[str]] = {}
-            for item in param.get("filter", []):
-                name, _, value = item.partition(":")
-                filters.setdefault(name, []).append(value)
-            requests.append(SearchRequest(query=param["q"], filters=filters, facets=facets, limit=20))
-        for request in requests[:10]:  # warm-up
-            backend.search(request)
-        latencies = []
-        for request in islice(cycle(requests), count):
-            started = time.perf_counter()
-            backend.search(request)
-            latencies.append((time.perf_counter() - started) * 1000)
-        latencies.sort()
-        result[kind] = {
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p95_ms": round(latencies[min(len(latencies) - 1, round(0.95 * len(latencies)) - 1)], 2),
+_ENGINES = {
+    "opensearch": ("OpenSearch 2.19", start_opensearch),
+    "elasticsearch": ("Elasticsearch 8.19", start_elasticsearch),
+}
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _combine(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per kind: the median over rounds of p50 and p95, the range of p95, and stage medians."""
+    combined: dict[str, Any] = {}
+    for kind in rounds[0]:
+        p50s = [r[kind]["p50_ms"] for r in rounds]
+        p95s = [r[kind]["p95_ms"] for r in rounds]
+        names = list(dict.fromkeys(n for r in rounds for n in r[kind].get("stages_p50_ms", {})))
+        combined[kind] = {
+            "p50_ms": round(statistics.median(p50s), 2),
+            "p95_ms": round(statistics.median(p95s), 2),
+            "p95_range_ms": [min(p95s), max(p95s)],
+            "p50_rounds": p50s,
+            "p95_rounds": p95s,
+            "stages_p50_ms": {
+                n: round(statistics.median(r[kind].get("stages_p50_ms", {}).get(n, 0.0) for r in rounds), 3)
+                for n in names
+            },
         }
+    return combined
+
+
+def measure_all(
+    engines: dict[str, tuple[SearchBackend, Api]],
+    queries_file: Path,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """Every place of every engine, `--runs` rounds; plus the load average's range while measuring."""
+    queries = json.loads(queries_file.read_text())
+    names = list(engines)
+    rounds: dict[str, dict[str, list[dict[str, Any]]]] = {
+        n: {"in_process": [], "api": [], "floor": []} for n in names
+    }
+    loads: list[float] = []
+    for round_ in range(args.runs):
+        shift = round_ % len(names)
+        order = names[shift:] + names[:shift]
+        for name in order:
+            backend, api = engines[name]
+            places = ["in_process", "api"] if round_ % 2 == 0 else ["api", "in_process"]
+            if isinstance(backend, EmbeddedBackend):
+                places.append("floor")
+            for place in places:
+                print(f"round {round_ + 1}: {name} {place} (load {_load()})", flush=True)
+                loads.append(_load())
+                if place == "in_process":
+                    found = backend_latency(backend, queries, args.requests, args.warmup)
+                elif place == "api":
+                    found = api.latency(queries_file, args.requests, args.warmup, args.concurrency)
+                else:
+                    assert isinstance(backend, EmbeddedBackend)
+                    found = floor_latency(backend, queries, args.requests, args.warmup)
+                rounds[name][place].append(found)
+    result: dict[str, Any] = {
+        name: {place: _combine(found) for place, found in by_place.items() if found}
+        for name, by_place in rounds.items()
+    }
+    result["load_average_1m"] = {"min": min(loads), "max": max(loads)}
     return result
 
 
-def serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.asgi:app", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
-    server = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return server, url
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit(f"the API did not start on {url}")
+def _cell(e: dict[str, Any]) -> str:
+    low, high = e["p95_range_ms"]
+    return f"{e['p50_ms']} / {e['p95_ms']} ({low}–{high})"
 
 
-def measure(
-    env: dict[str, str], queries_file: Path, args: argparse.Namespace
-) -> tuple[dict[str, Any], list[int]]:
-    server, url = serve(env)
-    try:
-        queries = json.loads(queries_file.read_text())
-        totals = [
-            int(httpx.get(f"{url}/api/search", params=q, timeout=60).json()["total"])
-            for kind in queries.values()
-            for q in kind
-        ]
-        command = [
-            sys.executable,
-            str(REPO / "bench" / "search_load.py"),
-            f"{url}/api/search",
-            str(queries_file),
-        ]
-        command += ["--requests", str(args.requests), "--warmup", str(args.warmup)]
-        command += ["--concurrency", str(args.concurrency)]
-        load = subprocess.run(
-            command,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        latency: dict[str, Any] = json.loads(load.stdout)
-        latency["load_average_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine
-        return latency, totals
-    finally:
-        server.terminate()
-        server.wait(30)
-
-
-def _table(results: dict[str, Any]) -> str:
-    emb, clu = results["embedded"], results["opensearch"]
-    lines = [
-        "| | embedded (tantivy) | OpenSearch 2.19 node | OpenSearch / embedded |",
-        "|---|---|---|---|",
-        f"| indexing, docs/s | {emb['index']['docs_per_s']:,} | {clu['index']['docs_per_s']:,} | "
-        f"{clu['index']['docs_per_s'] / emb['index']['docs_per_s']:.2f}× |",
-        f"| index size, MB | {emb['index']['bytes'] / 1e6:,.0f} | {clu['index']['bytes'] / 1e6:,.0f} | "
-        f"{clu['index']['bytes'] / emb['index']['bytes']:.2f}× |",
-    ]
-    for where, label in (("latency", "API"), ("in_process", "backend only")):
-        for kind in (k for k in emb[where] if k != "load_average_1m"):
-            e, c = emb[where][kind], clu[where][kind]
-            ratio = f"{c['p50_ms'] / e['p50_ms']:.1f}× / {c['p95_ms'] / e['p95_ms']:.1f}×"
-            lines.append(
-                f"| {kind} ({label}): p50 / p95 ms | {e['p50_ms']} / {e['p95_ms']} | "
-                f"{c['p50_ms']} / {c['p95_ms']} | {ratio} |"
+def tables(results: dict[str, Any]) -> str:
+    engines = [n for n in results["engines"]]
+    labels = {"embedded": "embedded (tantivy)", **{k: v[0] for k, v in _ENGINES.items()}}
+    head = "| | " + " | ".join(labels[n] for n in engines) + " |"
+    lines = [head, "|---" * (len(engines) + 1) + "|"]
+    for what, key, scale, unit in (
+        ("indexing", "docs_per_s", 1, "docs/s"),
+        ("index size", "bytes", 1e6, "MB"),
+    ):
+        values = [results["engines"][n]["index"][key] / scale for n in engines]
+        lines.append(f"| {what}, {unit} | " + " | ".join(f"{v:,.0f}" for v in values) + " |")
+    lines.append(
+        "| bytes per document | "
+        + " | ".join(f"{results['engines'][n]['index']['bytes'] / results['docs']:,.0f}" for n in engines)
+        + " |"
+    )
+    for place, label in (("api", "API"), ("in_process", "in process"), ("floor", "raw tantivy floor")):
+        for kind in QUERY_KINDS:
+            cells = [
+                _cell(results["engines"][n][place][kind]) if place in results["engines"][n] else "—"
+                for n in engines
+            ]
+            lines.append(f"| {kind} ({label}): p50 / p95 ms (p95 range) | " + " | ".join(cells) + " |")
+    out = ["\n".join(lines), ""]
+    for n in engines:
+        stages = results["engines"][n]["api"]
+        names = list(dict.fromkeys(s for kind in QUERY_KINDS for s in stages[kind]["stages_p50_ms"]))
+        out.append(f"Where the time goes through the API, {labels[n]}: median ms per stage")
+        out.append("")
+        out.append("| kind | " + " | ".join(names) + " | client p50 |")
+        out.append("|---" * (len(names) + 2) + "|")
+        for kind in QUERY_KINDS:
+            got = stages[kind]["stages_p50_ms"]
+            out.append(
+                f"| {kind} | "
+                + " | ".join(f"{got.get(s, 0.0):.2f}" for s in names)
+                + f" | {stages[kind]['p50_ms']} |"
             )
-    return "\n".join(lines)
+        out.append("")
+    return "\n".join(out)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=200_000)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/faldone-bench"))
+    parser.add_argument("--runs", type=int, default=3, help="rounds; medians are taken over them")
     parser.add_argument("--requests", type=int, default=300, help="measured requests per query kind")
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests per query kind first")
     parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--engines", default="embedded,opensearch,elasticsearch")
     args = parser.parse_args()
+    wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if "embedded" not in wanted or any(e not in ("embedded", *_ENGINES) for e in wanted):
+        raise SystemExit(f"--engines: embedded plus any of {', '.join(_ENGINES)}")
     cache: Path = args.cache
-    print(f"corpus: {args.docs} documents in {cache}", flush=True)
+    print(f"corpus: {args.docs} documents in {cache} (load {_load()})", flush=True)
     corpus = build_corpus(cache, args.docs)
-    queries_file = cache / "queries.json"
+    queries_file = cache / f"queries-{args.docs}.json"
     queries_file.write_text(json.dumps(make_queries(corpus), ensure_ascii=False, indent=1))
-
-    data_embedded, data_cluster = cache / "data-embedded", cache / "data-cluster"
-    for folder in (data_embedded, data_cluster):
-        shutil.rmtree(folder, ignore_errors=True)
-    print("indexing: embedded", flush=True)
-    embedded_index = index_embedded(corpus, data_embedded / "index", args.docs)
-    print(f"  {embedded_index}", flush=True)
-    node_dir = cache / "opensearch-node"
-    shutil.rmtree(node_dir, ignore_errors=True)
-    with start_opensearch(node_dir) as node:
-        print(f"indexing: OpenSearch at {node.url}", flush=True)
-        cluster_index = index_cluster(corpus, node.url, args.docs)
-        print(f"  {cluster_index}", flush=True)
-        queries = json.loads(queries_file.read_text())
-        print("latency in process (no API)", flush=True)
-        readers: list[SearchBackend] = [
-            EmbeddedBackend(data_embedded / "index", writer=False),
-            ClusterBackend(node.url, _ALIAS, writer=False),
-        ]
-        embedded_direct, cluster_direct = (backend_latency(b, queries, args.requests) for b in readers)
-        for reader in readers:
-            reader.close()
-        common = {"FALDONE_AUTH_DISABLED": "true", "OMP_THREAD_LIMIT": "1"}
-        print("latency: embedded", flush=True)
-        embedded_latency, embedded_totals = measure(
-            {**common, "FALDONE_DATA_DIR": str(data_embedded), "FALDONE_SEARCH_BACKEND": "embedded"},
-            queries_file,
-            args,
-        )
-        print("latency: OpenSearch", flush=True)
-        cluster_latency, cluster_totals = measure(
-            {
+    common = {"FALDONE_AUTH_DISABLED": "true", "OMP_THREAD_LIMIT": "1"}
+    indexing: dict[str, dict[str, Any]] = {}
+    engines: dict[str, tuple[SearchBackend, Api]] = {}
+    with ExitStack() as stack:
+        data = cache / f"data-embedded-{args.docs}"
+        print(f"indexing: embedded (load {_load()})", flush=True)
+        indexing["embedded"] = index_embedded(corpus, data / "index", args.docs)
+        print(f"  {indexing['embedded']}", flush=True)
+        env = {**common, "FALDONE_DATA_DIR": str(data), "FALDONE_SEARCH_BACKEND": "embedded"}
+        embedded = EmbeddedBackend(data / "index", writer=False)
+        stack.callback(embedded.close)
+        engines["embedded"] = (embedded, stack.enter_context(closing(serve(env))))
+        for name in (e for e in wanted if e in _ENGINES):
+            node_dir = cache / f"{name}-node"
+            shutil.rmtree(node_dir, ignore_errors=True)
+            node = stack.enter_context(_ENGINES[name][1](node_dir))
+            print(f"indexing: {name} at {node.url} (load {_load()})", flush=True)
+            indexing[name] = index_cluster(corpus, node.url, args.docs)
+            print(f"  {indexing[name]}", flush=True)
+            reader = ClusterBackend(node.url, _ALIAS, writer=False)
+            stack.callback(reader.close)
+            folder = cache / f"data-{name}-{args.docs}"
+            shutil.rmtree(folder, ignore_errors=True)
+            env = {
                 **common,
-                "FALDONE_DATA_DIR": str(data_cluster),
+                "FALDONE_DATA_DIR": str(folder),
                 "FALDONE_SEARCH_BACKEND": "cluster",
                 "FALDONE_CLUSTER_URL": node.url,
                 "FALDONE_CLUSTER_INDEX": _ALIAS,
-            },
-            queries_file,
-            args,
-        )
-    different = sum(a != b for a, b in zip(embedded_totals, cluster_totals, strict=True))
+            }
+            engines[name] = (reader, stack.enter_context(closing(serve(env))))
+        queries = json.loads(queries_file.read_text())
+        totals = {name: api.totals(queries) for name, (_, api) in engines.items()}
+        measured = measure_all(engines, queries_file, args)
+    reference = totals["embedded"]
     results = {
         "docs": args.docs,
         "command": " ".join(["bench/search.py", *sys.argv[1:]]),
-        "machine": {"cpus": os.cpu_count()},
-        "embedded": {"index": embedded_index, "latency": embedded_latency, "in_process": embedded_direct},
-        "opensearch": {"index": cluster_index, "latency": cluster_latency, "in_process": cluster_direct},
-        "same_totals": {"queries": len(embedded_totals), "different": different},
+        "machine": {"cpus": os.cpu_count(), "load_average_1m": measured.pop("load_average_1m")},
+        "engines": {name: {"index": indexing[name], **measured[name]} for name in engines},
+        "same_totals": {
+            name: {
+                "queries": len(found),
+                "different": sum(a != b for a, b in zip(reference, found, strict=True)),
+            }
+            for name, found in totals.items()
+            if name != "embedded"
+        },
     }
-    (cache / "search-results.json").write_text(json.dumps(results, indent=1))
+    (cache / f"search-results-{args.docs}.json").write_text(json.dumps(results, indent=1))
     print(json.dumps(results, indent=1))
     print()
-    print(_table(results))
-    print(f"\nhit counts equal on {len(embedded_totals) - different} of {len(embedded_totals)} queries")
-    print(
-        f"1-minute load average while measuring: embedded {embedded_latency['load_average_1m']}, "
-        f"OpenSearch {cluster_latency['load_average_1m']} ({os.cpu_count()} CPUs)"
-    )
+    print(tables(results))
+    for name, same in results["same_totals"].items():
+        equal = same["queries"] - same["different"]
+        print(f"hit counts equal to embedded on {equal} of {same['queries']} queries: {name}")
+    load = results["machine"]["load_average_1m"]
+    print(f"1-minute load average while measuring: {load['min']}–{load['max']} ({os.cpu_count()} CPUs)")
     return 0
 
 

@@ -6,6 +6,11 @@ Bounded closed loop: each of `--concurrency` threads sends one request, waits fo
 answer, sends the next; every query kind gets `--warmup` unmeasured then `--requests`
 measured requests, cycling through its query list. Latency is the client's wall time of
 the whole HTTP exchange (FastAPI + backend + JSON), in milliseconds.
+
+Where the time goes: the API's ``Server-Timing`` header names its stages (auth, parse,
+catalog, the backend's own stages, serialise, audit); each stage's median over the
+measured requests is reported, and ``http`` is the client's time minus every server
+stage (the socket, uvicorn, FastAPI's routing and parameter parsing).
 """
 
 from __future__ import annotations
@@ -23,8 +28,25 @@ from typing import Any
 import httpx
 
 
+def server_stages(header: str) -> dict[str, float]:
+    """``name;dur=1.5, other;dur=2`` → ``{"name": 1.5, "other": 2.0}``."""
+    stages: dict[str, float] = {}
+    for item in header.split(","):
+        name, _, rest = item.strip().partition(";")
+        for param in rest.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "dur" and name:
+                stages[name] = stages.get(name, 0.0) + float(value)
+    return stages
+
+
 def _run(
-    client: httpx.Client, url: str, params: list[dict[str, Any]], count: int, threads: int
+    client: httpx.Client,
+    url: str,
+    params: list[dict[str, Any]],
+    count: int,
+    threads: int,
+    breakdown: list[dict[str, float]] | None = None,
 ) -> list[float]:
     cycle = itertools.cycle(params)
     lock = threading.Lock()
@@ -43,8 +65,12 @@ def _run(
             elapsed = (time.perf_counter() - started) * 1000
             if answer.status_code != 200:
                 raise SystemExit(f"{answer.status_code} for {query}: {answer.text[:300]}")
+            stages = server_stages(answer.headers.get("server-timing", ""))
+            stages["http"] = max(0.0, elapsed - sum(stages.values()))
             with lock:
                 latencies.append(elapsed)
+                if breakdown is not None:
+                    breakdown.append(stages)
 
     pool = [threading.Thread(target=worker) for _ in range(threads)]
     for thread in pool:
@@ -72,12 +98,17 @@ def main() -> int:
     with httpx.Client(timeout=60) as client:
         for kind, params in kinds.items():
             _run(client, args.url, params, args.warmup, args.concurrency)
-            latencies = _run(client, args.url, params, args.requests, args.concurrency)
+            breakdown: list[dict[str, float]] = []
+            latencies = _run(client, args.url, params, args.requests, args.concurrency, breakdown)
+            names = list(dict.fromkeys(name for stages in breakdown for name in stages))
             result[kind] = {
                 "requests": len(latencies),
                 "p50_ms": round(statistics.median(latencies), 2),
                 "p95_ms": round(_percentile(latencies, 0.95), 2),
                 "max_ms": round(max(latencies), 2),
+                "stages_p50_ms": {
+                    name: round(statistics.median(s.get(name, 0.0) for s in breakdown), 3) for name in names
+                },
             }
     json.dump(result, sys.stdout)
     return 0

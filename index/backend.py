@@ -166,6 +166,9 @@ class SearchResult:
     took_ms: float = 0.0
     # Opaque cursor for the next page (pass `decode_cursor(next_cursor)` as `search_after`).
     next_cursor: str | None = None
+    # Milliseconds per stage of this search (names are the backend's own, e.g. "query",
+    # "highlight", "facets"): the API sends them as a Server-Timing header, bench/search reads them.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def encode_cursor(values: list[Any]) -> str:

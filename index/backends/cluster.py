@@ -48,6 +48,7 @@ from index.fields import STORED_FIELDS
 from index.query import parse
 from index.query.semantics import positive_part
 from index.query.values import resolve_field
+from index.timing import StageClock
 
 __all__ = ["MAX_WINDOW", "ClusterBackend", "cluster_auth", "open_cluster"]
 
@@ -209,6 +210,7 @@ class ClusterBackend(SearchBackend):
             raise SearchError(f"offset + limit may not exceed {MAX_WINDOW}; use search_after to go deeper")
         if request.search_after is not None and request.collapse_threads:
             raise SearchError("search_after and collapse_threads cannot be combined")
+        clock = StageClock()
         query, highlight_query = self._query(request)
         facet_fields = [_facet_field(f) for f in request.facets]
         with_highlights = request.highlight and highlight_query is not None
@@ -230,15 +232,23 @@ class ClusterBackend(SearchBackend):
             body["highlight"] = highlight_spec(highlight_query)
         if request.collapse_threads:
             body["collapse"] = {"field": "thread_key", "inner_hits": {"name": "thread", "size": 0}}
+        clock.lap("compile")
         answer = self._search(body)
+        clock.lap("request")
+        # The engine's own time ("took") inside the round trip; the rest is HTTP and JSON.
+        engine = min(float(answer.get("took", 0)), clock.timings["request"])
+        clock.timings["request"] -= engine
         hits = [self._hit(raw, request) for raw in answer["hits"]["hits"]]
         next_cursor = encode_cursor(hits[-1].sort) if hits and len(hits) == request.limit else None
+        counts = parse_facets(answer.get("aggregations", {}), facet_fields)
+        clock.lap("results")
         return SearchResult(
             total=int(answer["hits"]["total"]["value"]),
             hits=hits,
-            facets=parse_facets(answer.get("aggregations", {}), facet_fields),
+            facets=counts,
             took_ms=(time.perf_counter() - started) * 1000,
             next_cursor=next_cursor,
+            timings={"engine": engine, **clock.timings},
         )
 
     @staticmethod

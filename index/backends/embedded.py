@@ -60,6 +60,7 @@ from index.query import ast, parse
 from index.query.semantics import positive_part, utc
 from index.query.values import FieldValueError, bool_value, resolve_field
 from index.semantic import search_by_meaning
+from index.timing import StageClock
 from index.writer_lock import WriterLock
 
 __all__ = ["MAX_WINDOW", "EmbeddedBackend", "open_embedded"]
@@ -218,12 +219,16 @@ class EmbeddedBackend(SearchBackend):
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0)))
         query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         positive = positive_part(node)
-        return query, (self._compiler.compile(positive) if positive is not None else None)
+        if positive is None:
+            return query, None
+        # Without negations the positive part is the query itself: compiled once.
+        return query, (main if positive == node else self._compiler.compile(positive))
 
     def search(self, request: SearchRequest) -> SearchResult:
         if request.mode != "keyword":
             return search_by_meaning(self, request)
         started = time.perf_counter()
+        clock = StageClock()
         if request.offset < 0 or request.limit < 0:
             raise SearchError("offset and limit must not be negative")
         if request.search_after is None and request.offset + request.limit > MAX_WINDOW:
@@ -233,6 +238,7 @@ class EmbeddedBackend(SearchBackend):
         node = _tree(request)
         query, highlight_query = self._queries(request, node)
         searcher = self._index.searcher()
+        clock.lap("compile")
         counted: list[int] = []  # filled by the page search when it runs the whole query
         threads: dict[str, int] = {}
         if request.collapse_threads:
@@ -247,7 +253,14 @@ class EmbeddedBackend(SearchBackend):
             total = counted[0] if counted else _total(searcher.search(query, limit=1, count=True))
         except ValueError as err:
             raise SearchError(f"search failed: {err}") from err
+        clock.lap("query")
         stored_docs = [searcher.doc(address) for _, address in ranked]
+        page = {
+            (address.segment_ord, address.doc): str(stored.get_first("id"))
+            for (_, address), stored in zip(ranked, stored_docs, strict=True)
+        }
+        clock.lap("fetch")
+        # Only the page's hits are highlighted (never the whole result set).
         highlighter = (
             Highlighter(
                 searcher,
@@ -255,30 +268,37 @@ class EmbeddedBackend(SearchBackend):
                 self._schema,
                 positive_part(node),
                 self._compiler,
-                page_ids=[str(stored.get_first("id")) for stored in stored_docs],
+                page_ids=list(page.values()),
+                page_addresses=page,
             )
             if request.highlight and highlight_query is not None
             else None
         )
+        marked = [highlighter.highlights(stored) if highlighter else [] for stored in stored_docs]
+        clock.lap("highlight")
         hits: list[Hit] = []
-        for (values, _), stored in zip(ranked, stored_docs, strict=True):
+        for (values, _), stored, highlights in zip(ranked, stored_docs, marked, strict=True):
             fields = hit_fields(stored)
             hits.append(
                 Hit(
                     id=str(fields["id"]),
                     score=float(values[0]) if request.sort == "relevance" else 0.0,
                     fields=fields,
-                    highlights=highlighter.highlights(stored) if highlighter else [],
+                    highlights=highlights,
                     sort=[values[0], int(stored.get_first("id_key") or 0)],
                     thread_hits=threads.get(str(stored.get_first("thread_key") or ""), 0),
                 )
             )
+        clock.lap("fetch")
+        counts = facets(searcher, query, [_facet_field(f) for f in request.facets], request.facet_size)
+        clock.lap("facets")
         return SearchResult(
             total=total,
             hits=hits,
-            facets=facets(searcher, query, [_facet_field(f) for f in request.facets], request.facet_size),
+            facets=counts,
             took_ms=(time.perf_counter() - started) * 1000,
             next_cursor=encode_cursor(hits[-1].sort) if hits and len(hits) == request.limit else None,
+            timings=clock.timings,
         )
 
     def _page(

@@ -36,13 +36,13 @@ _FIELDS = ("text", "subject", "title")
 _MAX_CHARS = 200
 
 
-def _render(snippet: tantivy.Snippet) -> str:
-    """The fragment with <mark> around matches; everything else HTML-escaped."""
+def _render(snippet: tantivy.Snippet, marks: list[tantivy.Range]) -> str:
+    """The fragment with <mark> around `marks` (its highlighted ranges); everything else HTML-escaped."""
     raw = snippet.fragment().encode()
     out: list[str] = []
     cursor = 0
     # Tantivy reports byte offsets into the UTF-8 fragment.
-    for span in sorted(snippet.highlighted(), key=lambda r: r.start):
+    for span in sorted(marks, key=lambda r: r.start):
         if span.start < cursor:
             continue
         out.append(html.escape(raw[cursor : span.start].decode(errors="replace")))
@@ -91,7 +91,9 @@ class Highlighter:
         node: ast.Node | None = None,
         compiler: QueryCompiler | None = None,
         page_ids: list[str] | None = None,
+        page_addresses: dict[tuple[int, int], str] | None = None,
     ) -> None:
+        """`page_addresses`: (segment, doc) → id of the page's hits, so that matches need no reads."""
         self._searcher = searcher
         self._query = query
         self._schema = schema
@@ -100,6 +102,7 @@ class Highlighter:
         self._leaves = parts
         self._compiler = compiler
         self._page_ids = sorted(set(page_ids or []))
+        self._addresses = page_addresses or {}
         # Caches for one page of hits: snippet generators by (index field, query words),
         # compiled words, and which hits of the page each (word, field) really matches.
         self._generators: dict[tuple[str, tuple[ast.Node, ...] | None], tantivy.SnippetGenerator] = {}
@@ -131,8 +134,12 @@ class Highlighter:
                 [(tantivy.Occur.Must, self._compile((leaf,))), (tantivy.Occur.Must, page)]
             )
             found = self._searcher.search(both, limit=len(ids), count=False).hits
-            self._matching[key] = {str(self._searcher.doc(a).get_first("id")) for _, a in found}
+            self._matching[key] = {self._id_at(address) for _, address in found}
         return doc_id in self._matching[key]
+
+    def _id_at(self, address: tantivy.DocAddress) -> str:
+        known = self._addresses.get((address.segment_ord, address.doc))
+        return known if known is not None else str(self._searcher.doc(address).get_first("id"))
 
     def _expand(self, leaf: ast.Prefix | ast.Wildcard | ast.Fuzzy, field: str, doc_id: str) -> list[ast.Node]:
         """The document's own terms of `field` that a pattern or fuzzy word matches."""
@@ -185,19 +192,23 @@ class Highlighter:
             words = self._field_words(field, doc_id) if self._careful else None
             if words == ():
                 continue
+            variants = [field, *(stemmed_field(field, code) for code in codes)]
+            holder = tantivy.Document()  # one document holds the text under every variant's name
+            for index_field in variants:
+                holder.add_text(index_field, text)
             best: tantivy.Snippet | None = None
-            for index_field in [field, *(stemmed_field(field, code) for code in codes)]:
-                snippet = self._generator(index_field, words).snippet_from_doc(
-                    tantivy.Document(**{index_field: text})
-                )
-                if len(snippet.highlighted()) > (len(best.highlighted()) if best else 0):
-                    best = snippet
+            best_marks: list[tantivy.Range] = []
+            for index_field in variants:
+                snippet = self._generator(index_field, words).snippet_from_doc(holder)
+                marks = snippet.highlighted()
+                if len(marks) > len(best_marks):
+                    best, best_marks = snippet, marks
             if best is None:
                 continue
             page = None
             if field == "text":
-                first = min(r.start for r in best.highlighted())
+                first = min(r.start for r in best_marks)
                 offset = best.fragment_range().start + first
                 page = text.encode()[:offset].count(PAGE_BREAK.encode()) + 1
-            result.append(Highlight(_render(best), page))
+            result.append(Highlight(_render(best, best_marks), page))
         return result

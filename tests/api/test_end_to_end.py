@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from api.routes.search import SearchResults
 from core.catalog import Catalog
 from core.settings import Settings
 
@@ -174,3 +175,17 @@ def test_similar_documents_include_exact_duplicates(client: TestClient) -> None:
     similar = client.get(f"/api/documents/{doc_id}/similar").json()
     assert set(similar) == {"more_like_this", "duplicates", "near_duplicates", "by_meaning"}
     assert all(hit["id"] != doc_id for hit in similar["more_like_this"])
+
+
+def test_search_answer_matches_its_model_and_says_where_the_time_went(client: TestClient) -> None:
+    response = client.get("/api/search", params={"q": "erklärung", "facets": "type,language"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    answer = SearchResults.model_validate_json(response.content)  # what the OpenAPI schema promises
+    assert answer.total >= 1 and answer.hits[0].highlights and set(answer.facets) == {"type", "language"}
+    assert "date" in response.json()["hits"][0]  # stored fields travel, dates as ISO text
+    items = (item.partition(";") for item in response.headers["server-timing"].split(","))
+    stages = {name.strip(): float(duration.removeprefix("dur=")) for name, _, duration in items}
+    expected = {"auth", "refresh", "parse", "catalog", "compile", "query", "fetch", "highlight", "facets"}
+    assert expected | {"serialise", "audit"} <= set(stages)
+    assert all(ms >= 0 for ms in stages.values())
