@@ -154,6 +154,7 @@ def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int
     vector = list(request.vector)
     k = max(200, 4 * depth)
     checked: dict[str, bool] = {}
+    previous = -1
     while True:
         matches = backend.nearest_passages(vector, k)
         best: dict[str, PassageMatch] = {}
@@ -164,8 +165,10 @@ def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int
         passed = _allowed(backend, request, unseen)
         checked.update({doc_id: doc_id in passed for doc_id in unseen})
         ranked = [match for doc_id, match in best.items() if checked[doc_id]]
-        if len(ranked) >= depth or len(matches) < k or matches[-1].score < MIN_SIMILARITY:
+        exhausted = len(matches) < k or len(matches) <= previous  # all seen, or the engine's cap
+        if len(ranked) >= depth or exhausted or matches[-1].score < MIN_SIMILARITY:
             return ranked[:depth]
+        previous = len(matches)
         k *= 4
 
 

@@ -11,10 +11,17 @@ Writes are sent in bulk as they come (``index``/``delete``) and made visible by
 `commit` (a refresh). A reader whose alias does not exist yet answers with
 nothing rather than failing. Queries are parsed by `index.query.parse` and
 translated by ``cluster_query``; see ``cluster_mapping`` for the analysis.
+
+Passage vectors for search by meaning are a nested field of each document
+(``cluster_vectors``: Elasticsearch's ``dense_vector`` and knn, or a painless cosine on
+OpenSearch without its k-NN plugin); semantic and hybrid requests are run by
+`index.semantic`. An index created before that field existed gets no vectors (a log
+line says so) until `faldone reindex --backend cluster` builds a fresh one.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -25,6 +32,7 @@ from index.backend import (
     HistogramBucket,
     Hit,
     Interval,
+    PassageMatch,
     SearchBackend,
     SearchError,
     SearchRequest,
@@ -42,12 +50,14 @@ from index.backends.cluster_results import (
     parse_facets,
     parse_histogram,
 )
+from index.backends.cluster_vectors import nearest_body, parse_nearest, passages_source
 from index.backends.registry import register_backend
 from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import STORED_FIELDS
 from index.query import parse
 from index.query.semantics import positive_part
 from index.query.values import resolve_field
+from index.semantic import search_by_meaning
 from index.timing import StageClock
 
 __all__ = ["MAX_WINDOW", "ClusterBackend", "cluster_auth", "open_cluster"]
@@ -55,6 +65,7 @@ __all__ = ["MAX_WINDOW", "ClusterBackend", "cluster_auth", "open_cluster"]
 # The engines' index.max_result_window: deeper pages use search_after.
 MAX_WINDOW = 10_000
 Json = dict[str, Any]
+log = logging.getLogger("faldone.index")
 _SORTS: dict[str, list[Json]] = {
     "relevance": [{"_score": "desc"}, {"id_key": "asc"}],
     "date_desc": [{"date": "desc"}, {"id_key": "asc"}],
@@ -88,6 +99,13 @@ class ClusterBackend(SearchBackend):
         self._rebuilding: str | None = None
         if writer and not self._client.alias_targets(index):
             self._create_first()
+        self._vectors_mapped = not writer or "passages" in self._client.mapped_fields(index)
+        if not self._vectors_mapped:
+            log.warning(
+                "the index behind %s predates passage vectors: search by meaning finds nothing new "
+                "until `faldone reindex --backend cluster`",
+                index,
+            )
 
     @property
     def client(self) -> ClusterClient:
@@ -128,8 +146,16 @@ class ClusterBackend(SearchBackend):
     def index(self, documents: list[Document]) -> None:
         self._need_writer()
         # Convert everything first: a bad document fails the batch before anything is sent.
-        actions = [{"_index": self._target, "_id": doc.id, "_source": to_source(doc)} for doc in documents]
+        actions = [
+            {"_index": self._target, "_id": doc.id, "_source": self._source_of(doc)} for doc in documents
+        ]
         self._client.bulk(actions)
+
+    def _source_of(self, doc: Document) -> Json:
+        source = to_source(doc)
+        if doc.annotations.passages and (self._vectors_mapped or self._rebuilding is not None):
+            source["passages"] = passages_source(doc, self._client.distribution)
+        return source
 
     def delete(self, ids: list[str]) -> None:
         self._need_writer()
@@ -189,6 +215,8 @@ class ClusterBackend(SearchBackend):
         main = translate(node)
         restrict = filters(request)
         excluded = excluded_ids(request)
+        if request.only_ids is not None:
+            restrict = [*restrict, {"terms": {"id": sorted(request.only_ids)}}]
         if restrict or excluded:
             query: Json = {"bool": {"must": [main], "filter": restrict, "must_not": excluded}}
         else:
@@ -203,6 +231,8 @@ class ClusterBackend(SearchBackend):
             return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}}
 
     def search(self, request: SearchRequest) -> SearchResult:
+        if request.mode != "keyword":
+            return search_by_meaning(self, request)
         started = time.perf_counter()
         if request.offset < 0 or request.limit < 0:
             raise SearchError("offset and limit must not be negative")
@@ -299,6 +329,10 @@ class ClusterBackend(SearchBackend):
             }
         }
         return self._hits({"bool": {"must": [query], "must_not": [{"term": {"id": doc_id}}]}}, limit)
+
+    def nearest_passages(self, vector: list[float], k: int) -> list[PassageMatch]:
+        distribution = self._client.distribution
+        return parse_nearest(self._search(nearest_body(vector, k, distribution)), distribution)
 
     def duplicates(self, doc_id: str) -> list[Hit]:
         sha = self._source(doc_id)["sha256"]

@@ -244,6 +244,12 @@ class ClusterClient:
             return []
         return sorted(answer)
 
+    def mapped_fields(self, index: str) -> set[str]:
+        """Top-level fields of the mapping of `index` (an alias: of its indices)."""
+        with self._translated(f"mapping of {index}"):
+            answer = self.raw.indices.get_mapping(index=index)
+        return {name for body in answer.values() for name in body.get("mappings", {}).get("properties", {})}
+
     def update_aliases(self, actions: list[Json]) -> None:
         with self._translated("alias update"):
             self.raw.indices.update_aliases(body={"actions": actions})

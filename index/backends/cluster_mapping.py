@@ -29,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from core.document import Document
+from index.backends.cluster_vectors import passages_mapping
 from index.backends.derived import DERIVED_INT_FIELDS, DERIVED_KEYWORD_FIELDS, derived_fields
 from index.fields import (
     BOOL_FIELDS,
@@ -146,7 +147,10 @@ def index_body(
             "analysis": _analysis(),
             "highlight": highlight,
         },
-        "mappings": {"dynamic": "strict", "properties": _properties()},
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {**_properties(), "passages": passages_mapping(distribution)},
+        },
     }
 
 

@@ -48,8 +48,8 @@ OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "elasticsearch-secure": _cluster("elasticsearch-secure"),  # https + basic auth
     "opensearch": _cluster("opensearch"),
 }
-# Backends that search by meaning (tests/conformance/test_semantic.py).
-SEMANTIC_OPENERS = ["embedded"]
+# Backends that search by meaning (tests/conformance/test_semantic.py): all of them.
+SEMANTIC_OPENERS = sorted(OPENERS)
 
 
 @pytest.fixture(scope="module", params=sorted(OPENERS))

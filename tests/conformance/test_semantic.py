@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 
 from index.backend import SearchBackend, SearchError, SearchRequest
+from index.backends.embedded import EmbeddedBackend
 from nlp.embedding import embed
 from tests.conformance.conftest import SEMANTIC_OPENERS
 from tests.conformance.semantic_corpus import semantic_corpus
@@ -118,3 +120,37 @@ def test_semantic_sorts_by_date_and_refuses_cursors(meaning_backend: SearchBacke
         meaning_backend.search(SearchRequest(mode="semantic", vector=vector("refund"), search_after=[1, 2]))
     with pytest.raises(SearchError):
         meaning_backend.search(SearchRequest(mode="semantic"))  # no vector
+
+
+QUERIES = [
+    "customer angry that the refund for a returned parcel never came",
+    "fattura per la carta da ufficio",
+    "quando chiude l'ufficio per le vacanze estive?",
+    "the parcel will arrive next week",
+]
+SCORE_TOLERANCE = 0.03  # int8 vectors in usearch and painless vs the engines' float cosine
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchBackend]:
+    """The embedded index, the yardstick of every backend's ranking."""
+    opened = EmbeddedBackend(Path(tmp_path_factory.mktemp("reference")) / "index", writer=True)
+    opened.index(semantic_corpus())
+    opened.commit()
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_backend_ranks_by_meaning_like_the_embedded_index(
+    meaning_backend: SearchBackend, reference: SearchBackend, query: str
+) -> None:
+    request = SearchRequest(mode="semantic", vector=vector(query), limit=3)
+    mine = {hit.id: hit.score for hit in meaning_backend.search(request).hits}
+    expected = {hit.id: hit.score for hit in reference.search(request).hits}
+    assert set(mine) == set(expected)
+    assert all(abs(mine[i] - expected[i]) <= SCORE_TOLERANCE for i in expected)
+    hybrid = SearchRequest(query="rimborso OR fattura", mode="hybrid", vector=vector(query), limit=3)
+    assert [h.id for h in meaning_backend.search(hybrid).hits][:1] == [
+        h.id for h in reference.search(hybrid).hits
+    ][:1]
