@@ -324,6 +324,7 @@ async function loadDocument() {
         metadata(data), ...italianSections(data), ...family(data, tree), entities(data))),
   );
   if (typeof highlightFieldBoxes === "function") highlightFieldBoxes(data);
+  if (typeof showSimilarByMeaning === "function") showSimilarByMeaning(data);
   main.setAttribute("aria-busy", "false");
 }
 

@@ -53,6 +53,7 @@ function apiParams(p) {
   const range = dateRange(p.get("date"));
   if (range) { api.set("date_from", range[0]); api.set("date_to", range[1]); }
   api.set("sort", p.get("sort") || "relevance");
+  if (p.get("mode")) api.set("mode", p.get("mode"));
   api.set("offset", p.get("offset") || "0");
   api.set("limit", String(pageSize(p)));
   api.set("facets", FACETS.join(","));
@@ -270,6 +271,7 @@ async function runSearch() {
   const seq = ++searchSeq;
   document.getElementById("q").value = p.get("q") || "";
   document.getElementById("sort").value = p.get("sort") || "relevance";
+  document.getElementById("mode").value = p.get("mode") || "auto";
   document.title = p.get("q") ? `${p.get("q")} · Faldone` : "Faldone";
   const area = document.getElementById("result-area");
   area.setAttribute("aria-busy", "true");
@@ -456,8 +458,14 @@ document.addEventListener("DOMContentLoaded", async () => {
     if (q) p.set("q", q); else p.delete("q");
     const sort = document.getElementById("sort").value;
     if (sort !== "relevance") p.set("sort", sort); else p.delete("sort");
+    const mode = document.getElementById("mode").value;
+    if (mode !== "auto") p.set("mode", mode); else p.delete("mode");
     p.delete("offset");
     go(p);
+  });
+  // A new mode searches again with what is in the box (typed or not yet searched).
+  document.getElementById("mode").addEventListener("change", () => {
+    document.getElementById("search-form").requestSubmit();
   });
   document.getElementById("sort").addEventListener("change", () => {
     const p = params();
