@@ -135,3 +135,28 @@ def test_variants_not_read_say_which(
     path.write_bytes(bytes(data))
     with pytest.raises(UnsupportedFormat, match=f"this Outlook data file is not read: .*{reason}"):
         run(path, settings)
+
+
+def test_nested_folders_and_an_rtf_body(settings: Settings) -> None:
+    import mmap
+
+    from ingest.extractors._pst_ltp import read_properties
+    from ingest.extractors._pst_ndb import NodeDatabase
+    from ingest.extractors.pst import _Mailbox, _rtf_text
+
+    path = DATA / "testPST_variousBodyTypes.pst"
+    result = run(path, settings)
+    assert "Top of Outlook data file/Inbox/tmp" in result.metadata["folders"]
+    assert {child.metadata["folder"] for child in result.children} == {"Top of Outlook data file/Inbox/tmp"}
+    assert [child.metadata["subject"] for child in result.children].count("FW: original email") == 3
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        db = NodeDatabase(view)
+        mailbox = _Mailbox(db, [])
+        mailbox.check_password()
+        bodies = []
+        for _folder, node in mailbox.placed():
+            props = read_properties(db, node, db.subnodes(node.sub_bid))
+            if props.binary(0x1009):  # PidTagRtfCompressed: the body a message without text would show
+                bodies.append((props.text(0x1000), _rtf_text(props.binary(0x1009))))
+    ((plain, from_rtf),) = bodies
+    assert "This is the original email" in plain and "This is the original email" in from_rtf
