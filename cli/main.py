@@ -256,9 +256,12 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    from api.semantic import planned_request  # loads the sentence encoder only when asked to
+
     backend = open_backend(settings, writer=False)
-    result = backend.search(SearchRequest(query=args.query, limit=args.limit))
-    console.print(f"{result.total} results in {result.took_ms:.1f} ms")
+    request = planned_request(args.query, args.mode, SearchRequest(query=args.query, limit=args.limit))
+    result = backend.search(request)
+    console.print(f"{result.total} results in {result.took_ms:.1f} ms ({request.mode})")
     for hit in result.hits:
         console.print(f"[bold]{hit.fields.get('title') or hit.fields.get('filename')}[/bold]  {hit.id}")
         for highlight in hit.highlights[:1]:
@@ -292,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     search = sub.add_parser("search", help="search from the terminal")
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=10)
+    search.add_argument(
+        "--mode",
+        choices=["auto", "keyword", "semantic", "hybrid"],
+        default="auto",
+        help='by meaning: semantic or hybrid (auto: hybrid for a plain sentence or ~"text")',
+    )
     COMMANDS.update(legal_commands.register(sub))
     demo_commands.register(sub)
     nlp_commands.register(sub)

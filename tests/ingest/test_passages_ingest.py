@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from cli.main import main
 from core.catalog import Catalog
 from index.backend import SearchRequest
 from index.backends import open_backend
@@ -13,7 +16,9 @@ from nlp.embedding import embed
 from tests.support import ingest_into, make_settings
 
 
-def test_ingested_documents_are_found_by_meaning_and_survive_a_reindex(tmp_path: Path) -> None:
+def test_ingested_documents_are_found_by_meaning_and_survive_a_reindex(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     letters = tmp_path / "letters"
     letters.mkdir()
     (letters / "reclamo.txt").write_text(
@@ -41,3 +46,8 @@ def test_ingested_documents_are_found_by_meaning_and_survive_a_reindex(tmp_path:
     finally:
         backend.close()
         catalog.close()
+    monkeypatch.setattr("cli.main.load_settings", lambda: settings)
+    capsys.readouterr()
+    assert main(["search", "--limit", "1", "--mode", "semantic", "still waiting for my refund"]) == 0
+    printed = capsys.readouterr().out
+    assert "(semantic)" in printed and letter.id in printed
