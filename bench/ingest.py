@@ -1,10 +1,13 @@
 """bench/ingest: documents per second through the whole pipeline on a mixed corpus.
 
-Usage: .venv/bin/python bench/ingest.py [--runs 3] [--corpus ../shared/corpus] [--case mixed|container]
+Usage: .venv/bin/python bench/ingest.py [--runs 3] [--corpus ../shared/corpus] [--case mixed|container|mail]
 
 ``--case container`` runs `bench/ingest_container.py` instead: an archive of many large
 identical and near-identical texts ahead of the same corpus, for the worker's memory
-and whether its extraction slots stay busy while NLP works.
+and whether its extraction slots stay busy while NLP works. ``--case mail`` runs
+`bench/ingest_mail.py`: a Maildir of ≥ 10,000 real public messages (a cache outside the
+repository, see `bench/mail_corpus.py`), messages/s, CPU per stage and the cores' busy share;
+arguments after ``--`` go to it (``bench/ingest.py --case mail -- --messages 2000``).
 
 Each run starts from an empty data folder, queues the digital files and e-mails of
 the corpus (mail-mikel, and the e-mail, text, HTML and digital PDF files of
@@ -66,8 +69,15 @@ def main() -> None:
     parser.add_argument(
         "--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus"
     )
-    parser.add_argument("--case", choices=("mixed", "container"), default="mixed")
-    args = parser.parse_args()
+    parser.add_argument("--case", choices=("mixed", "container", "mail"), default="mixed")
+    args, rest = parser.parse_known_args()
+    if args.case == "mail":
+        script = Path(__file__).with_name("ingest_mail.py")
+        extra = [a for a in rest if a != "--"]
+        command = [sys.executable, str(script), "--runs", str(args.runs), *extra]
+        raise SystemExit(subprocess.run(command, check=False).returncode)
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
     if args.case == "container":
         script = Path(__file__).with_name("ingest_container.py")
         command = [sys.executable, str(script), "--runs", str(args.runs), "--corpus", str(args.corpus)]

@@ -78,6 +78,12 @@ class Settings(BaseSettings):
         default=16,
         description="PDFs with more pages to OCR are read this many per turn (slot freed between turns).",
     )
+    nlp_processes: int = Field(
+        default=1,
+        ge=1,
+        description="Processes the worker's NLP runs in (2+: on several cores, models loaded in each; "
+        "1: in the worker's indexing thread).",
+    )
     semantic_search: bool = Field(
         default=True,
         description="Embed passages of every document at ingestion, for search by meaning (costs CPU).",

@@ -33,6 +33,7 @@ from core.catalog import Catalog, JobSpec
 from core.document import Document
 from core.settings import Settings
 from index.backend import BackendUnavailable, SearchBackend
+from ingest.nlp_processes import ProcessAnnotator
 from ingest.nlp_stage import BoundedAnnotator, IndexLane
 from ingest.pipeline import JobOutcome
 from ingest.pool import ExtractionPool
@@ -70,10 +71,18 @@ class Worker:
         self.settings = settings
         self.catalog = catalog
         self.backend = backend
-        self.annotator = annotator or Annotator.from_settings(settings, catalog)
-        self.nlp = BoundedAnnotator(
-            self.annotator, corrections=_corrections_of(catalog), passages=_passages_of(settings)
+        self.processes = (
+            ProcessAnnotator(settings, settings.nlp_processes)
+            if annotator is None and settings.nlp_processes > 1
+            else None
         )
+        self.annotator: Annotator | ProcessAnnotator = (
+            annotator or self.processes or Annotator.from_settings(settings, catalog)
+        )
+        passages = _passages_of(settings)
+        if passages is not None and self.processes is not None:
+            passages = self.processes.passages
+        self.nlp = BoundedAnnotator(self.annotator, corrections=_corrections_of(catalog), passages=passages)
         self.pool = pool or ExtractionPool(settings)
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.pollers: list[Callable[[], int]] = list(pollers or [])
@@ -82,6 +91,8 @@ class Worker:
         self.outage_retry_seconds = 2.0  # first pause while the search cluster is down (doubles to 30 s)
         self._outage = False
         self._last_poll = 0.0
+        # CPU seconds of the indexing thread per stage ("nlp", "index", "catalog"), for bench/ingest.
+        self.stage_cpu: dict[str, float] = {"nlp": 0.0, "index": 0.0, "catalog": 0.0}
 
     def run(
         self,
@@ -112,6 +123,8 @@ class Worker:
         finally:
             lane.close()
             self.pool.close()
+            if self.processes is not None:
+                self.processes.close()
 
     def _wait_for_index(self, stop: Event) -> bool:
         """During an outage: probe the index with backoff; True once it answers again."""
@@ -252,20 +265,30 @@ class Worker:
 
     def _index(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
         documents: list[Document] = [doc for _, outcome in good for doc in outcome.documents]
+        clock = time.thread_time()
         self.nlp.annotate(documents)
+        clock = self._spent("nlp", clock)
         stale: list[str] = []
         for _, outcome in good:
             root = outcome.documents[0]
             keep = {d.id for d in outcome.documents}
             stale += [i for i in self.catalog.ids_for_root(root.root_id) if i not in keep]
+        clock = self._spent("catalog", clock)
         if stale:
             self.backend.delete(stale)
         self.backend.index(documents)
         self.backend.commit()
+        clock = self._spent("index", clock)
         for job, outcome in good:
             self.catalog.complete(job, outcome.documents, outcome.quarantined, outcome.mime_type)
             report.done += 1
             report.documents += len(outcome.documents)
+        self._spent("catalog", clock)
+
+    def _spent(self, stage: str, since: float) -> float:
+        now = time.thread_time()
+        self.stage_cpu[stage] += now - since
+        return now
 
 
 def _passages_of(settings: Settings) -> Callable[[list[Document]], object] | None:

@@ -1,0 +1,122 @@
+"""NLP on several cores: the worker's annotator and passage embedder run in child processes.
+
+The worker's NLP (spaCy NER, the sentence encoder, the passages for search by meaning) is
+most of a message's CPU time and runs, by default, in one thread of the worker process: on
+a two-core machine one core does NLP while the extraction children leave the other half
+idle. With ``FALDONE_NLP_PROCESSES=2`` (or more) each batch is split by text length into
+that many chunks, annotated at the same time in as many processes (models loaded once in
+each, before the first batch), and the results are copied back. The annotations are the
+same as in-process: each child runs the same `Annotator` (with the catalog's customer
+registry) and the same `nlp.passages.embed_passages`; the caller (`BoundedAnnotator`)
+still limits each document, shares identical content and applies stored corrections.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, wait
+from multiprocessing import get_context
+
+from core.catalog import Catalog
+from core.document import Document
+from core.settings import Settings
+from nlp.annotate import Annotator
+
+__all__ = ["ProcessAnnotator", "chunks_by_length"]
+
+_annotator: Annotator | None = None
+
+
+def _start(settings: Settings, parent_pid: int) -> None:
+    from ingest.pool import die_with_parent
+
+    die_with_parent(parent_pid)
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    global _annotator
+    _annotator = Annotator.from_settings(settings, Catalog(settings.resolved_catalog_url))
+    _annotator.annotate([])  # the models load now, not inside the first batch
+
+
+def _ready() -> bool:
+    return _annotator is not None
+
+
+def _annotate(docs: list[Document]) -> list[Document]:
+    assert _annotator is not None
+    _annotator.annotate(docs)
+    return docs
+
+
+def _passages(docs: list[Document]) -> list[Document]:
+    from nlp.passages import embed_passages
+
+    embed_passages(docs)
+    return docs
+
+
+def chunks_by_length(docs: list[Document], count: int) -> list[list[int]]:
+    """Indexes of `docs` in at most `count` non-empty groups of about equal text length."""
+    groups: list[list[int]] = [[] for _ in range(max(1, count))]
+    loads = [0] * len(groups)
+    for index in sorted(range(len(docs)), key=lambda i: -len(docs[i].text)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(index)
+        loads[lightest] += len(docs[index].text) + 1
+    return [sorted(group) for group in groups if group]
+
+
+class ProcessAnnotator:
+    """`annotate` and `passages` of a batch spread over `processes` child processes."""
+
+    def __init__(self, settings: Settings, processes: int) -> None:
+        self.settings = settings
+        self.processes = max(1, processes)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=get_context("spawn"),
+                initializer=_start,
+                initargs=(self.settings, os.getpid()),
+            )
+            # one call per process while the others still load: every child starts now
+            wait([self._pool.submit(_ready) for _ in range(self.processes)])
+        return self._pool
+
+    def _spread(
+        self, docs: list[Document], work: Callable[[list[Document]], list[Document]]
+    ) -> list[tuple[Document, Document]]:
+        """(sent, returned) pairs of documents, each chunk done by `work` in a child."""
+        if not docs:
+            self._executor()
+            return []
+        groups = chunks_by_length(docs, self.processes)
+        sent = [[docs[i] for i in group] for group in groups]
+        futures = [self._executor().submit(work, chunk) for chunk in sent]
+        return [
+            pair
+            for chunk, future in zip(sent, futures, strict=True)
+            for pair in zip(chunk, future.result(), strict=True)
+        ]
+
+    def annotate(self, docs: list[Document]) -> None:
+        for doc, done in self._spread(docs, _annotate):
+            doc.annotations = done.annotations
+
+    def passages(self, docs: list[Document]) -> int:
+        count = 0
+        for doc, done in self._spread(docs, _passages):
+            doc.annotations.passages = done.annotations.passages
+            count += len(done.annotations.passages)
+            if "passages_total" in done.metadata:
+                doc.metadata["passages_total"] = done.metadata["passages_total"]
+        return count
+
+    def close(self) -> None:
+        """Stop the children (a later batch starts them again)."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,57 @@
+"""NLP in child processes (FALDONE_NLP_PROCESSES): the same annotations as in the worker's thread."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from core.archive import Archive
+from core.catalog import Catalog, JobSpec
+from core.document import Document
+from core.settings import Settings
+from ingest.nlp_processes import ProcessAnnotator, chunks_by_length
+from ingest.nlp_stage import BoundedAnnotator
+from ingest.pipeline import extract_job
+from nlp.annotate import Annotator
+from nlp.passages import embed_passages
+from tests.support import make_settings
+
+
+def _mail_documents(settings: Settings, corpus: Path) -> list[Document]:
+    archive = Archive(settings.archive_dir)
+    docs: list[Document] = []
+    for number, path in enumerate(sorted((corpus / "mail-mikel").rglob("*.eml"))[:24]):
+        sha = archive.store_bytes(path.read_bytes())
+        job = JobSpec(id=number, sha256=sha, filename=path.name, source="test", source_path="", attempts=1)
+        docs += extract_job(job, settings).documents
+    return docs
+
+
+def test_two_processes_annotate_real_mail_as_the_worker_thread_does(tmp_path: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    settings.ensure_dirs()
+    Catalog(settings.resolved_catalog_url).close()  # the children open the same catalog
+    docs = _mail_documents(settings, corpus)
+    assert len(docs) >= 20
+    alone, spread = copy.deepcopy(docs), copy.deepcopy(docs)
+    BoundedAnnotator(Annotator.from_settings(settings), passages=embed_passages).annotate(alone)
+    processes = ProcessAnnotator(settings, 2)
+    try:
+        BoundedAnnotator(processes, passages=processes.passages).annotate(spread)
+    finally:
+        processes.close()
+    for one, other in zip(alone, spread, strict=True):
+        assert one.annotations == other.annotations, one.id
+        assert one.metadata == other.metadata
+    assert any(doc.annotations.entities for doc in spread) and any(doc.annotations.passages for doc in spread)
+
+
+def test_chunks_balance_text_length_and_keep_every_document(tmp_path: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    settings.ensure_dirs()
+    docs = _mail_documents(settings, corpus)
+    groups = chunks_by_length(docs, 2)
+    assert sorted(i for group in groups for i in group) == list(range(len(docs)))
+    sizes = [sum(len(docs[i].text) for i in group) for group in groups]
+    assert max(sizes) - min(sizes) <= max(len(doc.text) for doc in docs)
+    assert chunks_by_length(docs[:1], 4) == [[0]]
