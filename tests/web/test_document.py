@@ -4,6 +4,7 @@ downloadable, an e-mail with its attachment tree, parent and thread, entities as
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,6 +12,7 @@ from fastapi import Request
 from playwright.sync_api import Page, expect
 
 from core.settings import Settings
+from tests.support import ingest_into, make_settings
 from tests.web._archive import IBAN, THREAD_SUBJECT
 from tests.web.conftest import LiveServer, screenshot, search_api, web_app
 
@@ -146,3 +148,28 @@ def test_correction_control_posts_one_correction_per_change(page: Page, web_arch
             {"doc_id": complaint["id"], "kind": "complaint", "value": False},
             {"doc_id": complaint["id"], "kind": "category", "value": "other"},
         ]
+
+
+def test_reading_notes_photo_details_and_mailbox_folder_are_shown(
+    page: Page, tmp_path: Path, corpus: Path
+) -> None:
+    """A phone photo says why its picture was not read and shows its camera; a PST message its folder."""
+    settings = make_settings(tmp_path / "data")
+    photo_file = Path(__file__).resolve().parents[1] / "data" / "formats" / "testHEIC_livePhoto.heic"
+    ingest_into(settings, [photo_file, corpus / "ingest-file" / "testPST.pst"])
+    server = LiveServer(settings, web_app(settings)).start()
+    try:
+        photo = search_api(server, "filename:testHEIC_livePhoto.heic")[0]
+        page.goto(f"{server.url}/document.html?id={photo['id']}")
+        expect(page.locator("#metadata")).to_contain_text("iPhone 15 Pro")
+        notes = page.locator("#warnings[role=note]")
+        expect(notes).to_contain_text("Avvisi di lettura")
+        expect(notes).to_contain_text("no permissively licensed")
+        message = search_api(server, "clearAdaptivData")[0]
+        page.goto(f"{server.url}/document.html?id={message['id']}")
+        expect(page.locator("#metadata")).to_contain_text("Cartella")
+        expect(page.locator("#metadata")).to_contain_text("Début du fichier de données Outlook")
+        expect(page.locator("#warnings")).to_have_count(0)
+        screenshot(page, "document-pst-message")
+    finally:
+        server.stop()

@@ -126,8 +126,21 @@ function metadata(data) {
     rows.push(["from", email.sender], ["to", (email.to || []).join(", ")], ["cc", (email.cc || []).join(", ")],
       ["subject", email.subject], ["messageId", email.message_id]);
   }
+  const meta = data.metadata || {};
+  const camera = [meta.camera_make, meta.camera_model].filter(Boolean).join(" ");
+  const gps = meta.gps && meta.gps.latitude !== undefined ? `${meta.gps.latitude}, ${meta.gps.longitude}` : "";
+  rows.push(["folder", meta.folder], ["camera", camera], ["taken", meta.taken], ["gps", gps]);
   return section("metadata", t("metadata"), el("dl", {}, rows.filter(([, v]) => v).map(([k, v]) =>
-    [el("dt", {}, k === "sha256" ? "SHA-256" : t(k)), el("dd", { class: k === "sha256" ? "mono" : "" }, v)])));
+    [el("dt", {}, k === "sha256" ? "SHA-256" : t(k)), el("dd", { class: k === "sha256" ? "mono" : "" }, v)])),
+    warnings(data));
+}
+
+// What the reader could not do with this file (a picture not decoded, text cut at the NLP limit…).
+function warnings(data) {
+  const list = data.warnings || [];
+  if (!list.length) return null;
+  return el("div", { id: "warnings", class: "notice", role: "note" },
+    el("strong", {}, t("warnings")), el("ul", {}, list.map((w) => el("li", {}, w))));
 }
 
 // Italian back office: FatturaPA data, the signature of a .p7m, the PEC envelope and its receipts.
