@@ -11,7 +11,10 @@ principal in ``request.state``. A route with neither `require` nor `public` is a
 mistake that ``tests/api/test_authz.py`` catches.
 
 `audited(action)` marks a read for the audit log; the middleware writes the entry
-once the route has answered successfully, before the first byte leaves.
+once the route has answered successfully, before the first byte leaves. With
+``counted=True`` (reads that answer with many documents' data: search, suggestions,
+facets, metrics, jobs, quarantine, the review queue) the answer is held until it is
+complete, and the entry records how many items it held.
 
 Roles: staff (search, read, upload), quality (+ metrics), legal (+ holds, exports,
 retention, audit, deletion), admin (everything: users, collections).
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -36,6 +40,7 @@ __all__ = [
     "QUALITY",
     "REVIEWERS",
     "WRITERS",
+    "AuditMark",
     "Role",
     "audited",
     "principal_of",
@@ -88,10 +93,19 @@ def require(
     return check
 
 
-def audited(action: str) -> Callable[[Request], Coroutine[Any, Any, None]]:
+@dataclass(frozen=True)
+class AuditMark:
+    """What the middleware records for a request: action, target, and whether to count the answer."""
+
+    action: str
+    target: str = ""
+    counted: bool = False
+
+
+def audited(action: str, *, counted: bool = False) -> Callable[[Request], Coroutine[Any, Any, None]]:
     """A dependency that asks the middleware to audit this request once it has succeeded."""
 
     async def mark(request: Request) -> None:
-        request.state.audit = (action, str(request.path_params.get("doc_id", "")))
+        request.state.audit = AuditMark(action, str(request.path_params.get("doc_id", "")), counted)
 
     return mark

@@ -5,7 +5,9 @@ the caller (`api.auth`) and puts the principal (or None) in ``request.state``. W
 may call what is declared on each route (`api.access.require`); reads that a
 route marks with `api.access.audited` are audited here, once the route has
 answered successfully and before the first byte of the answer leaves: a request
-whose audit entry cannot be written gets a 500 instead of the data.
+whose audit entry cannot be written gets a 500 instead of the data. A counted read
+(`audited(..., counted=True)`) is held until its last byte, so that the entry can
+say how many items the answer held (`answer_count`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+import orjson
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from api.access import AuditMark
 from api.auth import authenticate
 from core.audit import AuditLog
 
@@ -63,32 +67,52 @@ class SecurityMiddleware:
     def _sender(self, send: Send, scope: Scope, request: Request) -> Send:
         api = scope["path"].startswith("/api/")
         withheld = False
+        held: list[Message] = []  # a counted read, until its last byte
+
+        async def audit(mark: AuditMark, count: int | None) -> bool:
+            nonlocal withheld
+            started = time.perf_counter()
+            try:
+                await run_in_threadpool(_audit, request, mark, count)
+            except Exception:
+                log.exception("audit entry could not be written; answer withheld")
+                withheld = True
+                await JSONResponse(
+                    {"error": {"code": "audit_unavailable", "message": "audit log unavailable"}},
+                    status_code=500,
+                )(scope, _nothing, send)
+                return False
+            scope["state"]["audit_ms"] = (time.perf_counter() - started) * 1000
+            return True
 
         async def wrapped(message: Message) -> None:
-            nonlocal withheld
             if withheld:
                 return
+            mark = scope["state"].get("audit")  # set by `api.access.audited`
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", [])) + _HEADERS
                 if api:
                     headers.append((b"cache-control", b"no-store"))
                 message["headers"] = headers
-                audit = scope["state"].get("audit")  # set by `api.access.audited`
                 known = scope["state"].get("principal") is not None
-                if audit is not None and known and message["status"] < 400:
-                    started = time.perf_counter()
-                    try:
-                        await run_in_threadpool(_audit, request, *audit)
-                    except Exception:
-                        log.exception("audit entry could not be written; answer withheld")
-                        withheld = True
-                        await JSONResponse(
-                            {"error": {"code": "audit_unavailable", "message": "audit log unavailable"}},
-                            status_code=500,
-                        )(scope, _nothing, send)
+                if isinstance(mark, AuditMark) and known and message["status"] < 400:
+                    if mark.counted:
+                        held.append(message)
                         return
-                    scope["state"]["audit_ms"] = (time.perf_counter() - started) * 1000
+                    if not await audit(mark, None):
+                        return
                 message["headers"] = _with_timings(headers, scope["state"])
+            elif held:
+                held.append(message)
+                if message.get("more_body", False):
+                    return
+                assert isinstance(mark, AuditMark)
+                body = b"".join(m.get("body", b"") for m in held[1:])
+                if await audit(mark, answer_count(body, _content_type(held[0]))):
+                    held[0]["headers"] = _with_timings(held[0]["headers"], scope["state"])
+                    for one in held:
+                        await send(one)
+                return
             await send(message)
 
         return wrapped
@@ -104,11 +128,11 @@ def _with_timings(headers: list[tuple[bytes, bytes]], state: Scope) -> list[tupl
     ]
 
 
-def _audit(request: Request, action: str, target: str) -> None:
+def _audit(request: Request, mark: AuditMark, count: int | None) -> None:
     principal = request.scope["state"]["principal"]
     query = request.query_params
     detail: dict[str, Any] = {"path": request.url.path}
-    if action == "search":
+    if mark.action == "search":
         detail.update(
             q=query.get("q", ""),
             filter=query.getlist("filter"),
@@ -118,10 +142,42 @@ def _audit(request: Request, action: str, target: str) -> None:
         )
     elif query:
         detail["params"] = dict(query)
+    if mark.counted:
+        detail["count"] = count
     ip = request.client.host if request.client else ""
     AuditLog(request.app.state.faldone.catalog).record(
-        principal.username, principal.role, action, target=target, detail=detail, ip=ip
+        principal.username, principal.role, mark.action, target=mark.target, detail=detail, ip=ip
     )
+
+
+def _content_type(start: Message) -> str:
+    for name, value in start.get("headers", []):
+        if bytes(name).lower() == b"content-type":
+            return bytes(value).decode("latin-1")
+    return ""
+
+
+def answer_count(body: bytes, content_type: str) -> int | None:
+    """How many items an answer held: its `total`, else the length of its first list, else the
+    items of the lists one level down (entities per field); CSV: its rows."""
+    if content_type.startswith("text/csv"):
+        return max(0, body.count(b"\n") - 1)
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if isinstance(data, list):
+        return len(data)
+    if isinstance(data, dict):
+        if isinstance(data.get("total"), int):
+            return int(data["total"])
+        for value in data.values():
+            if isinstance(value, list):
+                return len(value)
+        nested = [v for value in data.values() if isinstance(value, dict) for v in value.values()]
+        if any(isinstance(v, list) for v in nested):
+            return sum(len(v) for v in nested if isinstance(v, list))
+    return None
 
 
 async def _nothing() -> Message:

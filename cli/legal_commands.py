@@ -204,11 +204,9 @@ def cmd_retention(settings: Settings, args: argparse.Namespace) -> int:
                 return 2
             audit.record(actor, "admin", "retention.policy_deleted", target=args.name)
             return 0
-        report = retention.evaluate()
-        if args.apply:
-            report = retention.apply(report, actor=actor, role="admin", audit=audit)
-            if not flush_deletions(settings, catalog):
-                console.print("the worker holds the index: it removes the deleted documents shortly")
+        report = retention.run(None, apply=args.apply, actor=actor, role="admin", audit=audit)
+        if args.apply and not flush_deletions(settings, catalog):
+            console.print("the worker holds the index: it removes the deleted documents shortly")
         _print_report(report.to_dict(), args.json)
     except RetentionError as err:
         console.print(f"[red]{err}[/red]")

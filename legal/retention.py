@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, true
 
 from core.clock import utcnow
 from core.models import DeletionRow, DocumentRow, JobRow, QuarantineRow, RetentionPolicyRow
@@ -138,12 +138,22 @@ class Retention:
         self.archive = archive
         self.holds = holds
 
-    def policies(self) -> list[dict[str, Any]]:
+    def policies(self, sources: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every policy, or (with `sources`) those that can touch one of these sources."""
         with self.catalog.session() as s:
-            return [
-                _policy_dict(r)
-                for r in s.scalars(select(RetentionPolicyRow).order_by(RetentionPolicyRow.name))
-            ]
+            rows = list(s.scalars(select(RetentionPolicyRow).order_by(RetentionPolicyRow.name)))
+        return [
+            _policy_dict(r)
+            for r in rows
+            if sources is None
+            or not r.source_pattern
+            or any(fnmatch.fnmatchcase(src, r.source_pattern) for src in sources)
+        ]
+
+    def policy(self, name: str) -> dict[str, Any] | None:
+        with self.catalog.session() as s:
+            row = s.scalars(select(RetentionPolicyRow).where(RetentionPolicyRow.name == name)).first()
+            return _policy_dict(row) if row is not None else None
 
     def set_policy(
         self,
@@ -179,8 +189,25 @@ class Retention:
             result = s.execute(delete(RetentionPolicyRow).where(RetentionPolicyRow.name == name))
             return bool(getattr(result, "rowcount", 0))
 
-    def evaluate(self, now: datetime | None = None) -> RetentionReport:
-        """Which families have expired, and which of those a hold keeps (a dry run)."""
+    def run(
+        self,
+        sources: list[str] | None,
+        *,
+        apply: bool,
+        actor: str,
+        role: str,
+        audit: AuditLog,
+        now: datetime | None = None,
+    ) -> RetentionReport:
+        """The dry run (`apply=False`) and the run: one code path, so the dry run says what the run does.
+
+        `sources` limits both to the families of those sources (None: every source, for admins).
+        """
+        report = self.evaluate(now, sources=sources)
+        return self.apply(report, actor=actor, role=role, audit=audit) if apply else report
+
+    def evaluate(self, now: datetime | None = None, *, sources: list[str] | None = None) -> RetentionReport:
+        """Which families (of `sources`; None: all) have expired, and which of those a hold keeps."""
         now = now or utcnow()
         report = RetentionReport(as_of=now)
         with self.catalog.session() as s:
@@ -202,6 +229,7 @@ class Retention:
                             DocumentRow.ingested_at,
                         )
                         .where(DocumentRow.parent_id.is_(None), DocumentRow.id > last)
+                        .where(DocumentRow.source.in_(sources) if sources is not None else true())
                         .order_by(DocumentRow.id)
                         .limit(1000)
                     ).all()

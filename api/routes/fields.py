@@ -34,7 +34,7 @@ _PAGE = 100
 @router.get(
     "/export/fields.csv",
     summary="Key fields of the matching documents, as CSV",
-    dependencies=[Depends(require(*ANY)), Depends(audited("search"))],
+    dependencies=[Depends(require(*ANY)), Depends(audited("search", counted=True))],
     response_class=Response,
     responses=text_answer("text/csv"),
 )

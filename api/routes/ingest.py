@@ -82,7 +82,11 @@ def ingest_status(state: Annotated[AppState, Depends(get_state)]) -> IngestStatu
     return IngestStatus(**asdict(state.catalog.status()), recent_failures=failures)
 
 
-@router.get("/jobs", summary="Ingest jobs, newest first", dependencies=[Depends(require(*ANY))])
+@router.get(
+    "/jobs",
+    summary="Ingest jobs, newest first",
+    dependencies=[Depends(require(*ANY)), Depends(audited("jobs.read", counted=True))],
+)
 def list_jobs(
     state: Annotated[AppState, Depends(get_state)],
     status: Literal["queued", "running", "done", "failed"] | None = None,
@@ -107,7 +111,7 @@ def retry_job(job_id: RowId, state: Annotated[AppState, Depends(get_state)]) -> 
 @router.get(
     "/quarantine",
     summary="Files and attachments that could not be read, with the reason",
-    dependencies=[Depends(require(*ANY))],
+    dependencies=[Depends(require(*ANY)), Depends(audited("quarantine.read", counted=True))],
 )
 def quarantine(
     state: Annotated[AppState, Depends(get_state)], limit: Annotated[int, Query(ge=1, le=500)] = 100

@@ -1,7 +1,8 @@
 """Legal: holds (matters), deletion, retention, exports and the audit log (legal and admin).
 
 Holds bind everyone, so the checks that protect held documents use the unscoped
-catalog and index (`state.base`); what a user is *shown* is always scoped.
+catalog and index (`state.base`); what a user is *shown* is always scoped, and
+every action is limited to the sources the user may see (`api.legal_scope`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import LEGAL, require
 from api.errors import BadRequest, NotFound
+from api.legal_scope import (
+    check_policy_scope,
+    matter_documents,
+    matter_in_view,
+    scoped_query,
+    shown_to,
+    user_sources,
+)
 from api.openapi import binary_answer, text_answer
 from api.params import MAX_ROW_ID, RowId
 from api.state import AppState, get_state
@@ -176,17 +185,21 @@ def _holds(state: AppState) -> Holds:
     return Holds(base.catalog, base.backend)
 
 
-def _visible(state: AppState, ids: list[str]) -> list[str]:
-    return [i for i in ids if state.catalog.document(i) is not None]
-
-
 # -- holds -------------------------------------------------------------------------
 
 
 @router.get("/api/legal/matters", summary="Legal matters and their holds")
 def list_matters(state: State, include_released: bool = True) -> MatterList:
-    matters = _holds(state).matters(include_released=include_released)
-    return MatterList(matters=[MatterOut.model_validate(m) for m in matters])
+    holds = _holds(state)
+    matters = holds.matters(include_released=include_released)
+    if user_sources(state) is None:
+        return MatterList(matters=[MatterOut.model_validate(m) for m in matters])
+    shown: list[MatterOut] = []
+    for matter in matters:
+        visible, _ = matter_documents(state, holds, matter)
+        if shown_to(state, matter, visible):  # hidden documents are never counted
+            shown.append(MatterOut.model_validate(matter).model_copy(update={"documents": len(visible)}))
+    return MatterList(matters=shown)
 
 
 @router.post("/api/legal/matters", status_code=201, summary="Open a matter: hold documents by query or id")
@@ -194,14 +207,15 @@ def create_matter(body: MatterBody, state: State) -> MatterOut:
     ids = body.document_ids
     if any(state.catalog.document(i) is None for i in ids):
         raise NotFound("unknown documents in document_ids")
-    # The snapshot of the query is taken with the creator's view; the query itself binds everyone.
+    # The snapshot of the query is taken with the creator's view, and a non-admin's query is
+    # stored restricted to their sources: it binds everyone, but only within what they may see.
     holds = Holds(_base(state).catalog, state.backend)
     matter = holds.create(
         body.name,
         created_by=state.principal.username,
         description=body.description,
         custodian=body.custodian,
-        query=body.query,
+        query=scoped_query(body.query.strip(), user_sources(state)),
         document_ids=ids,
     )
     _audit(state, "hold.created", str(matter.id), name=matter.name, query=matter.query, documents=ids)
@@ -212,11 +226,7 @@ def create_matter(body: MatterBody, state: State) -> MatterOut:
 def get_matter(
     matter_id: RowId, state: State, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> MatterDetail:
-    holds = _holds(state)
-    matter = holds.get(matter_id)
-    if matter is None:
-        raise NotFound(f"no matter {matter_id}")
-    ids = _visible(state, holds.document_ids(matter_id))
+    matter, ids = matter_in_view(state, _holds(state), matter_id, act=False)
     found = MatterOut.model_validate(matter).model_dump()
     return MatterDetail(**{**found, "documents": len(ids), "document_ids": ids[:limit]})
 
@@ -225,6 +235,7 @@ def get_matter(
 def add_to_matter(matter_id: RowId, body: DocumentsBody, state: State) -> Added:
     if any(state.catalog.document(i) is None for i in body.document_ids):
         raise NotFound("unknown documents in document_ids")
+    matter_in_view(state, _holds(state), matter_id, act=True)
     added = _holds(state).add_documents(matter_id, body.document_ids)
     _audit(state, "hold.documents_added", str(matter_id), documents=body.document_ids)
     return Added(added=added)
@@ -233,8 +244,7 @@ def add_to_matter(matter_id: RowId, body: DocumentsBody, state: State) -> Added:
 @router.post("/api/legal/matters/{matter_id}/release", summary="Release a hold (audited, with a reason)")
 def release_matter(matter_id: RowId, body: ReleaseBody, state: State) -> MatterOut:
     holds = _holds(state)
-    if holds.get(matter_id) is None:
-        raise NotFound(f"no matter {matter_id}")
+    matter_in_view(state, holds, matter_id, act=True)
     matter = holds.release(matter_id, released_by=state.principal.username, reason=body.reason)
     _audit(state, "hold.released", str(matter_id), name=matter.name, reason=body.reason)
     return MatterOut.model_validate(matter)
@@ -272,11 +282,15 @@ def _retention(state: AppState) -> Retention:
 
 @router.get("/api/legal/retention/policies", summary="Retention policies")
 def list_policies(state: State) -> PolicyList:
-    return PolicyList.model_validate({"policies": _retention(state).policies()})
+    return PolicyList.model_validate({"policies": _retention(state).policies(user_sources(state))})
 
 
 @router.put("/api/legal/retention/policies", summary="Create or change a retention policy")
 def set_policy(body: PolicyBody, state: State) -> PolicyOut:
+    check_policy_scope(state, body.source_pattern.strip())
+    existing = _retention(state).policy(body.name.strip())
+    if existing is not None:
+        check_policy_scope(state, existing["source_pattern"])
     policy = _retention(state).set_policy(**body.model_dump(), created_by=state.principal.username)
     _audit(state, "retention.policy_set", body.name, **body.model_dump())
     return PolicyOut.model_validate(policy)
@@ -284,47 +298,48 @@ def set_policy(body: PolicyBody, state: State) -> PolicyOut:
 
 @router.delete("/api/legal/retention/policies/{name}", status_code=204, summary="Remove a retention policy")
 def delete_policy(name: str, state: State) -> Response:
+    existing = _retention(state).policy(name)
+    if existing is None:
+        raise NotFound(f"no policy {name!r}")
+    check_policy_scope(state, existing["source_pattern"])
     if not _retention(state).delete_policy(name):
         raise NotFound(f"no policy {name!r}")
     _audit(state, "retention.policy_deleted", name)
     return Response(status_code=204)
 
 
-def _report_view(report: RetentionReport, visible: set[str]) -> RetentionReportOut:
-    """Only families this user may see are named."""
+def _report_view(report: RetentionReport) -> RetentionReportOut:
+    """Only the user's sources were examined (`Retention.run`): every family named is theirs."""
     return RetentionReportOut(
         as_of=report.as_of,
         applied=report.applied,
         examined=report.examined,
-        expired=[ExpiredOut.model_validate(e) for e in report.expired if e.root_id in visible],
-        held=[ExpiredOut.model_validate(e) for e in report.held if e.root_id in visible],
+        expired=[ExpiredOut.model_validate(e) for e in report.expired],
+        held=[ExpiredOut.model_validate(e) for e in report.held],
         deleted_documents=len(report.deleted),
     )
 
 
-def _visible_roots(state: AppState, report: RetentionReport) -> set[str]:
-    return {e.root_id for e in report.expired + report.held if state.catalog.document(e.root_id) is not None}
+def _run_retention(state: AppState, *, apply: bool) -> RetentionReportOut:
+    principal = state.principal
+    report = _retention(state).run(
+        user_sources(state), apply=apply, actor=principal.username, role=principal.role, audit=state.audit
+    )
+    return _report_view(report)
 
 
 @router.get(
     "/api/legal/retention/report", summary="Dry run: what retention would delete now, and what holds keep"
 )
 def retention_report(state: State) -> RetentionReportOut:
-    report = _retention(state).evaluate()
-    return _report_view(report, _visible_roots(state, report))
+    return _run_retention(state, apply=False)
 
 
 @router.post(
     "/api/legal/retention/run", summary="Apply retention: delete expired families that no hold keeps"
 )
 def retention_run(state: State) -> RetentionReportOut:
-    retention = _retention(state)
-    report = retention.evaluate()
-    visible = _visible_roots(state, report)
-    report = retention.apply(
-        report, actor=state.principal.username, role=state.principal.role, audit=state.audit
-    )
-    return _report_view(report, visible)
+    return _run_retention(state, apply=True)
 
 
 # -- export ------------------------------------------------------------------------------
@@ -344,9 +359,7 @@ def export(
     if (q is None) == (matter_id is None):
         raise BadRequest("give either q (a query) or matter_id")
     if matter_id is not None:
-        if _holds(state).get(matter_id) is None:
-            raise NotFound(f"no matter {matter_id}")
-        ids = _visible(state, _holds(state).document_ids(matter_id))
+        _, ids = matter_in_view(state, _holds(state), matter_id, act=True)
     else:
         state.backend.refresh()
         ids = [doc_id for doc_id, _ in matching_ids(state.backend, q or "", limit=20_000)]

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.access import QUALITY, require
+from api.access import QUALITY, audited, require
 from api.errors import BadRequest
 from api.metrics_service import (
     BREAKDOWN_FIELDS,
@@ -50,6 +50,7 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/metrics", tags=["metrics"], dependencies=[Depends(require(*QUALITY))])
 
+READ = [Depends(audited("metrics.read", counted=True))]  # figures of documents: audited with a count
 DEFAULT_PERIOD_DAYS = 30
 Format = Literal["json", "csv"]
 IntervalParam = Literal["day", "week", "month"]
@@ -107,6 +108,7 @@ def config(state: StateParam) -> DashboardConfig:
 
 @router.get(
     "/trend",
+    dependencies=READ,
     summary="Documents, complaints, sentiment and negative share per period",
     response_model=Trend,
     responses=CSV_RESPONSE,
@@ -129,6 +131,7 @@ def trend_metric(
 
 @router.get(
     "/breakdown",
+    dependencies=READ,
     summary="Top values of keyword fields by documents, complaints or negatives",
     response_model=Breakdown,
     responses=CSV_RESPONSE,
@@ -163,6 +166,7 @@ def _newest_day(state: AppState, scope: Scope) -> date | None:
 
 @router.get(
     "/entities",
+    dependencies=READ,
     summary="Entities most named in complaints: this period against the previous one",
     response_model=Entities,
     responses=CSV_RESPONSE,
@@ -200,6 +204,7 @@ SlaParam = Annotated[
 
 @router.get(
     "/response-time",
+    dependencies=READ,
     summary="Hours to the company's first reply to complaint e-mails, per period",
     response_model=ResponseTimes,
     responses=CSV_RESPONSE,
@@ -242,6 +247,7 @@ def response_time_metric(
 
 @router.get(
     "/open-complaints",
+    dependencies=READ,
     summary="Complaint e-mails still without a reply, oldest first",
     response_model=OpenComplaints,
     responses=CSV_RESPONSE,

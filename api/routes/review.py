@@ -54,7 +54,11 @@ class Reviewed(BaseModel):
     reprocess_job_id: int | None
 
 
-@router.get("", summary="The documents the complaint model is least sure about, least sure first")
+@router.get(
+    "",
+    summary="The documents the complaint model is least sure about, least sure first",
+    dependencies=[Depends(audited("review.read", counted=True))],
+)
 def get_queue(
     state: Annotated[AppState, Depends(get_state)],
     limit: Annotated[int, Query(ge=1, le=200)] = 20,

@@ -100,7 +100,7 @@ def build_request(
     "/search",
     summary="Search documents",
     response_model=SearchResults,
-    dependencies=[Depends(require(*ANY)), Depends(audited("search"))],
+    dependencies=[Depends(require(*ANY)), Depends(audited("search", counted=True))],
 )
 def search(
     state: Annotated[AppState, Depends(get_state)],
@@ -190,7 +190,7 @@ def server_timing(stages: dict[str, float]) -> str:
 @router.get(
     "/metrics/sentiment",
     summary="Documents, average sentiment and complaints per period",
-    dependencies=[Depends(require(*QUALITY))],
+    dependencies=[Depends(require(*QUALITY)), Depends(audited("metrics.read", counted=True))],
 )
 def sentiment_metric(
     state: Annotated[AppState, Depends(get_state)],

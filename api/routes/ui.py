@@ -179,7 +179,11 @@ def _count(backend: SearchBackend, request: SearchRequest) -> int:
     return backend.search(request).total
 
 
-@router.get("/facets", summary="Facets the search page shows beyond keyword counts")
+@router.get(
+    "/facets",
+    summary="Facets the search page shows beyond keyword counts",
+    dependencies=[Depends(audited("facets", counted=True))],
+)
 def extra_facets(
     state: Annotated[AppState, Depends(get_state)],
     q: Annotated[str, Query(max_length=4000)] = "",
@@ -245,6 +249,7 @@ _WORD = re.compile(r"[^\W_][\w@.\-']*", re.UNICODE)
 @router.get(
     "/suggest",
     summary="Suggestions while typing: field values and titles",
+    dependencies=[Depends(audited("suggest", counted=True))],
     response_model_exclude_none=True,  # a value has field and count, a title its id
 )
 def suggest(

@@ -117,3 +117,55 @@ def test_audit_verify_cli_passes_on_an_intact_log(seeded: Seeded, capsys: pytest
     seeded.client("staff").get("/api/search", params={"q": PUBLIC_WORD})
     assert cmd_audit(seeded.settings, argparse.Namespace(action="verify")) == 0
     assert "intact" in capsys.readouterr().out
+
+
+def test_every_read_of_document_data_is_recorded_with_query_and_count(seeded: Seeded) -> None:
+    """Suggestions, facets, every metric (JSON and CSV), open complaints, jobs, quarantine, review."""
+    quality, staff = seeded.client("quality"), seeded.client("staff")
+    domains = {"company_domains": "acme.it"}
+    reads = [
+        (staff, "/api/search", {"q": PUBLIC_WORD}, "search"),
+        (staff, "/api/ui/suggest", {"prefix": "fat"}, "suggest"),
+        (staff, "/api/ui/facets", {"q": PUBLIC_WORD}, "facets"),
+        (staff, "/api/jobs", {"status": "done"}, "jobs.read"),
+        (staff, "/api/quarantine", {}, "quarantine.read"),
+        (staff, "/api/review", {}, "review.read"),
+        (staff, "/api/documents/export/fields.csv", {"q": PUBLIC_WORD}, "search"),
+        (quality, "/api/metrics/trend", {"q": PUBLIC_WORD, "interval": "month"}, "metrics.read"),
+        (quality, "/api/metrics/trend", {"q": PUBLIC_WORD, "format": "csv"}, "metrics.read"),
+        (quality, "/api/metrics/breakdown", {"q": PUBLIC_WORD}, "metrics.read"),
+        (quality, "/api/metrics/entities", {}, "metrics.read"),
+        (quality, "/api/metrics/response-time", domains, "metrics.read"),
+        (quality, "/api/metrics/open-complaints", domains, "metrics.read"),
+        (quality, "/api/metrics/open-complaints", {**domains, "format": "csv"}, "metrics.read"),
+        (quality, "/api/metrics/sentiment", {"interval": "month"}, "metrics.read"),
+    ]
+    for client, path, params, action in reads:
+        before = _log(seeded).count()
+        answer = client.get(path, params=params)
+        assert answer.status_code == 200, (path, answer.text[:200])
+        assert _log(seeded).count() == before + 1, f"{path} was not audited"
+        entry = _log(seeded).entries(limit=1)[0]
+        assert (entry.action, entry.detail["path"]) == (action, path)
+        assert entry.actor == ("quality" if client is quality else "staff") and entry.at
+        if action == "search":
+            assert entry.detail["q"] == PUBLIC_WORD
+        else:
+            assert entry.detail.get("params", {}) == {k: str(v) for k, v in params.items()}
+        assert isinstance(entry.detail["count"], int), (path, entry.detail)
+        if answer.headers["content-type"].startswith("text/csv"):
+            assert entry.detail["count"] == max(0, answer.text.count("\n") - 1)
+        if path == "/api/jobs":
+            assert entry.detail["count"] == len(answer.json()["jobs"]) == 2  # the hidden job not counted
+        if path == "/api/search":
+            assert entry.detail["count"] == answer.json()["total"] == 2  # the hidden one not counted
+
+
+def test_a_counted_read_is_withheld_when_its_entry_cannot_be_written(seeded: Seeded) -> None:
+    staff = seeded.client("staff")
+    catalog = seeded.app.state.faldone.catalog
+    with catalog.session() as s, s.begin():
+        s.execute(text("DROP TABLE audit_log"))
+    answer = staff.get("/api/ui/suggest", params={"prefix": "fat"})
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "audit_unavailable"
+    assert "fattura" not in answer.text

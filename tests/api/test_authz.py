@@ -9,7 +9,9 @@ too, and the test fails until the route is given a line in `EXPECTED`.
 from __future__ import annotations
 
 import inspect
+import io
 import itertools
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -362,3 +364,142 @@ def test_a_page_sends_an_anonymous_browser_to_the_login_page(seeded: Seeded) -> 
     assert page.status_code == 401 and "url=/login" in page.text
     api = seeded.client().get("/api/search", headers={"Accept": "text/html"})
     assert api.status_code == 401 and api.json()["error"]["code"] == "unauthenticated"
+
+
+# -- every legal action × scope ---------------------------------------------------------------
+# The `legal` user sees the source "public" only; "hr" holds the hidden family.
+
+
+@pytest.fixture
+def fresh(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) -> Iterator[Seeded]:
+    data = seed(tmp_path_factory.mktemp("legal-scope"), catalog_url)
+    with TestClient(data.app):
+        yield data
+    data.close()
+
+
+def _matter(client: TestClient, name: str, ids: list[str]) -> int:
+    created = client.post("/api/legal/matters", json={"name": name, "document_ids": ids})
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
+MATTER_ACTIONS: dict[str, tuple[str, str, bool]] = {  # (method, path, sends the letter's id)
+    "view": ("GET", "/api/legal/matters/{id}", False),
+    "add": ("POST", "/api/legal/matters/{id}/documents", True),
+    "export": ("GET", "/api/legal/export?matter_id={id}", False),
+    "release": ("POST", "/api/legal/matters/{id}/release", False),
+}
+# matter kind -> action -> status for the `legal` user of "public"
+MATTER_SCOPE: dict[str, dict[str, int]] = {
+    "hidden": {"view": 404, "add": 404, "export": 404, "release": 404},  # holds only hr documents
+    "mixed": {"view": 200, "add": 403, "export": 403, "release": 403},  # hr and public documents
+    "visible": {"view": 200, "add": 200, "export": 200, "release": 200},  # public documents only
+}
+
+
+@pytest.mark.parametrize("kind", sorted(MATTER_SCOPE))
+@pytest.mark.parametrize("action", list(MATTER_ACTIONS))
+def test_every_matter_action_is_limited_to_the_users_sources(fresh: Seeded, kind: str, action: str) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    ids = {
+        "hidden": [fresh.secret.id],
+        "mixed": [fresh.secret.id, fresh.docs["invoice"].id],
+        "visible": [fresh.docs["invoice"].id],
+    }[kind]
+    matter_id = _matter(admin, f"matter {kind}", ids)
+    method, path, sends_letter = MATTER_ACTIONS[action]
+    payload: dict[str, Any] | None = {"document_ids": [fresh.docs["letter"].id]} if sends_letter else None
+    if action == "release":
+        payload = {"reason": "chiusa"}
+    answer = legal.request(method, path.replace("{id}", str(matter_id)), json=payload)
+    assert answer.status_code == MATTER_SCOPE[kind][action], answer.text[:300]
+    if answer.status_code == 403:
+        assert answer.json()["error"]["code"] == "out_of_scope"
+    if action != "export" or answer.status_code != 200:  # a zip is checked below
+        assert not [m for m in fresh.markers() if m in answer.text]
+    else:
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as exported:
+            names = "\n".join(exported.namelist())
+        assert fresh.docs["invoice"].id in names and fresh.secret.id not in names
+    if action == "view" and answer.status_code == 200:
+        assert answer.json()["documents"] == 1  # the hidden document is never counted
+    # the matter is intact when the action was refused: an admin still sees it whole and active
+    shown = admin.get(f"/api/legal/matters/{matter_id}").json()
+    assert shown["documents"] == len(ids) + (1 if (kind, action) == ("visible", "add") else 0)
+    assert shown["active"] is ((kind, action) != ("visible", "release"))
+
+
+def test_matter_lists_count_only_visible_documents(fresh: Seeded) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    _matter(admin, "hidden", [fresh.secret.id])
+    _matter(admin, "mixed", [fresh.secret.id, fresh.docs["invoice"].id])
+    listed = {m["name"]: m["documents"] for m in legal.get("/api/legal/matters").json()["matters"]}
+    assert listed == {"mixed": 1}
+    everything = {m["name"]: m["documents"] for m in admin.get("/api/legal/matters").json()["matters"]}
+    assert everything == {"hidden": 1, "mixed": 2}
+
+
+def test_a_query_hold_binds_only_the_creators_sources(fresh: Seeded) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    created = legal.post("/api/legal/matters", json={"name": "fatture", "query": PUBLIC_WORD})
+    assert created.status_code == 201, created.text
+    matter = admin.get(f"/api/legal/matters/{created.json()['id']}").json()
+    assert fresh.secret.id not in matter["document_ids"] and matter["documents"] == 2
+    assert "source:" in matter["query"]  # the restriction is stored, visible to an admin
+    # the hidden document matches the words but is not held: its owners may still delete it
+    assert admin.delete(f"/api/documents/{fresh.secret.id}").status_code == 200
+    assert admin.delete(f"/api/documents/{fresh.docs['invoice'].id}").status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("source_pattern", "category", "status"),
+    [("hr", "", 403), ("h*", "", 403), ("*", "", 403), ("", "invoice", 403), ("public", "invoice", 200)],
+)
+def test_retention_policies_of_a_legal_user_stay_in_their_sources(
+    fresh: Seeded, source_pattern: str, category: str, status: int
+) -> None:
+    body = {"name": "p", "source_pattern": source_pattern, "category": category, "days": 1}
+    answer = fresh.client("legal").put("/api/legal/retention/policies", json=body)
+    assert answer.status_code == status, answer.text
+    names = [p["name"] for p in fresh.client("admin").get("/api/legal/retention/policies").json()["policies"]]
+    assert names == (["p"] if status == 200 else [])
+
+
+def test_retention_policies_of_other_groups_cannot_be_changed_removed_or_listed(fresh: Seeded) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    hr_policy = {"name": "hr-1y", "source_pattern": "hr", "years": 1}
+    assert admin.put("/api/legal/retention/policies", json=hr_policy).status_code == 200
+    hijack = {**hr_policy, "source_pattern": "public"}
+    assert legal.put("/api/legal/retention/policies", json=hijack).status_code == 403
+    assert legal.delete("/api/legal/retention/policies/hr-1y").status_code == 403
+    assert [p["name"] for p in legal.get("/api/legal/retention/policies").json()["policies"]] == []
+    policies = admin.get("/api/legal/retention/policies").json()["policies"]
+    assert [(p["name"], p["source_pattern"]) for p in policies] == [("hr-1y", "hr")]
+
+
+def test_retention_dry_run_and_run_do_the_same_within_the_users_sources(fresh: Seeded) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    # An admin's policy for every invoice: the public invoice and the hidden hr one have expired.
+    policy = {"name": "invoices", "category": "invoice", "days": 1}
+    assert admin.put("/api/legal/retention/policies", json=policy).status_code == 200
+    dry = legal.get("/api/legal/retention/report").json()
+    assert [e["root_id"] for e in dry["expired"]] == [fresh.docs["invoice"].id]
+    assert dry["examined"] == 2  # the public families only: hidden ones are not even counted
+    ran = legal.post("/api/legal/retention/run").json()
+    assert [e["root_id"] for e in ran["expired"]] == [e["root_id"] for e in dry["expired"]]
+    assert ran["deleted_documents"] == 1
+    assert admin.get(f"/api/documents/{fresh.secret.id}").status_code == 200  # the other group's stays
+    assert admin.get(f"/api/documents/{fresh.docs['invoice'].id}").status_code == 404
+    remaining = admin.get("/api/legal/retention/report").json()["expired"]
+    assert [e["root_id"] for e in remaining] == [fresh.secret.id]
+
+
+def test_a_legal_user_deletes_only_documents_of_their_sources(fresh: Seeded) -> None:
+    admin, legal = fresh.client("admin"), fresh.client("legal")
+    hidden = legal.delete(f"/api/documents/{fresh.secret.id}")
+    assert hidden.status_code == 404  # like a missing document: only the id the caller sent is named
+    assert not [m for m in fresh.markers() if m in hidden.text and m != fresh.secret.id]
+    assert admin.get(f"/api/documents/{fresh.secret.id}").status_code == 200
+    assert legal.delete(f"/api/documents/{fresh.docs['letter'].id}").status_code == 200
+    assert admin.get(f"/api/documents/{fresh.docs['letter'].id}").status_code == 404

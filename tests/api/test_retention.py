@@ -51,17 +51,18 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, catalog_url: str | None) ->
     data.close()
 
 
-def _policies(client: TestClient) -> None:
-    for body in (
-        {"name": "fatture", "category": "invoice", "years": 10, "basis": "date"},
-        {"name": "newsletter", "source_pattern": "newsletter", "years": 1},
-    ):
-        assert client.put("/api/legal/retention/policies", json=body).status_code == 200
+def _policies(seeded: Seeded) -> None:
+    """A policy for every source is an admin's; a legal user's names one source they see."""
+    admin, legal = seeded.client("admin"), seeded.client("legal")
+    every_source = {"name": "fatture", "category": "invoice", "years": 10, "basis": "date"}
+    assert admin.put("/api/legal/retention/policies", json=every_source).status_code == 200
+    one_source = {"name": "newsletter", "source_pattern": "newsletter", "years": 1}
+    assert legal.put("/api/legal/retention/policies", json=one_source).status_code == 200
 
 
 def test_dry_run_reports_and_deletes_nothing(seeded: Seeded) -> None:
     legal = seeded.client("legal")
-    _policies(legal)
+    _policies(seeded)
     report = legal.get("/api/legal/retention/report").json()
     expired = {e["root_id"]: e["policy"] for e in report["expired"]}
     assert expired == {
@@ -74,7 +75,7 @@ def test_dry_run_reports_and_deletes_nothing(seeded: Seeded) -> None:
 
 def test_expiring_a_held_document_fails_and_the_rest_is_deleted(seeded: Seeded) -> None:
     legal, admin = seeded.client("legal"), seeded.client("admin")
-    _policies(legal)
+    _policies(seeded)
     old = seeded.docs["old_invoice"]
     assert (
         legal.post(
@@ -97,7 +98,7 @@ def test_expiring_a_held_document_fails_and_the_rest_is_deleted(seeded: Seeded) 
 
 
 def test_cli_is_a_dry_run_unless_apply(seeded: Seeded, capsys: pytest.CaptureFixture[str]) -> None:
-    _policies(seeded.client("legal"))
+    _policies(seeded)
     args = argparse.Namespace(action="run", apply=False, json=False)
     seeded.app.state.faldone.backend.close()  # the CLI opens its own reader and writer
     assert cmd_retention(seeded.settings, args) == 0
