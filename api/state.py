@@ -244,7 +244,23 @@ class ScopedCatalog(Catalog):
         return job if job is not None and self._ok(job.source) else None
 
     def enqueue(self, sha256: str, filename: str, source: str, source_path: str = "") -> tuple[int, bool]:
-        return self.inner.enqueue(sha256, filename, source, source_path)
+        """A duplicate only of bytes this principal sees; bytes only other groups hold become theirs."""
+        if self.sources is None:
+            return self.inner.enqueue(sha256, filename, source, source_path)
+        with self.session() as s:
+            jobs = s.execute(
+                select(JobRow.id, JobRow.source)
+                .where(JobRow.sha256 == sha256, JobRow.state != "failed")
+                .order_by(JobRow.id.desc())
+            ).all()
+        for job_id, job_source in jobs:
+            if self._ok(job_source):
+                return job_id, False
+        if not jobs:
+            return self.inner.enqueue(sha256, filename, source, source_path)
+        # Only sources this principal may not see hold these bytes: answering with their job
+        # would say so. The uploader's source gets a document of its own instead.
+        return self.inner.enqueue_own_copy(sha256, filename, source), True
 
     def jobs(self, state: str | None = None, limit: int = 100, offset: int = 0) -> list[JobRow]:
         if offset > MAX_OFFSET or limit > MAX_OFFSET:  # deep paging cap (and SQLite's 64-bit limit)
@@ -310,6 +326,7 @@ class ScopedCatalog(Catalog):
         raise PermissionError("workers use the real catalog")
 
     claim = heartbeat = complete = fail = release = resume = running_workers = requeue = _refuse
+    enqueue_own_copy = _refuse
 
 
 def scoped_state(base: AppState, principal: Principal) -> AppState:

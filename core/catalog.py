@@ -17,9 +17,9 @@ from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, 
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import naive_utc, utcnow
-from core.document import Document
+from core.document import Document, root_id, source_copy_id
 from core.migrations import migrate, schema_lock
-from core.models import DocumentRow, ImapCursorRow, JobRow, QuarantineRow, SeenFileRow
+from core.models import DocumentRow, DocumentSourceRow, ImapCursorRow, JobRow, QuarantineRow, SeenFileRow
 
 __all__ = ["Catalog", "ImapCursor", "JobSpec", "QuarantineEntry", "StatusCounts", "utcnow"]
 
@@ -40,6 +40,11 @@ class JobSpec:
     source: str
     source_path: str
     attempts: int
+    root_id: str = ""  # the document this job makes; empty: the id of its bytes (`core.document.root_id`)
+
+    @property
+    def document_id(self) -> str:
+        return self.root_id or root_id(self.sha256)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,47 @@ class Catalog:
             s.flush()
             return job.id, True
 
+    def enqueue_own_copy(self, sha256: str, filename: str, source: str) -> int:
+        """Queue bytes that other sources hold as `source`'s own document; always a new job.
+
+        The document gets an id of its own (`source_copy_id`), recorded in
+        `document_sources`, unless `source` already holds these bytes itself.
+        """
+        now = utcnow()
+        with self.session() as s, s.begin():
+            own = s.scalars(
+                select(JobRow.id).where(
+                    JobRow.sha256 == sha256, JobRow.source == source, JobRow.state != "failed"
+                )
+            ).first()
+            linked = s.scalars(
+                select(DocumentSourceRow.id).where(
+                    DocumentSourceRow.sha256 == sha256, DocumentSourceRow.source == source
+                )
+            ).first()
+            if own is None and linked is None:
+                s.add(
+                    DocumentSourceRow(
+                        sha256=sha256,
+                        source=source,
+                        document_id=source_copy_id(sha256, source),
+                        created_at=now,
+                    )
+                )
+            job = JobRow(
+                sha256=sha256,
+                filename=filename,
+                source=source,
+                source_path="",
+                state="queued",
+                attempts=0,
+                available_at=now,
+                created_at=now,
+            )
+            s.add(job)
+            s.flush()
+            return job.id
+
     def claim(self, worker_id: str, limit: int, lease_seconds: int) -> list[JobSpec]:
         """Atomically take up to `limit` runnable jobs (queued, or running with an expired lease)."""
         now = utcnow()
@@ -148,7 +194,18 @@ class Catalog:
         )
         with self.session() as s, s.begin():
             rows = s.execute(stmt, execution_options={"synchronize_session": False}).all()
-        return sorted((JobSpec(*row) for row in rows), key=lambda j: j.id)
+        if not rows:
+            return []
+        with self.session() as s:  # jobs that make a source's own copy of bytes another source holds
+            copies = {
+                (sha, source): doc_id
+                for sha, source, doc_id in s.execute(
+                    select(DocumentSourceRow.sha256, DocumentSourceRow.source, DocumentSourceRow.document_id)
+                    .where(DocumentSourceRow.sha256.in_(sorted({row[1] for row in rows})))
+                ).all()
+            }
+        jobs = (JobSpec(*row, root_id=copies.get((row[1], row[3]), "")) for row in rows)
+        return sorted(jobs, key=lambda j: j.id)
 
     def heartbeat(self, job_ids: list[int], worker_id: str, lease_seconds: int) -> None:
         if not job_ids:

@@ -157,6 +157,11 @@ def root_id(sha256: str) -> str:
     return sha256[:32]
 
 
+def source_copy_id(sha256: str, source: str) -> str:
+    """Identifier of a source's own document of bytes that another source holds already."""
+    return hashlib.sha256(f"{sha256}@{source}".encode()).hexdigest()[:32]
+
+
 def child_id(parent: str, position: str) -> str:
     """Identifier of an attachment or member: stable for the same parent and position."""
     return hashlib.sha256(f"{parent}/{position}".encode()).hexdigest()[:32]

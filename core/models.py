@@ -12,7 +12,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -24,6 +36,7 @@ __all__ = [
     "CustomerRow",
     "DeletionRow",
     "DocumentRow",
+    "DocumentSourceRow",
     "HoldItemRow",
     "ImapCursorRow",
     "JobRow",
@@ -92,6 +105,26 @@ class DocumentRow(Base):
     sentiment: Mapped[float] = mapped_column(Float, default=0.0)
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     data: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class DocumentSourceRow(Base):
+    """Bytes that one source holds as its own document, apart from another source's copy.
+
+    Identical bytes are stored and read once per source that may see them: when a
+    user uploads bytes that only another group's source holds, their source gets its
+    own document (`document_id`, derived from bytes and source) instead of a link to
+    a document they may not see. The first source's document keeps the id of its bytes.
+    """
+
+    __tablename__ = "document_sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(255))
+    document_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("sha256", "source", name="uq_document_sources_sha256_source"),)
 
 
 class QuarantineRow(Base):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from core.archive import Archive
 from core.catalog import JobSpec, QuarantineEntry, utcnow
-from core.document import Document, child_id, root_id
+from core.document import Document, child_id
 from core.settings import Settings
 from ingest.detect import detect_mime
 from ingest.errors import IngestError, LimitExceeded, Unfinished
@@ -71,7 +71,7 @@ class _TreeBuilder:
         except IngestError as err:
             self.outcome.error = (err.code, err.reason)
             return self.outcome
-        doc_id = root_id(self.job.sha256)
+        doc_id = self.job.document_id  # a source's own copy has an id of its own
         root = self._document(doc_id, doc_id, None, 0, source, len(data), extraction)
         self.outcome.documents.append(root)
         self._children(root, extraction)

@@ -28,7 +28,14 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, func, select, true
 
 from core.clock import utcnow
-from core.models import DeletionRow, DocumentRow, JobRow, QuarantineRow, RetentionPolicyRow
+from core.models import (
+    DeletionRow,
+    DocumentRow,
+    DocumentSourceRow,
+    JobRow,
+    QuarantineRow,
+    RetentionPolicyRow,
+)
 from legal.errors import LegalError, Missing, StateConflict
 
 if TYPE_CHECKING:
@@ -319,7 +326,7 @@ def delete_family(
         family = list(
             s.execute(select(DocumentRow.id, DocumentRow.sha256).where(DocumentRow.root_id == root_id)).all()
         )
-        root_sha, filename = root.sha256, root.filename
+        root_sha, filename, source = root.sha256, root.filename, root.source
     ids = [doc_id for doc_id, _ in family]
     shas = sorted({sha for _, sha in family})
     # The audit entry comes first: if it cannot be written, nothing is deleted.
@@ -331,11 +338,15 @@ def delete_family(
         detail={"reason": reason, "filename": filename, "documents": ids, "sha256": shas},
     )
     with catalog.session() as s, s.begin():
+        # The jobs of this source's copy only: another source may hold the same bytes as its own.
         jobs = list(
             s.scalars(
-                select(JobRow.id).where(JobRow.sha256 == root_sha, JobRow.state.in_(["done", "failed"]))
+                select(JobRow.id).where(
+                    JobRow.sha256 == root_sha, JobRow.source == source, JobRow.state.in_(["done", "failed"])
+                )
             )
         )
+        s.execute(delete(DocumentSourceRow).where(DocumentSourceRow.document_id == root_id))
         s.execute(
             delete(QuarantineRow).where(QuarantineRow.parent_id.in_(ids) | QuarantineRow.job_id.in_(jobs))
         )

@@ -7,10 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core.catalog import Catalog, utcnow
-from core.models import JobRow
+from core.document import root_id, source_copy_id
+from core.models import DocumentSourceRow, JobRow
 from core.settings import Settings
 
 
@@ -116,3 +117,20 @@ def test_schema_is_at_the_newest_migration(catalog_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config(catalog.engine)).get_current_head()
     with catalog.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head
+
+
+def test_a_sources_own_copy_of_known_bytes_gets_a_document_id_of_its_own(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
+    sha = "ab" * 32
+    original, _ = catalog.enqueue(sha, "stipendi.txt", "hr")
+    copy = catalog.enqueue_own_copy(sha, "mia-copia.txt", "upload")
+    again = catalog.enqueue_own_copy(sha, "mia-copia.txt", "upload")  # a new job, the same document
+    assert len({original, copy, again}) == 3
+    claimed = {job.id: job for job in catalog.claim("w", 10, 60)}
+    assert claimed[original].document_id == root_id(sha)
+    assert claimed[copy].document_id == claimed[again].document_id == source_copy_id(sha, "upload")
+    assert source_copy_id(sha, "upload") not in (root_id(sha), source_copy_id(sha, "hr"))
+    # a source that holds the bytes itself keeps their id: no second document of its own
+    catalog.enqueue_own_copy(sha, "stipendi.txt", "hr")
+    with catalog.session() as s:
+        assert [r.source for r in s.scalars(select(DocumentSourceRow))] == ["upload"]
