@@ -190,3 +190,21 @@ def test_encoded_word_filename_without_quotes_is_decoded(corpus: Path, settings:
         corpus / "mail-mikel/attachment_emails/attachment_with_base64_encoded_name.eml", settings
     )
     assert [child.filename for child in extraction.children] == ["This is a test.pdf"]
+
+
+
+def test_a_greeting_at_the_top_of_a_mail_is_not_its_supplier(tmp_path: Path, corpus: Path) -> None:
+    """The supplier guessed from the first name-like row is for laid-out pages, not for mail bodies."""
+    from core.catalog import Catalog
+    from tests.support import ingest_into, make_settings
+
+    path = corpus / "mail-mikel" / "plain_emails" / "raw_email_reply.eml"
+    settings = make_settings(tmp_path / "data")
+    ingest_into(settings, [path])
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        (doc,) = [d for batch in catalog.iter_documents() for d in batch if d.filename == path.name]
+    finally:
+        catalog.close()
+    assert doc.email is not None and doc.text.strip()
+    assert "supplier" not in {f["name"] for f in doc.metadata.get("fields", [])}
