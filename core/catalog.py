@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.clock import naive_utc, utcnow
@@ -127,6 +128,12 @@ class Catalog:
         The document gets an id of its own (`source_copy_id`), recorded in
         `document_sources`, unless `source` already holds these bytes itself.
         """
+        try:
+            return self._enqueue_own_copy(sha256, filename, source)
+        except IntegrityError:  # the same upload at the same moment recorded the copy first
+            return self._enqueue_own_copy(sha256, filename, source)
+
+    def _enqueue_own_copy(self, sha256: str, filename: str, source: str) -> int:
         now = utcnow()
         with self.session() as s, s.begin():
             own = s.scalars(

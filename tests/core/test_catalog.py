@@ -134,3 +134,14 @@ def test_a_sources_own_copy_of_known_bytes_gets_a_document_id_of_its_own(catalog
     catalog.enqueue_own_copy(sha, "stipendi.txt", "hr")
     with catalog.session() as s:
         assert [r.source for r in s.scalars(select(DocumentSourceRow))] == ["upload"]
+
+
+def test_the_same_own_copy_queued_at_once_is_recorded_once(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
+    sha = "cd" * 32
+    catalog.enqueue(sha, "stipendi.txt", "hr")
+    with ThreadPoolExecutor(4) as pool:
+        jobs = list(pool.map(lambda _: catalog.enqueue_own_copy(sha, "copia.txt", "upload"), range(4)))
+    assert len(set(jobs)) == 4
+    with catalog.session() as s:
+        assert [r.document_id for r in s.scalars(select(DocumentSourceRow))] == [source_copy_id(sha, "upload")]
