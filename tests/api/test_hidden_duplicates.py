@@ -15,37 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from core.catalog import Catalog
 from core.document import root_id, source_copy_id
-from core.users import Collections, Users
-from tests.processes import faldone_env, free_port, http_up, run, start, stop, wait_for
-from tests.support import make_settings
+from tests.api._served import catalog_of, ingest_as_hr, served
+from tests.processes import wait_for
 
 pytestmark = pytest.mark.integration
 
-PASSWORD = "correct horse battery staple"
 MY_NAME = "mia-copia.eml"
 WORD = "attachment"  # in the e-mail's subject and body
-
-
-def _users(data: Path) -> dict[str, str]:
-    """hr sees the command line's source ("cli"), office sees uploads: API keys by user."""
-    catalog = Catalog(make_settings(data).resolved_catalog_url)
-    try:
-        users, collections = Users(catalog), Collections(catalog)
-        collections.set("cli", ["hr"])
-        collections.set("upload", ["office"])
-        keys = {}
-        for name, role, groups in (("staff", "staff", ["office"]), ("legal", "legal", ["office"])):
-            users.create(name, role, groups, PASSWORD, must_change_password=False)
-        users.create("hruser", "staff", ["hr"], PASSWORD, must_change_password=False)
-        for name in ("staff", "legal", "hruser"):
-            info = users.get(name)
-            assert info is not None
-            keys[name] = users.create_api_key(info.id, "tests")[1]
-        return keys
-    finally:
-        catalog.close()
 
 
 def _upload(client: httpx.Client, data: bytes) -> dict[str, Any]:
@@ -68,11 +45,8 @@ def test_a_duplicate_of_a_hidden_document_becomes_the_uploaders_own(tmp_path: Pa
     original = corpus / "ingest-file" / "email_attached_plaintext.eml"
     data_bytes = original.read_bytes()
     data = tmp_path / "data"
-    env = faldone_env(data, FALDONE_AUTH_DISABLED="false")
-    ingested = run(["ingest", str(original)], env, timeout=600)  # source "cli": hr's
-    assert ingested.returncode == 0, ingested.stdout + ingested.stderr
-    keys = _users(data)
-    catalog = Catalog(make_settings(data).resolved_catalog_url)
+    ingest_as_hr(data, original)
+    catalog = catalog_of(data)
     [hidden_job] = catalog.jobs()
     hidden_doc = catalog.document(root_id(hidden_job.sha256))
     assert hidden_doc is not None and hidden_doc.source == "cli"
@@ -81,17 +55,7 @@ def test_a_duplicate_of_a_hidden_document_becomes_the_uploaders_own(tmp_path: Pa
     assert hidden_children, "the attached e-mail is a child document"
     secrets = [hidden_doc.id, hidden_doc.filename, *hidden_children]
 
-    port = free_port()
-    env["FALDONE_PORT"] = str(port)
-    serve = start(["serve"], env, tmp_path / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    clients = {
-        name: httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30)
-        for name, key in keys.items()
-    }
-    try:
-        wait_for(lambda: http_up(f"{base}/healthz") or serve.poll() is not None, 180, "the API")
-        assert serve.poll() is None, (tmp_path / "serve.log").read_text()
+    with served(tmp_path, data) as clients:
         staff, hruser, legal = clients["staff"], clients["hruser"], clients["legal"]
 
         job = _upload(staff, data_bytes)
@@ -130,10 +94,6 @@ def test_a_duplicate_of_a_hidden_document_becomes_the_uploaders_own(tmp_path: Pa
         assert hruser.get(f"/api/documents/{hidden_doc.id}").status_code == 200
         blob = hruser.get(f"/api/documents/{hidden_doc.id}/original", params={"download": True})
         assert blob.status_code == 200 and blob.content == data_bytes
-        catalog = Catalog(make_settings(data).resolved_catalog_url)
+        catalog = catalog_of(data)
         assert catalog.job(hidden_job.id) is not None
         catalog.close()
-    finally:
-        for client in clients.values():
-            client.close()
-        stop(serve)

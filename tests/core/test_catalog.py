@@ -144,4 +144,5 @@ def test_the_same_own_copy_queued_at_once_is_recorded_once(catalog_url: str) -> 
         jobs = list(pool.map(lambda _: catalog.enqueue_own_copy(sha, "copia.txt", "upload"), range(4)))
     assert len(set(jobs)) == 4
     with catalog.session() as s:
-        assert [r.document_id for r in s.scalars(select(DocumentSourceRow))] == [source_copy_id(sha, "upload")]
+        recorded = [r.document_id for r in s.scalars(select(DocumentSourceRow))]
+    assert recorded == [source_copy_id(sha, "upload")]
