@@ -4,6 +4,7 @@
     faldone customers list
     faldone nlp train [--include-test]       # shipped data + corrections -> <data_dir>/models/
     faldone nlp train-ner [--output DIR]     # Italian NER, shipped data + corrections -> models/ner_it
+    faldone nlp embed                        # passages for search by meaning, where a document has none
 
 `register(subparsers)` adds them to the main parser; `COMMANDS` maps each
 command name to its handler `(settings, args) -> exit code`.
@@ -35,7 +36,7 @@ def register(subparsers: Any) -> None:
     nlp = subparsers.add_parser(
         "nlp", help="NLP models: retrain the classifier or the Italian NER from data and corrections"
     )
-    nlp.add_argument("action", choices=["train", "train-ner"])
+    nlp.add_argument("action", choices=["train", "train-ner", "embed"])
     nlp.add_argument(
         "--output",
         type=Path,
@@ -91,6 +92,8 @@ def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
     settings.ensure_dirs()
     if args.action == "train-ner":
         return _train_ner(settings, args.output)
+    if args.action == "embed":
+        return _embed_missing(settings)
     catalog = Catalog(settings.resolved_catalog_url)
     try:
         with console.status("Training / addestramento…"):
@@ -113,6 +116,52 @@ def _train_ner(settings: Settings, output: Path | None) -> int:
     finally:
         catalog.close()
     console.print(f"Italian NER written to {path}; the worker uses it from its next start")
+    return 0
+
+
+def _embed_missing(settings: Settings) -> int:
+    """Embed the passages of catalogued documents that have none (ingested before search by
+    meaning, or with it turned off) and store them with the document; `faldone reindex`
+    then puts them in the index. Only the passages of each stored document are written."""
+    from dataclasses import asdict
+
+    from rich.progress import Progress
+
+    from core.models import DocumentRow
+    from nlp.passages import embed_passages
+
+    catalog = Catalog(settings.resolved_catalog_url)
+    done = embedded = documents = 0
+    try:
+        with Progress(console=console) as progress:
+            task = progress.add_task("Passages / passaggi", total=catalog.count_documents())
+            for batch in catalog.iter_documents(batch=200):
+                missing = [doc for doc in batch if not doc.annotations.passages and doc.text.strip()]
+                if missing:
+                    embedded += embed_passages(missing)
+                    with catalog.session() as session, session.begin():
+                        for doc in missing:
+                            row = session.get(DocumentRow, doc.id)
+                            if row is None or not doc.annotations.passages:
+                                continue
+                            data: dict[str, Any] = dict(row.data)
+                            annotations: dict[str, Any] = dict(data.get("annotations") or {})
+                            annotations["passages"] = [asdict(p) for p in doc.annotations.passages]
+                            data["annotations"] = annotations
+                            if "passages_total" in doc.metadata:
+                                data["metadata"] = {
+                                    **(data.get("metadata") or {}),
+                                    "passages_total": doc.metadata["passages_total"],
+                                }
+                            row.data = data
+                            documents += 1
+                done += len(batch)
+                progress.update(task, completed=done)
+    finally:
+        catalog.close()
+    console.print(
+        f"{embedded} passages of {documents} documents embedded; run `faldone reindex` to index them"
+    )
     return 0
 
 

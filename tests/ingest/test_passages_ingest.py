@@ -51,3 +51,36 @@ def test_ingested_documents_are_found_by_meaning_and_survive_a_reindex(
     assert main(["search", "--limit", "1", "--mode", "semantic", "still waiting for my refund"]) == 0
     printed = capsys.readouterr().out
     assert "(semantic)" in printed and letter.id in printed
+
+
+def test_documents_ingested_without_passages_get_them_from_nlp_embed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "reso.txt").write_text(
+        "Ho restituito il pacco il 3 marzo e il rimborso non è ancora arrivato. Rivoglio i miei soldi.",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", semantic_search=False)
+    ingest_into(settings, [letters])
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        (before,) = [doc for batch in catalog.iter_documents() for doc in batch]
+        assert before.annotations.passages == []
+        monkeypatch.setattr("cli.main.load_settings", lambda: settings)
+        assert main(["nlp", "embed"]) == 0
+        after = catalog.document(before.id)
+        assert after is not None and after.annotations.passages
+        assert after.annotations.category == before.annotations.category  # only the passages changed
+        assert main(["reindex"]) == 0
+    finally:
+        catalog.close()
+    backend = open_backend(settings, writer=False)
+    try:
+        vector = tuple(float(x) for x in embed(["my refund never came"])[0])
+        assert [h.id for h in backend.search(SearchRequest(mode="semantic", vector=vector)).hits] == [
+            before.id
+        ]
+    finally:
+        backend.close()
