@@ -25,6 +25,7 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import Unauthenticated
 from core.archive import Archive
@@ -342,10 +343,16 @@ def scoped_state(base: AppState, principal: Principal) -> AppState:
     )
 
 
-def get_state(request: Request) -> AppState:
-    """The request's state, scoped to its principal (set by the security middleware)."""
+async def get_state(request: Request) -> AppState:
+    """The request's state, scoped to its principal (set by the security middleware).
+
+    Async, so that FastAPI runs it in the event loop: only a principal who does not see
+    everything needs the catalog (their visible sources), and that read goes to a thread.
+    """
     base: AppState = request.app.state.faldone
     principal = getattr(request.state, "principal", None)
     if not isinstance(principal, Principal):
         raise Unauthenticated("log in first")
-    return scoped_state(base, principal)
+    if principal.sees_everything:
+        return scoped_state(base, principal)
+    return await run_in_threadpool(scoped_state, base, principal)
