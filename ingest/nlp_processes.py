@@ -13,6 +13,7 @@ still limits each document, shares identical content and applies stored correcti
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, wait
@@ -22,6 +23,8 @@ from core.catalog import Catalog
 from core.document import Document
 from core.settings import Settings
 from nlp.annotate import Annotator
+from nlp.embedding import load_encoder
+from nlp.errors import ModelNotAvailableError
 
 __all__ = ["ProcessAnnotator", "chunks_by_length"]
 
@@ -36,6 +39,8 @@ def _start(settings: Settings, parent_pid: int) -> None:
     global _annotator
     _annotator = Annotator.from_settings(settings, Catalog(settings.resolved_catalog_url))
     _annotator.annotate([])  # the models load now, not inside the first batch
+    with contextlib.suppress(ModelNotAvailableError):  # without it, the annotator says so per batch
+        load_encoder()  # the sentence encoder too (annotate([]) does not reach it)
 
 
 def _ready() -> bool:
