@@ -48,6 +48,7 @@ from core.settings import Settings
 from index.backends import open_backend
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
+from nlp.embedding import load_encoder
 
 STAGES = ("parse", "nlp", "index", "catalog", "enqueue", "other")
 
@@ -90,6 +91,8 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
         worker.annotator.annotate([])  # models load before the clock starts, as in a running worker
+        if nlp_processes == 1:
+            load_encoder()  # the sentence encoder too (the NLP processes load it when they start)
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
