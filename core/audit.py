@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -54,18 +54,7 @@ class AuditEntry:
     hash: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": self.at,
-            "actor": self.actor,
-            "role": self.role,
-            "action": self.action,
-            "target": self.target,
-            "ip": self.ip,
-            "detail": self.detail,
-            "prev_hash": self.prev_hash,
-            "hash": self.hash,
-        }
+        return asdict(self)
 
 
 def entry_hash(row: AuditRow | AuditEntry) -> str:

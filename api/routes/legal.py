@@ -27,6 +27,7 @@ from api.legal_scope import (
 from api.openapi import binary_answer, text_answer
 from api.params import MAX_ROW_ID, RowId
 from api.state import AppState, get_state
+from core.audit import AuditEntry
 from legal.export import plan_export, stream_export
 from legal.holds import Holds, matching_ids
 from legal.retention import Retention, RetentionReport, delete_family
@@ -138,26 +139,11 @@ class RetentionReportOut(BaseModel):
     deleted_documents: int
 
 
-class AuditEntryOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    at: str
-    actor: str
-    role: str
-    action: str
-    target: str
-    ip: str
-    detail: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
 class AuditPage(BaseModel):
     total: int
     offset: int
     limit: int
-    entries: list[AuditEntryOut]
+    entries: list[AuditEntry]  # the log's own records: the schema is the dataclass's
 
 
 class AuditVerified(BaseModel):
@@ -415,7 +401,7 @@ def audit_entries(
         total=log.count(**filters),
         offset=offset,
         limit=limit,
-        entries=[AuditEntryOut.model_validate(e) for e in entries],
+        entries=entries,
     )
 
 
