@@ -6,14 +6,16 @@ process per core) and ``--psm 1``, automatic segmentation with orientation
 detection, which reads pages turned by 90° or 180°.
 
 Before the first pass the page is measured (`ingest.ocr_prepare`): it is
-upscaled only when its text lines are small (tesseract reads ~20–40 px lines
-best; upscaling a narrow receipt with normal print read worse and cost ~3× the
-CPU), turned back when it is skewed by more than a degree (tesseract reads a
-page tilted by 10° as nothing), and its separator lines (dashed rules on
-receipts) are painted over, because tesseract reads them as junk words. Lines
-that still read as nothing but punctuation or one repeated short token are
-dropped from the result. Word boxes are given in the coordinates of the image
-that was passed in, whatever was done to it.
+upscaled only when its characters are small (under 9 px, measured from
+connected components; tesseract reads ~20–40 px print best; upscaling a narrow
+receipt with normal print read worse and cost ~3× the CPU), and turned back
+when it is skewed by more than a degree (tesseract reads a page tilted by 10°
+as nothing). Separator lines (dashed rules on receipts) are read by tesseract
+as junk words; lines that read as nothing but punctuation or one repeated
+short token are dropped from the result (painting the rules over before
+recognition changed the page's segmentation and lost text). Word boxes are
+given in the coordinates of the image that was passed in, whatever was done
+to it.
 
 Orientation (90°/180°) is tesseract's own detection (``--psm 1``) on the page
 at its own size. When the page is upscaled, the orientation is decided first on
@@ -70,7 +72,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from core.errors import ErrorKind, FaldoneError
 from ingest.errors import CorruptDocument, ExtractionTimeout
-from ingest.ocr_prepare import Layout, measure, paint_over_rows
+from ingest.ocr_prepare import Layout, measure
 
 __all__ = [
     "CpuTokens",
@@ -89,12 +91,12 @@ _GOOD_LENGTH = 20
 _SPECKLED = 0.01  # isolated dark pixels / dark pixels: clean pages ≤ 0.002, noisy ones ≥ 0.04
 _BLANK_MIN_CONTRAST = 3  # grey levels from the surroundings that count as a mark, at least
 _BLANK_MARKS = 20  # fewer marks than this (on the shrunk page) cannot be a word
-_SMALL_TEXT = 10.0  # px: text lines lower than this are upscaled ...
+_SMALL_TEXT = 9.0  # px: characters lower than this are upscaled ...
 _TARGET_TEXT = 20.0  # ... to about this height
 _MAX_UPSCALE = 3.0
 _MAX_PIXELS = 40_000_000  # never upscale past this
 _TURN_CONFIDENCE = 6.0  # tesseract's orientation confidence: upright receipts show 1–8 for a wrong side
-_FILTERABLE_TEXT = 16.0  # px: lines at least this tall keep their strokes through a 3×3 median filter
+_FILTERABLE_TEXT = 16.0  # px: characters at least this tall keep their strokes through a 3×3 median filter
 _FAINT_CONTRAST = 90  # grey levels between paper and ink below which print counts as faint
 
 
@@ -324,7 +326,7 @@ class _Placement:
 
 
 def _prepare(image: Image.Image, layout: Layout, turn: float = 0.0) -> tuple[Image.Image, _Placement]:
-    """The page as tesseract should see it: turned straight, separators painted over, small text enlarged.
+    """The page as tesseract should see it: turned straight, small text enlarged.
 
     `turn` (degrees, counter-clockwise) is added to the skew: a page upside down or on its side.
     """
@@ -336,8 +338,6 @@ def _prepare(image: Image.Image, layout: Layout, turn: float = 0.0) -> tuple[Ima
         fill: int | tuple[int, int, int] = 255 if image.mode == "L" else (255, 255, 255)
         image = image.rotate(angle, Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
     turned = image.size
-    if layout.rules and not turn:  # rows measured on the page turned straight, not upside down
-        image = paint_over_rows(image, layout.rules)
     scale = 1.0
     if layout.text_height is not None and layout.text_height < _SMALL_TEXT:
         scale = min(_MAX_UPSCALE, _TARGET_TEXT / max(1.0, layout.text_height))
