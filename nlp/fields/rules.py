@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from stdnum import iban as std_iban
 from stdnum.it import iva as std_iva
 
+from core.clock import now
 from nlp.fields.layout import Box, Row
 from nlp.fields.values import Amount, find_amounts, find_dates
 
@@ -48,12 +50,14 @@ _TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
         ),
         3.0,
     ),
-    (_label(r"\b(total|totale|tot\.?|jumlah|importo|amount)\b"), 2.0),
+    # OCR reads the L of TOTAL as I, 1 or ] and the O as 0
+    (_label(r"\b(t[o0]ta[l1i|\]]|totale|tot\.?|jumlah|importo|amount)(?![a-z])"), 2.0),
 ]
 _NOT_TOTAL = _label(
     r"\b(sub\s?-?\s?total\w*|subtot\w*|imponibile|total\s?(qty|quantity|item|items|disc\w*|savings?|"
     r"gst|tax|vat|iva|excl\w*|before|points?|weight|pcs|tendered)|totale\s?(iva|imponibile|pezzi|articoli)|"
-    r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|rounding|discount|sconto|resto)\b"
+    r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|rounding|discount|sconto|resto|summary|"
+    r"riepilogo)\b"
 )
 _TAX_LABELS = _label(r"\b(total\s?(gst|tax|vat|iva)|totale\s?iva|iva\s?totale|imposta|gst|vat|iva|tax|sst)\b")
 _NOT_TAX = _label(r"\b(p\.?\s?iva|partita|gst\s?(id|reg\w*|no)|vat\s?(no|number|reg\w*|id)|tax\s?invoice|"
@@ -75,6 +79,11 @@ _VAT_LABEL = _label(
     r"(?:\s?no)?|no)|company\s?reg\w*\s?no|co\.?\s?reg\.?\s?no|tax\s?id|codice\s?fiscale)\b\.?\s*[:.#]?\s*"
     r"(?P<value>(?:[A-Z]{2}\s?)?\d[\d\-]{5,16}\d)",
 )
+_CASH = _label(
+    r"\b(cash|tunai|contanti|contante|tendered|paid|pagato|visa|master\s?card|master|amex|edc|credit\s?card|"
+    r"debit|bancomat|carta)\b"
+)
+_CHANGE = _label(r"\b(change|resto|baki|kembali)\b")
 _ROUNDING = _label(r"\b(rounding|rounded\s?adj\w*|arrotondamento)\b")
 _SPLIT_CENTS = re.compile(r"(?<![\d.,])(?P<whole>\d{1,6}) (?P<cents>\d{2})\s*$")
 _IT_VAT = re.compile(r"(?<![\w])(?:IT\s?)?(?P<value>\d{11})(?!\d)")
@@ -85,11 +94,19 @@ _COMPANY_SUFFIX = _label(
     r"ristorante|cafe|caff[eè]|bakeries|hardware|stationery|store|mart|shop|kedai|farmacia|pharmacy|"
     r"supermarket|market|holdings|company|industries|services|servizi|group|gruppo)\b"
 )
+# the legal form that ends a company's name (the registration number printed after it is dropped)
+_LEGAL_FORM = _label(
+    r"(?<![\w])(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
+    r"(co\.?\s?(\(\s?m\s?\)\s?)?)?(sdn\.?\s?)?bhd\.?|s\s?/\s?b|(co\.?\s?,?\s?)?ltd\.?|limited|llc|inc\.?|gmbh|plc)"
+    r"(?![\w])"
+)
+_REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
+_ADDRESS = _label(r"\b(taman|lot|no\.?\s?\d+|jln|flr|floor|level|lorong|blok|block|km|\d{5})\b")
 _NOT_SUPPLIER = _label(
     r"\b(tax\s?invoice|invoice|receipt|ricevuta|fattura|scontrino|cash\s?bill|simplified|official|"
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
-    r"@|date|data|no\.|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie)\b|"
-    r"\.com\b|\.it\b"
+    r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|"
+    r"reg(istration)?\.?\s?no|company\s?no|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b"
 )
 
 
@@ -107,13 +124,20 @@ def _amount_after(rows: Sequence[Row], index: int, offset: int) -> tuple[Row, Am
     if index + 1 < len(rows) and rows[index + 1].page == row.page:
         below_row = rows[index + 1]
         below = [a for a in find_amounts(below_row.text) if a.decimals]
-        # the amount printed under its label, on a row that has no label of its own
-        if below and _letters(below_row.text[: below[0].start]) < 0.5:
+        # the amount printed under its label, on a row that has no label of its own, or paid with it
+        if below and (_letters(below_row.text[: below[0].start]) < 0.5 or _CASH.search(below_row.text)):
             return below_row, below[0]
     return None
 
 
 def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
+    """The amount to pay: the strongest labelled amount, checked against what was paid.
+
+    Candidates are amounts after a total label. Among them, the one equal to
+    the cash handed over minus the change is what was paid; a total printed
+    just below a rounding line is the rounded amount paid; then the stronger
+    label, then the larger amount (a total with tax is larger than without).
+    """
     candidates: list[tuple[float, float, int, Row, Amount]] = []
     for index, row in enumerate(rows):
         for pattern, weight in _TOTAL_LABELS:
@@ -127,17 +151,79 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
             if found is not None and found[1].value > 0:
                 candidates.append((weight, found[1].value, index, *found))
             break
+    paid = _paid(rows)
     if not candidates:
-        return None, ""
-    # a receipt rounds its total and prints the rounded one below: that is the amount paid
+        printed = _printed_amount(rows, paid) if paid is not None else None
+        if printed is None:
+            return None, ""
+        row, amount = printed
+        text = row.text[amount.start : amount.end]
+        return Found(
+            "total", f"{amount.value:.2f}", text, 0.6, row.box(amount.start, amount.end)
+        ), amount.currency
     rounding = [i for i, row in enumerate(rows) if _ROUNDING.search(row.text)]
-    after = [c for c in candidates if rounding and c[2] > rounding[0]]
-    weight, value, _i, row, amount = max(after or candidates, key=lambda c: (c[0], c[1]))
+
+    def rank(candidate: tuple[float, float, int, Row, Amount]) -> tuple[float, float]:
+        weight, value, index = candidate[0], candidate[1], candidate[2]
+        if paid is not None and abs(value - paid) < 0.005:
+            weight += 2.0
+        if any(0 < index - r <= 3 for r in rounding):
+            weight += 1.0
+        return weight, value
+
+    weight, value, index, row, amount = max(candidates, key=rank)
     confidence = 0.9 if weight >= 3 else 0.75
+    if paid is not None and abs(value - paid) < 0.005:
+        confidence = 0.95
+    elif paid is not None and (printed := _printed_amount(rows, paid)) is not None:
+        row, amount = printed  # the labels missed it (or OCR garbled them), but what was paid is printed
+        value, confidence = paid, 0.7
+    elif (rounded := _rounded_below(rows, index, value, rounding)) is not None:
+        row, amount = rounded
+        value = amount.value
     text = row.text[amount.start : amount.end]
     return Found(
         "total", f"{value:.2f}", text, confidence, row.box(amount.start, amount.end)
     ), amount.currency
+
+
+def _printed_amount(rows: Sequence[Row], value: float) -> tuple[Row, Amount] | None:
+    """The first amount equal to `value` on a row that is not the cash or change row."""
+    for row in rows:
+        if _CASH.search(row.text) or _CHANGE.search(row.text):
+            continue
+        for amount in find_amounts(row.text):
+            if amount.decimals and abs(amount.value - value) < 0.005:
+                return row, amount
+    return None
+
+
+def _rounded_below(
+    rows: Sequence[Row], index: int, value: float, rounding: Sequence[int]
+) -> tuple[Row, Amount] | None:
+    """The total rounded to 5 cents, printed within three rows after a rounding line below the total."""
+    for start in (r for r in rounding if r > index):
+        for row in rows[start : start + 4]:
+            for amount in find_amounts(row.text):
+                cents = round(amount.value * 100)
+                if amount.decimals and cents % 5 == 0 and 0 < abs(amount.value - value) < 0.05:
+                    return row, amount
+    return None
+
+
+def _paid(rows: Sequence[Row]) -> float | None:
+    """Cash handed over minus the change given back, when a receipt prints both."""
+    cash = change = None
+    for index, row in enumerate(rows):
+        if change is None and (match := _CHANGE.search(row.text)):
+            found = _amount_after(rows, index, match.end())
+            change = found[1].value if found else None
+        elif cash is None and (match := _CASH.search(row.text)):
+            found = _amount_after(rows, index, match.end())
+            cash = found[1].value if found else None
+    if cash is None or change is None or change < 0 or cash - change <= 0:
+        return None
+    return round(cash - change, 2)
 
 
 def _tax(rows: Sequence[Row], total: float | None) -> Found | None:
@@ -170,6 +256,8 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
             above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
             is_due = bool(_DUE_LABELS.search(before) or (not before.strip() and _DUE_LABELS.search(above)))
             score = 1.0 - index * 0.002 - (1.0 if row.page > rows[0].page else 0.0)
+            if match.value > _latest_plausible():
+                score -= 2.0  # a year misread by OCR (2078 for 2018): any other date is likelier
             if _DATE_LABELS.search(before):
                 score += 1.0
             elif not before.strip() and _DATE_LABELS.search(above):
@@ -186,6 +274,12 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
     best = max(document, key=lambda c: c[0])[1] if document else None
     best_due = max(due, key=lambda c: c[0])[1] if due else None
     return best, best_due
+
+
+def _latest_plausible() -> date:
+    """A document is not dated more than a year ahead of today."""
+    today = now().date()
+    return today.replace(year=today.year + 1, day=min(today.day, 28))
 
 
 def _rest(found: Found) -> tuple[str, str, float, Box | None]:
@@ -244,25 +338,51 @@ def _iban(rows: Sequence[Row]) -> Found | None:
 
 
 def _supplier(rows: Sequence[Row]) -> Found | None:
-    """The name at the top: a row with a company suffix among the first rows, else the first name-like row."""
+    """The name at the top: a row with a company suffix among the first rows, else the first name-like row.
+
+    The name ends at its legal form ("SDN BHD", "S.R.L."): the registration
+    number printed after it is not part of it. A name printed on two rows
+    ("POPULAR BOOK" over "CO. (M) SDN BHD") is joined when the lower row is
+    only a legal form, starts with "&" or "(", or closes a parenthesis opened above.
+    """
     first_page = [r for r in rows if r.page == rows[0].page][:12] if rows else []
-    for position, row in enumerate(first_page[:8]):
-        if (
-            _COMPANY_SUFFIX.search(row.text)
-            and _letters(row.text) >= 0.6
-            and not _NOT_SUPPLIER.search(row.text)
-        ):
-            text = row.text
-            above = first_page[position - 1] if position > 0 else None
-            if (above is not None and _is_name(above.text) and len(text.split()) <= 3
-                    and not _COMPANY_SUFFIX.search(above.text)):  # fmt: skip
-                return Found("supplier", f"{above.text} {text}", f"{above.text} {text}", 0.7,
-                             _union(above.box(0, len(above.text)), row.box(0, len(text))))  # fmt: skip
-            return Found("supplier", text, text, 0.8, row.box(0, len(text)))
+    parts = [(position, row, _name_part(row.text)) for position, row in enumerate(first_page[:8])]
+    named = [
+        (position, row, text)
+        for position, row, text in parts
+        if _COMPANY_SUFFIX.search(text) and _letters(text) >= 0.6 and not _NOT_SUPPLIER.search(text)
+    ]
+    # the registered name (with its legal form) before a shop sign ("... CAFE") above it
+    named.sort(key=lambda found: _LEGAL_FORM.search(found[2]) is None)
+    if named:
+        position, row, text = named[0]
+        above = first_page[position - 1] if position > 0 else None
+        if above is not None and _continues(text) and _is_name(above.text):
+            joined = f"{above.text} {text}"
+            box = _union(above.box(0, len(above.text)), row.box(0, len(text)))
+            return Found("supplier", joined, joined, 0.7, box)
+        return Found("supplier", text, text, 0.8, row.box(0, len(text)))
     for row in first_page[:5]:
-        if _is_name(row.text):
+        if _is_name(row.text) and not _ADDRESS.search(row.text):
             return Found("supplier", row.text, row.text, 0.4, row.box(0, len(row.text)))
     return None
+
+
+def _name_part(text: str) -> str:
+    """The row up to the end of its last legal form, or without a trailing registration number."""
+    text = re.sub(r"^[^:\d]{2,20}:\s*(?=\S)", "", text)  # a label before the name ("Ragione sociale:")
+    ends = [m.end() for m in _LEGAL_FORM.finditer(text)]
+    if ends:
+        return text[: ends[-1]].strip(" ,;:")
+    return _REGISTRATION.sub("", text).strip(" ,;:") or text
+
+
+def _continues(text: str) -> bool:
+    """True when a row cannot be a whole name: only a legal form, or it starts with '&' or '('."""
+    rest = _LEGAL_FORM.sub(" ", text)
+    rest = re.sub(r"\(\s?[A-Z]{1,3}\s?\)", " ", rest)  # "(M)": the country of a Malaysian company
+    unopened = text.find(")") >= 0 and (text.find("(") < 0 or text.find(")") < text.find("("))
+    return text.lstrip().startswith(("&", "(")) or unopened or not any(ch.isalnum() for ch in rest)
 
 
 def _letters(text: str) -> float:

@@ -166,8 +166,10 @@ def find_amounts(text: str) -> list[Amount]:
         start, end = match.span()
         if any(start < e and s < end for s, e in dates):
             continue
-        if (end < len(text) and text[end] == ":") or (start > 0 and text[start - 1] == ":"):
-            continue  # a time, 12:30
+        if text[end : end + 2][1:].isdigit() and text[end : end + 1] == ":":
+            continue  # a time, 12:30 (but "TOTAL:28.60" is an amount after its label)
+        if start >= 2 and text[start - 1] == ":" and text[start - 2].isdigit():
+            continue
         parsed = parse_amount(match["num"])
         if parsed is None:
             continue

@@ -1,0 +1,101 @@
+"""Key-field rules on real receipts' printed lines (../shared/corpus/receipts), and on OCR-like text.
+
+The receipts' transcripts (box/NNN.csv: a box and the text of each printed
+line) stand in for OCR words, so these tests run the layout rules without
+tesseract; each receipt is checked against its own key fields (key/NNN.json).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from nlp.fields import PageWords, extract_fields
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def receipt_fields(corpus: Path, stem: str) -> tuple[dict[str, str], dict[str, str]]:
+    """(fields found on the receipt's printed lines, the receipt's key fields)."""
+    receipts = corpus / "receipts"
+    words: list[Word] = []
+    with (receipts / "box" / f"{stem}.csv").open(encoding="utf-8", errors="replace", newline="") as file:
+        for row in csv.reader(file):
+            if len(row) < 9:
+                continue
+            xs, ys = [int(v) for v in row[0:8:2]], [int(v) for v in row[1:8:2]]
+            words.append(Word(",".join(row[8:]), min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    with Image.open(receipts / "img" / f"{stem}.jpg") as image:
+        width, height = image.size
+    found = extract_fields([""], {1: PageWords(1, width, height, words)})
+    key = json.loads((receipts / "key" / f"{stem}.json").read_text(encoding="utf-8"))
+    return {f.name: f.value for f in found}, key
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "167",  # "LITTLE CRAVINGS SDN BHD (562007-D)": the registration number is not part of the name
+        "328",  # "GARDENIA BAKERIES (KI ) SDN BHD (139386 X)"
+        "433",  # "THE TOAST F&B SDN BHD (965752-T)"
+        "415",  # "99 SPEED MART S/B (519537-X)": digits in the name, the address row below is no name
+    ],
+)
+def test_the_supplier_ends_at_its_legal_form(corpus: Path, stem: str) -> None:
+    found, key = receipt_fields(corpus, stem)
+    assert found["supplier"] == key["company"]
+
+
+def test_the_registered_name_wins_over_the_shop_sign_above_it(corpus: Path) -> None:
+    """Receipt 147 prints its restaurant's sign first, the company (with SDN. BHD.) below it."""
+    found, key = receipt_fields(corpus, "147")
+    assert found["supplier"] == key["company"] == "MIZU MENTAI SDN. BHD."
+
+
+@pytest.mark.parametrize("stem", ["415", "167"])
+def test_the_total_is_the_amount_paid_after_rounding(corpus: Path, stem: str) -> None:
+    """415: TOTAL SALES 14.38, a rounding line, ROUNDING 14.40; 167: the same with cash and change."""
+    found, key = receipt_fields(corpus, stem)
+    assert float(found["total"]) == pytest.approx(float(key["total"].replace("RM", "")))
+
+
+def values(text: str) -> dict[str, str]:
+    return {f.name: f.value for f in extract_fields([text])}
+
+
+def test_total_checked_against_cash_minus_change() -> None:
+    text = (
+        "ALFA TRADING SDN BHD\nDATE 12/03/2018\nSUBTOTAL 28.60\nTL:RM 28.60\nGST SUMMARY AMOUNT(RM) TAX(RM)\n"
+        "SR 1.20 0.07\nCASH 100.00\nCHANGE 71.40\n"
+    )
+    # no label the rules know ("TL") and a tax table's "AMOUNT" column: what was paid is printed
+    assert values(text)["total"] == "28.60"
+
+
+def test_total_label_read_by_ocr_with_a_one() -> None:
+    assert values("BETA CAFE\nSUB TOTAL 9.00\nTOTA1 9.50\nCASH 10.00\nCHANGE 0.50\n")["total"] == "9.50"
+
+
+def test_an_amount_right_after_the_colon_of_its_label() -> None:
+    assert values("BETA CAFE\nTOTAL:9.50\nTIME 12:30\n")["total"] == "9.50"
+
+
+def test_total_label_with_its_amount_on_the_payment_row_below() -> None:
+    assert values("PETROL STATION\nTOTAL AMOUNT PAYABLE\nEDC MASTER RM 41.95\n")["total"] == "41.95"
+
+
+def test_a_date_ocr_put_decades_ahead_loses_to_a_plausible_one() -> None:
+    text = "SHOP SDN BHD\nDoc No.: CS00010527 Date: 06/03/2078\nPRINTED 06/03/2018 11:18\nTOTAL 5.00\n"
+    assert values(text)["doc_date"] == "2018-03-06"
