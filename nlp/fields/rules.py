@@ -100,6 +100,8 @@ _LEGAL_FORM = _label(
     r"(co\.?\s?(\(\s?m\s?\)\s?)?)?(sdn\.?\s?)?bhd\.?|s\s?/\s?b|(co\.?\s?,?\s?)?ltd\.?|limited|llc|inc\.?|gmbh|plc)"
     r"(?![\w])"
 )
+# how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
+_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
 _REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
 _ADDRESS = _label(r"\b(taman|lot|no\.?\s?\d+|jln|flr|floor|level|lorong|blok|block|km|\d{5})\b")
 _NOT_SUPPLIER = _label(
@@ -371,6 +373,7 @@ def _supplier(rows: Sequence[Row]) -> Found | None:
 def _name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
     text = re.sub(r"^[^:\d]{2,20}:\s*(?=\S)", "", text)  # a label before the name ("Ragione sociale:")
+    text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     ends = [m.end() for m in _LEGAL_FORM.finditer(text)]
     if ends:
         return text[: ends[-1]].strip(" ,;:")

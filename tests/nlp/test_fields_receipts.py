@@ -99,3 +99,8 @@ def test_total_label_with_its_amount_on_the_payment_row_below() -> None:
 def test_a_date_ocr_put_decades_ahead_loses_to_a_plausible_one() -> None:
     text = "SHOP SDN BHD\nDoc No.: CS00010527 Date: 06/03/2078\nPRINTED 06/03/2018 11:18\nTOTAL 5.00\n"
     assert values(text)["doc_date"] == "2018-03-06"
+
+
+def test_sdn_bhd_as_ocr_misreads_it() -> None:
+    text = "SUPER SEVEN CASH & CARRY SDN 3HD\n(1234-X)\nMR. D.I.Y. (M) SON BHD\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "SUPER SEVEN CASH & CARRY SDN BHD"
