@@ -40,12 +40,26 @@ the pipeline must not read those worse either.
 
 The machine's load is printed: absolute CPU seconds depend on it, the ratio
 much less. Prints JSON and markdown tables.
+
+Development set (``--sroie DIR``): the rules were written on the other SROIE
+receipts, never on these 99. ``DIR`` is the ``data/`` folder of GitHub
+``zzzDavid/ICDAR-2019-SROIE`` (MIT; 626 receipts with ``img/``, ``box/``,
+``key/``), filled into a cache outside the repository, e.g.::
+
+    # the fetch tool mirrors github:zzzDavid/ICDAR-2019-SROIE into /work/.mirror, then
+    git -C /work/.mirror/zzzDavid+ICDAR-2019-SROIE/repo archive HEAD data | tar -x -C /work/.cache/sroie
+
+With ``--sroie``, no OCR is run: the key fields are found on the ground-truth
+lines (each line of ``box/NNN.csv`` as one OCR word with its box) of every
+receipt whose image is not byte-identical (SHA-256) to one of the 99, and the
+per-field accuracy is printed. It measures the rules alone, not OCR.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import os
 import re
@@ -190,6 +204,39 @@ def score_fields(key: dict[str, str], found: dict[str, str]) -> dict[str, bool]:
     }
 
 
+def ground_truth_fields(folder: Path, stem: str) -> dict[str, str]:
+    """Fields found on a receipt's transcribed lines (each line one word with its box)."""
+    words: list[_Word] = []
+    with (folder / "box" / f"{stem}.csv").open(encoding="utf-8", errors="replace", newline="") as file:
+        for row in csv.reader(file):
+            if len(row) >= 9:
+                xs, ys = [int(v) for v in row[0:8:2]], [int(v) for v in row[1:8:2]]
+                words.append(_Word(",".join(row[8:]), min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)))
+    with Image.open(folder / "img" / f"{stem}.jpg") as image:
+        width, height = image.size
+    return {f.name: f.value for f in extract_fields([""], {1: PageWords(1, width, height, words)})}
+
+
+def development_fields(sroie: Path, receipts: Path) -> None:
+    """Per-field accuracy on the ground-truth lines of the SROIE receipts that are not among ours."""
+    ours = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (receipts / "img").glob("*.jpg")}
+    seen: set[str] = set()
+    tally = {"date": 0, "total": 0, "company": 0, "company_loose": 0}
+    count = 0
+    for path in sorted((sroie / "img").glob("*.jpg")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest in ours or digest in seen:  # the evaluation receipts, and duplicates
+            continue
+        seen.add(digest)
+        key = json.loads((sroie / "key" / f"{path.stem}.json").read_text(encoding="utf-8", errors="replace"))
+        scored = score_fields(key, ground_truth_fields(sroie, path.stem))
+        count += 1
+        for name in tally:
+            tally[name] += scored[name]
+    accuracy = {name: round(hits / max(1, count), 3) for name, hits in tally.items()}
+    print(json.dumps({"development_receipts": count, "ground_truth_lines": True, "accuracy": accuracy}))
+
+
 def summarise(stems: Sequence[str], per: dict[str, dict[str, Any]]) -> dict[str, Any]:
     rows = [per[s] for s in stems]
     accuracy = {
@@ -258,8 +305,14 @@ def main() -> None:
     parser.add_argument(
         "--readings", type=Path, help="score fields on readings saved before (no OCR, no CPU figures)"
     )
+    parser.add_argument(
+        "--sroie", type=Path, help="development set: SROIE's data/ folder (see the docstring); fields only"
+    )
     args = parser.parse_args()
     receipts = args.corpus / "receipts"
+    if args.sroie:
+        development_fields(args.sroie, receipts)
+        return
     every = sorted(p.stem for p in (receipts / "img").glob("*.jpg"))
     stems = every[: args.limit] if args.limit else every
     saved = None
