@@ -102,13 +102,14 @@ _LEGAL_FORM = _label(
 )
 # how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
 _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
+_INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
 _REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
 _ADDRESS = _label(r"\b(taman|lot|no\.?\s?\d+|jln|flr|floor|level|lorong|blok|block|km|\d{5})\b")
 _NOT_SUPPLIER = _label(
     r"\b(tax\s?invoice|invoice|receipt|ricevuta|fattura|scontrino|cash\s?bill|simplified|official|"
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
     r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|"
-    r"reg(istration)?\.?\s?no|company\s?no|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b"
+    r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?no|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b"
 )
 
 
@@ -375,8 +376,8 @@ def _name_part(text: str) -> str:
     text = re.sub(r"^[^:\d]{2,20}:\s*(?=\S)", "", text)  # a label before the name ("Ragione sociale:")
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     ends = [m.end() for m in _LEGAL_FORM.finditer(text)]
-    if ends:
-        return text[: ends[-1]].strip(" ,;:")
+    if ends:  # a registration number printed before the legal form is not part of the name either
+        return " ".join(_INNER_REGISTRATION.sub(" ", text[: ends[-1]]).strip(" ,;:").split())
     return _REGISTRATION.sub("", text).strip(" ,;:") or text
 
 

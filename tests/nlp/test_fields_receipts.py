@@ -104,3 +104,8 @@ def test_a_date_ocr_put_decades_ahead_loses_to_a_plausible_one() -> None:
 def test_sdn_bhd_as_ocr_misreads_it() -> None:
     text = "SUPER SEVEN CASH & CARRY SDN 3HD\n(1234-X)\nMR. D.I.Y. (M) SON BHD\nTOTAL 5.00\n"
     assert values(text)["supplier"] == "SUPER SEVEN CASH & CARRY SDN BHD"
+
+
+def test_a_registration_number_before_the_legal_form_and_a_co_reg_row() -> None:
+    text = "(CO Reg :860671-D)\nLEE WAH FLORIST (621273-W) SDN BHD\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "LEE WAH FLORIST SDN BHD"
