@@ -104,11 +104,15 @@ _LEGAL_FORM = _label(
 _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
 _INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
 _REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
-_ADDRESS = _label(r"\b(taman|lot|no\.?\s?\d+|jln|flr|floor|level|lorong|blok|block|km|\d{5})\b")
+_ADDRESS = _label(
+    r"\b(taman|lot|no\.?\s?\d+|jln|flr|floor|level|lorong|blok|block|km|\d{5}|kawasan|perindustrian|"
+    r"industrial|bandar|seksyen|section|persiaran|kampung|zona\s?industriale|localit[aà]|frazione)\b"
+)
 _NOT_SUPPLIER = _label(
     r"\b(tax\s?invoice|invoice|receipt|ricevuta|fattura|scontrino|cash\s?bill|simplified|official|"
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
-    r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|"
+    r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|goods\s?sold|"
+    r"returnable|refund|exchange|"
     r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?no|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b"
 )
 
@@ -395,8 +399,15 @@ def _letters(text: str) -> float:
 
 
 def _is_name(text: str) -> bool:
+    """A row that can be a shop's name: mostly letters, a word of four or more, no stray symbols."""
+    plain = sum(ch.isalnum() or ch in " &.,'-()/" for ch in text) / max(1, len(text))
     return (
-        len(text) >= 3 and _letters(text) >= 0.7 and not _NOT_SUPPLIER.search(text) and len(text.split()) <= 8
+        len(text) >= 3
+        and _letters(text) >= 0.7
+        and plain >= 0.95  # "| ugar î", "(TI AA": a logo read as text
+        and any(sum(ch.isalpha() for ch in word) >= 4 for word in text.split())
+        and not _NOT_SUPPLIER.search(text)
+        and len(text.split()) <= 8
     )
 
 

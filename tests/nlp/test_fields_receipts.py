@@ -109,3 +109,8 @@ def test_sdn_bhd_as_ocr_misreads_it() -> None:
 def test_a_registration_number_before_the_legal_form_and_a_co_reg_row() -> None:
     text = "(CO Reg :860671-D)\nLEE WAH FLORIST (621273-W) SDN BHD\nTOTAL 5.00\n"
     assert values(text)["supplier"] == "LEE WAH FLORIST SDN BHD"
+
+
+def test_a_logo_read_as_symbols_and_an_address_are_no_supplier() -> None:
+    text = "| ugar î\n(TI AA\nKAWASAN PERINDUSTRIAN BALAKONG\nPASAR MINI JIN SENG\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "PASAR MINI JIN SENG"
