@@ -23,7 +23,9 @@ from ingest.sources import iter_files
 from tests.ingest._extract_support import require_tesseract
 from tests.support import ingest_into, make_settings
 
-pytestmark = [pytest.mark.integration, pytest.mark.slow]
+# The module's fixture reads the whole corpus (OCR of every scan and receipt, NLP and passages of
+# every text) once; its set-up counts against the first test's time limit.
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.timeout(1800)]
 
 TIMEOUT_SECONDS = 300
 READABLE_CODES = {"unsupported_format", "encrypted", "corrupt", "empty", "limit_exceeded"}
