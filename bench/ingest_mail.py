@@ -14,7 +14,9 @@ loaded before the clock, as in a running worker), and reports:
 - messages/s and documents/s (attachments are documents too) over the wall time;
 - CPU seconds per message per stage: **parse** (the extraction children: type detection,
   MIME parsing, attachments; every child's CPU, from ``RUSAGE_CHILDREN`` once they have
-  exited), **nlp**, **index** (tantivy ``index`` + ``commit`` in the indexing thread),
+  exited, less what children already alive before the clock had spent, such as NLP
+  processes loading their models; with ``--nlp-processes`` 2+ it includes their NLP),
+  **nlp**, **index** (tantivy ``index`` + ``commit`` in the indexing thread),
   **catalog** (the indexing thread's catalog reads and ``complete``), **enqueue**, and
   **other** (the rest of the worker process: the claiming loop, moving outcomes between
   processes, tantivy's own writer and merge threads);
@@ -72,6 +74,20 @@ def busy_fraction(before: dict[str, tuple[int, int]], after: dict[str, tuple[int
     }
 
 
+def live_children_cpu() -> float:
+    """CPU seconds already spent by this process's live children (e.g. NLP processes loading models)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
 def pick(files: list[Path], count: int | None) -> list[Path]:
     if count is None or count >= len(files):
         return files
@@ -95,6 +111,7 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
             load_encoder()  # the sentence encoder too (the NLP processes load it when they start)
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        before_clock = live_children_cpu()  # reaped later, counted then: not part of this run
         start = time.perf_counter()
         enqueue_cpu = time.thread_time()
         enqueue_paths(files, settings, catalog)
@@ -108,6 +125,7 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         catalog.close()
     process_cpu = (after_own.user - own.user) + (after_own.system - own.system)
     child_cpu = (after_children.ru_utime - children.ru_utime) + (after_children.ru_stime - children.ru_stime)
+    child_cpu = max(0.0, child_cpu - before_clock)
     cpu = {"parse": child_cpu, **worker.stage_cpu, "enqueue": enqueue_cpu}
     cpu["other"] = max(0.0, process_cpu - sum(worker.stage_cpu.values()) - enqueue_cpu)
     return {
