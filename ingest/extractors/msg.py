@@ -9,10 +9,9 @@ embedded Outlook message into a ``message/rfc822`` child with real RFC 822 bytes
 from __future__ import annotations
 
 import mimetypes
-from datetime import datetime
 from email.message import EmailMessage
 from email.parser import HeaderParser
-from email.utils import format_datetime, formataddr
+from email.utils import formataddr
 from typing import ClassVar
 
 from olefile import OleFileIO, isOleFile
@@ -22,6 +21,7 @@ from oxmsg.recipient import Recipient
 from oxmsg.storage import Storage
 
 from ingest.errors import CorruptDocument
+from ingest.extractors._outlook import format_date, set_body, set_header
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.mail import extraction_from_message, parse_bytes
 
@@ -90,8 +90,8 @@ def _build(storage: Storage, offset: int) -> EmailMessage:
     props = Properties(storage, properties_header_offset=offset)
     message = EmailMessage()
     transport = HeaderParser().parsestr(props.str_prop_value(_TRANSPORT_HEADERS) or "")
-    _set(message, "Subject", props.str_prop_value(_SUBJECT))
-    _set(message, "From", _sender(props))
+    set_header(message, "Subject", props.str_prop_value(_SUBJECT))
+    set_header(message, "From", _sender(props))
     recipients: dict[str, list[str]] = {}
     for recipient_storage in storage.iter_recipient_storages():
         recipient = Recipient(recipient_storage)
@@ -99,15 +99,15 @@ def _build(storage: Storage, offset: int) -> EmailMessage:
         if recipient.email_address or recipient.name:
             recipients.setdefault(kind, []).append(formataddr((recipient.name, recipient.email_address)))
     for kind, values in recipients.items():
-        _set(message, kind, ", ".join(values))
+        set_header(message, kind, ", ".join(values))
     sent = props.date_prop_value(_CLIENT_SUBMIT_TIME) or props.date_prop_value(_DELIVERY_TIME)
-    _set(message, "Date", _format_date(sent))
-    _set(message, "Message-ID", props.str_prop_value(_MESSAGE_ID))
-    _set(message, "In-Reply-To", props.str_prop_value(_IN_REPLY_TO))
-    _set(message, "References", props.str_prop_value(_REFERENCES))
+    set_header(message, "Date", format_date(sent))
+    set_header(message, "Message-ID", props.str_prop_value(_MESSAGE_ID))
+    set_header(message, "In-Reply-To", props.str_prop_value(_IN_REPLY_TO))
+    set_header(message, "References", props.str_prop_value(_REFERENCES))
     for name in _COPIED_HEADERS:  # transport headers fill what the properties lack
         if name not in message and transport.get(name):
-            _set(message, name, str(transport.get(name)))
+            set_header(message, name, str(transport.get(name)))
     _set_body(message, props)
     for attachment_storage in storage.iter_attachment_storages():
         _attach(message, attachment_storage)
@@ -127,18 +127,9 @@ def _sender(props: Properties) -> str:
 
 
 def _set_body(message: EmailMessage, props: Properties) -> None:
-    plain = _clean(props.str_prop_value(_BODY) or "")
     html_bytes = props.binary_prop_value(_HTML)
     html = html_bytes.decode(props.body_encoding, "replace") if html_bytes else ""
-    html = _clean(html or props.str_prop_value(_HTML) or "")
-    if plain:
-        message.set_content(plain)
-        if html:
-            message.add_alternative(html, subtype="html")
-    elif html:
-        message.set_content(html, subtype="html")
-    else:
-        message.set_content("")
+    set_body(message, props.str_prop_value(_BODY) or "", html or props.str_prop_value(_HTML) or "")
 
 
 def _attach(message: EmailMessage, storage: Storage) -> None:
@@ -161,24 +152,3 @@ def _attach(message: EmailMessage, storage: Storage) -> None:
     message.add_attachment(
         data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename or None, cid=cid
     )
-
-
-def _set(message: EmailMessage, name: str, value: str | None) -> None:
-    value = " ".join(_clean(value or "").split())
-    if not value:
-        return
-    try:
-        message[name] = value
-    except (ValueError, TypeError, IndexError):
-        # A value the header parser refuses (a broken address list, say) is dropped
-        # rather than losing the whole message.
-        return
-
-
-def _format_date(value: datetime | None) -> str | None:
-    return format_datetime(value) if value is not None and value.tzinfo is not None else None
-
-
-def _clean(text: str) -> str:
-    """Lone surrogates and NULs from UTF-16 properties cannot be encoded; drop them."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")

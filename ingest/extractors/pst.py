@@ -29,6 +29,7 @@ from typing import ClassVar
 
 from core.document import Page
 from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat
+from ingest.extractors._outlook import clean, set_body, set_header
 from ingest.extractors._pst_ltp import PropertyBag, read_properties, read_table
 from ingest.extractors._pst_ndb import Node, NodeDatabase, PstError, PstUnsupported
 from ingest.extractors.base import Child, Extraction, Extractor, Source
@@ -206,8 +207,8 @@ class _Mailbox:
         props = read_properties(self.db, node, subnodes)
         message = EmailMessage()
         transport = HeaderParser().parsestr(props.text(_TRANSPORT_HEADERS))
-        _set(message, "Subject", _subject(props.text(_SUBJECT)))
-        _set(message, "From", _sender(props))
+        set_header(message, "Subject", _subject(props.text(_SUBJECT)))
+        set_header(message, "From", _sender(props))
         recipients: dict[str, list[str]] = {}
         if _NID_RECIPIENTS in subnodes:
             for row in read_table(self.db, subnodes[_NID_RECIPIENTS], subnodes):
@@ -220,16 +221,16 @@ class _Mailbox:
                     shown = name if name.strip("'\" ").lower() != address.lower() else ""
                     recipients.setdefault(kind, []).append(formataddr((shown, address)) if address else name)
         for kind, values in recipients.items():
-            _set(message, kind, ", ".join(values))
+            set_header(message, kind, ", ".join(values))
         sent = props.time(_SUBMIT_TIME) or props.time(_DELIVERY_TIME)
-        _set(message, "Date", format_datetime(sent) if isinstance(sent, datetime) else None)
-        _set(message, "Message-ID", props.text(_MESSAGE_ID))
-        _set(message, "In-Reply-To", props.text(_IN_REPLY_TO))
-        _set(message, "References", props.text(_REFERENCES))
+        set_header(message, "Date", format_datetime(sent) if isinstance(sent, datetime) else None)
+        set_header(message, "Message-ID", props.text(_MESSAGE_ID))
+        set_header(message, "In-Reply-To", props.text(_IN_REPLY_TO))
+        set_header(message, "References", props.text(_REFERENCES))
         for name in _COPIED_HEADERS:  # transport headers fill what the properties lack
             if name not in message and transport.get(name):
-                _set(message, name, str(transport.get(name)))
-        _set(message, "X-Outlook-Message-Class", props.text(_MESSAGE_CLASS))
+                set_header(message, name, str(transport.get(name)))
+        set_header(message, "X-Outlook-Message-Class", props.text(_MESSAGE_CLASS))
         _set_body(message, props)
         if _NID_ATTACHMENTS in subnodes:
             for row in read_table(self.db, subnodes[_NID_ATTACHMENTS], subnodes):
@@ -295,18 +296,10 @@ def _sender(props: PropertyBag) -> str:
 
 
 def _set_body(message: EmailMessage, props: PropertyBag) -> None:
-    plain = _clean(props.text(_BODY))
-    html = _clean(props.text(_HTML))
-    if not plain and not html and props.binary(_RTF_COMPRESSED):
+    plain, html = props.text(_BODY), props.text(_HTML)
+    if not clean(plain) and not clean(html) and props.binary(_RTF_COMPRESSED):
         plain = _rtf_text(props.binary(_RTF_COMPRESSED))
-    if plain:
-        message.set_content(plain)
-        if html:
-            message.add_alternative(html, subtype="html")
-    elif html:
-        message.set_content(html, subtype="html")
-    else:
-        message.set_content("")
+    set_body(message, plain, html)
 
 
 def _rtf_text(compressed: bytes) -> str:
@@ -314,21 +307,6 @@ def _rtf_text(compressed: bytes) -> str:
 
     try:
         rtf = decompress_rtf(compressed).decode("cp1252", "replace")
-        return _clean(str(rtf_to_text(rtf, errors="replace")))  # type: ignore[no-untyped-call]
+        return clean(str(rtf_to_text(rtf, errors="replace")))  # type: ignore[no-untyped-call]
     except Exception:  # a damaged RTF body: the headers and attachments are still worth having
         return ""
-
-
-def _set(message: EmailMessage, name: str, value: str | None) -> None:
-    value = " ".join(_clean(value or "").split())
-    if not value:
-        return
-    try:
-        message[name] = value
-    except (ValueError, TypeError, IndexError):
-        return  # a value the header parser refuses is dropped rather than losing the message
-
-
-def _clean(text: str) -> str:
-    """Lone surrogates and NULs from UTF-16 properties cannot be encoded; drop them."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
