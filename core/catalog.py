@@ -106,21 +106,8 @@ class Catalog:
         existing = self.find_job_for(sha256)
         if existing is not None and existing.state != "failed":
             return existing.id, False
-        now = utcnow()
         with self.session() as s, s.begin():
-            job = JobRow(
-                sha256=sha256,
-                filename=filename,
-                source=source,
-                source_path=source_path,
-                state="queued",
-                attempts=0,
-                available_at=now,
-                created_at=now,
-            )
-            s.add(job)
-            s.flush()
-            return job.id, True
+            return _add_queued_job(s, sha256, filename, source, source_path, utcnow()), True
 
     def enqueue_own_copy(self, sha256: str, filename: str, source: str) -> int:
         """Queue bytes that other sources hold as `source`'s own document; always a new job.
@@ -155,19 +142,7 @@ class Catalog:
                         created_at=now,
                     )
                 )
-            job = JobRow(
-                sha256=sha256,
-                filename=filename,
-                source=source,
-                source_path="",
-                state="queued",
-                attempts=0,
-                available_at=now,
-                created_at=now,
-            )
-            s.add(job)
-            s.flush()
-            return job.id
+            return _add_queued_job(s, sha256, filename, source, "", now)
 
     def claim(self, worker_id: str, limit: int, lease_seconds: int) -> list[JobSpec]:
         """Atomically take up to `limit` runnable jobs (queued, or running with an expired lease)."""
@@ -559,3 +534,22 @@ def _quarantine_row(entry: QuarantineEntry, job_id: int, now: datetime) -> Quara
         reason=entry.reason,
         created_at=now,
     )
+
+
+def _add_queued_job(
+    s: Session, sha256: str, filename: str, source: str, source_path: str, now: datetime
+) -> int:
+    """A new queued job for these bytes, in the caller's transaction; returns its id."""
+    job = JobRow(
+        sha256=sha256,
+        filename=filename,
+        source=source,
+        source_path=source_path,
+        state="queued",
+        attempts=0,
+        available_at=now,
+        created_at=now,
+    )
+    s.add(job)
+    s.flush()
+    return job.id
