@@ -17,8 +17,9 @@ __all__ = ["add_key_fields"]
 
 _HEAD_PAGES = 3
 # The "first name-like row at the top" guess of the supplier is for laid-out pages (a letterhead,
-# a receipt's shop name); at the top of an e-mail body stands a greeting ("Hello,", "Buongiorno").
-_MAIL_SUPPLIER_CONFIDENCE = 0.5
+# a receipt's shop name); at the top of an e-mail body or a plain-text note stands a greeting
+# ("Hello,", "Buongiorno") or a title ("Dettaglio addebiti contestati").
+_UNLAID_SUPPLIER_CONFIDENCE = 0.5
 
 
 def add_key_fields(doc: Document, extraction: Extraction) -> None:
@@ -28,8 +29,8 @@ def add_key_fields(doc: Document, extraction: Extraction) -> None:
     texts = [page.text if page.number in read else "" for page in doc.pages]
     layouts = {n: words for n, words in extraction.layouts.items() if n in read}
     fields = extract_fields(texts, layouts, doc.metadata)
-    if doc.email is not None:
-        fields = [f for f in fields if f.name != "supplier" or f.confidence >= _MAIL_SUPPLIER_CONFIDENCE]
+    if doc.email is not None or doc.mime_type.startswith("text/plain"):
+        fields = [f for f in fields if f.name != "supplier" or f.confidence >= _UNLAID_SUPPLIER_CONFIDENCE]
     doc.metadata.pop("fields", None)
     if fields:
         doc.metadata["fields"] = fields_to_dicts(fields)

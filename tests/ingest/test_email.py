@@ -208,3 +208,20 @@ def test_a_greeting_at_the_top_of_a_mail_is_not_its_supplier(tmp_path: Path, cor
         catalog.close()
     assert doc.email is not None and doc.text.strip()
     assert "supplier" not in {f["name"] for f in doc.metadata.get("fields", [])}
+
+
+def test_the_title_of_a_plain_text_note_is_not_its_supplier(tmp_path: Path) -> None:
+    from core.catalog import Catalog
+    from tests.support import ingest_into, make_settings
+
+    note = tmp_path / "dettaglio_addebiti.txt"
+    note.write_text("Dettaglio addebiti contestati\nCanone marzo: 120,00 EUR\nPenale non dovuta: 45,00 EUR\n")
+    settings = make_settings(tmp_path / "data")
+    ingest_into(settings, [note])
+    catalog = Catalog(settings.resolved_catalog_url)
+    try:
+        (doc,) = [d for batch in catalog.iter_documents() for d in batch]
+    finally:
+        catalog.close()
+    assert doc.mime_type.startswith("text/plain")
+    assert "supplier" not in {f["name"] for f in doc.metadata.get("fields", [])}
