@@ -27,6 +27,11 @@ detection (``--psm 3``).
 A blank page (nothing stands out from the paper: see `_is_blank`) is not
 sent to tesseract at all: it would read nothing, slowly, twice.
 
+A page with coloured panels (at least 15% of it strongly coloured: banners,
+flyers; scans of paper stay under 1%) is also read from its darkest channel,
+where light print on a coloured panel stands out as it does not in grey, and
+the reading with more confident words wins.
+
 When the first pass reads little text (fewer than 20 characters), the image
 is cleaned (grayscale, median filter, autocontrast) and read again; the better
 pass wins. Faint print (ink within a few dozen grey levels of the paper) is
@@ -98,6 +103,11 @@ _MAX_PIXELS = 40_000_000  # never upscale past this
 _TURN_CONFIDENCE = 6.0  # tesseract's orientation confidence: upright receipts show 1–8 for a wrong side
 _FILTERABLE_TEXT = 16.0  # px: characters at least this tall keep their strokes through a 3×3 median filter
 _FAINT_CONTRAST = 90  # grey levels between paper and ink below which print counts as faint
+# Light print on coloured panels (a banner, a flyer): luminance puts white on cyan only a few dozen
+# grey levels apart and tesseract's threshold loses it; the darkest channel makes it white on black.
+_COLOURED_SHARE = 0.15  # share of the page's pixels that are strongly coloured
+_COLOURED_SPREAD = 80  # max - min channel of a strongly coloured pixel (0-255)
+_SURE_WORD = 60  # confidence of a word that counts as read
 
 
 class OcrUnavailable(FaldoneError, RuntimeError):
@@ -199,10 +209,34 @@ def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
             if turn:
                 prepared, place = _prepare(flat, layout, turn)
     first = _tesseract(prepared, languages, place, psm)
+    if _has_coloured_panels(flat):
+        panels = _tesseract(_prepare(_darkest_channel(flat), layout, turn)[0], languages, place, psm)
+        first = max((first, panels), key=_sure_words)
     if not _needs_retry(first, gray, layout.text_height):
         return first
     second = _tesseract(_prepare(_clean(gray), layout, turn)[0], languages, place, psm)
     return second if second._score > first._score else first
+
+
+def _has_coloured_panels(image: Image.Image) -> bool:
+    """True when a good part of the page is strongly coloured (scans of paper never are: < 1%)."""
+    if image.mode != "RGB":
+        return False
+    small = image.reduce(4) if min(image.size) >= 64 else image
+    pixels = np.asarray(small, dtype=np.int16)
+    spread = pixels.max(axis=2) - pixels.min(axis=2)
+    return float((spread >= _COLOURED_SPREAD).mean()) >= _COLOURED_SHARE
+
+
+def _darkest_channel(image: Image.Image) -> Image.Image:
+    """Grey levels from the darkest of R, G, B: print on coloured panels stands out from them."""
+    red, green, blue = image.split()
+    return ImageChops.darker(ImageChops.darker(red, green), blue)
+
+
+def _sure_words(result: OcrResult) -> int:
+    """How many words tesseract read with confidence: the reading that read more wins."""
+    return sum(1 for word in result.words if word.confidence >= _SURE_WORD)
 
 
 def _needs_retry(first: OcrResult, gray: Image.Image, text_height: float | None = None) -> bool:

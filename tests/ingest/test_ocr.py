@@ -197,3 +197,27 @@ def test_pages_reach_tesseract_without_leaking_descriptors(corpus: Path) -> None
         for _ in range(3):
             assert "quick brown dog" in ocr_image(scan).text
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_light_print_on_coloured_panels_is_read(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fnf.msg's banner: white print on cyan and magenta, lost in grey, read from the darkest channel."""
+    import io
+
+    from tests.ingest._extract_support import run
+    from tests.support import make_settings
+
+    require_tesseract()
+    message = run(corpus / "ingest-file" / "fnf.msg", make_settings(tmp_path / "data"))
+    (banner,) = [c for c in message.children if c.filename.endswith(".png")]
+    passes = count_passes(monkeypatch)
+    text = ocr_image(Image.open(io.BytesIO(banner.data)), "ita+eng").text
+    assert "Innovationskongress 2017" in text and "Microsoft Atrium" in text
+    assert len(passes) == 2  # the grey reading and the darkest channel's, nothing more
+
+
+def test_scans_of_paper_get_no_colour_pass(corpus: Path) -> None:
+    for name in ("089.jpg", "213.jpg"):  # the two most coloured of the 99 (under 1% of their pixels)
+        receipt = Image.open(corpus / "receipts" / "img" / name).convert("RGB")
+        assert not ingest.ocr._has_coloured_panels(receipt)
