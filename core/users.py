@@ -42,6 +42,7 @@ __all__ = [
     "Principal",
     "UnknownUser",
     "UserError",
+    "UserInfo",
     "Users",
 ]
 
@@ -132,17 +133,6 @@ class UserInfo:
     active: bool
     must_change_password: bool
     created_at: datetime
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "username": self.username,
-            "role": self.role,
-            "groups": self.groups,
-            "active": self.active,
-            "must_change_password": self.must_change_password,
-            "created_at": self.created_at.isoformat(),
-        }
 
 
 def _info(row: UserRow) -> UserInfo:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from api.access import ADMIN, require
 from api.errors import BadRequest, NotFound
 from api.state import AppState, get_state
 from core.models import DocumentRow
-from core.users import ROLES, Collections, Users
+from core.users import ROLES, Collections, UserInfo, Users
 
 __all__ = ["router"]
 
@@ -41,20 +40,8 @@ class CollectionBody(BaseModel):
     description: str = Field(default="", max_length=2000)
 
 
-class UserOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    username: str
-    role: str
-    groups: list[str]
-    active: bool
-    must_change_password: bool
-    created_at: datetime
-
-
 class UserList(BaseModel):
-    users: list[UserOut]
+    users: list[UserInfo]  # the schema is core's own record
     roles: list[str]
 
 
@@ -91,8 +78,7 @@ def _audit(state: AppState, action: str, target: str, **detail: Any) -> None:
 
 @router.get("/users", summary="All users")
 def list_users(state: State) -> UserList:
-    users = [UserOut.model_validate(u) for u in Users(state.catalog).all()]
-    return UserList(users=users, roles=list(ROLES))
+    return UserList(users=Users(state.catalog).all(), roles=list(ROLES))
 
 
 @router.post("/users", status_code=201, summary="Create a user (a one-time password unless one is given)")
@@ -103,10 +89,10 @@ def create_user(body: NewUser, state: State) -> Password:
 
 
 @router.patch("/users/{username}", summary="Change a user's role, groups or active flag")
-def update_user(username: str, body: UserChange, state: State) -> UserOut:
+def update_user(username: str, body: UserChange, state: State) -> UserInfo:
     info = Users(state.catalog).update(username, role=body.role, groups=body.groups, active=body.active)
     _audit(state, "admin.user_changed", username, **body.model_dump(exclude_none=True))
-    return UserOut.model_validate(info)
+    return info
 
 
 @router.post("/users/{username}/password", summary="Reset a password to a one-time password")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -13,6 +13,7 @@ from api.access import ADMIN, ANY, audited, require
 from api.errors import NotFound
 from api.params import RowId, RowOffset
 from api.state import AppState, get_state
+from core.catalog import StatusCounts
 
 __all__ = ["router"]
 
@@ -36,15 +37,10 @@ class JobOut(BaseModel):
     finished_at: datetime | None
 
 
-class IngestStatus(BaseModel):
-    queued: int
-    running: int
-    done: int
-    failed: int
-    documents: int
-    quarantined: int
-    docs_per_second: float
-    eta_seconds: float | None
+@dataclass(frozen=True)
+class IngestStatus(StatusCounts):
+    """The catalog's queue counts, and the newest failures."""
+
     recent_failures: list[JobOut]
 
 
