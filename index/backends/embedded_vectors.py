@@ -20,13 +20,16 @@ upserts). A vector whose document is not in tantivy is harmless: every vector hi
 checked against tantivy with the request's filters and scope (`index.semantic`).
 
 A reader (another process) calls `reload` to apply new segments, or reloads the
-snapshot when the writer has compacted past what it has seen.
+snapshot when the writer has compacted past what it has seen. A server's request threads
+share one reader: `reload` and `nearest` hold the store's lock, so each commit is applied
+once and no search sees a half-applied segment.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +86,7 @@ class VectorStore:
         self.folder = folder
         self.compact_rows = compact_rows
         self.writable = writable
+        self._lock = threading.Lock()
         folder.mkdir(parents=True, exist_ok=True)
         self._pending = _Segment()
         self._reset()
@@ -288,6 +292,10 @@ class VectorStore:
         """See the writer's latest commit (readers); a no-op when nothing changed."""
         if self.writable:
             return
+        with self._lock:
+            self._reload()
+
+    def _reload(self) -> None:
         for _ in range(3):  # the writer may compact between our reading the manifest and a segment
             manifest = self._read_manifest()
             if manifest is None or int(manifest["generation"]) == self._generation:
@@ -304,16 +312,17 @@ class VectorStore:
 
     def nearest(self, vector: npt.NDArray[np.float32], k: int) -> list[PassageMatch]:
         """The `k` passages most similar to `vector`, most similar first (any document)."""
-        if not self._entries or k <= 0:
-            return []
-        found = self._index.search(
-            np.asarray(vector, dtype=np.float32),
-            min(k, len(self._entries)),
-            exact=len(self._entries) < EXACT_BELOW,
-        )
+        with self._lock:
+            if not self._entries or k <= 0:
+                return []
+            found = self._index.search(
+                np.asarray(vector, dtype=np.float32),
+                min(k, len(self._entries)),
+                exact=len(self._entries) < EXACT_BELOW,
+            )
+            entries = [self._entries.get(int(key)) for key in found.keys]
         matches: list[PassageMatch] = []
-        for key, distance in zip(found.keys, found.distances, strict=True):
-            entry = self._entries.get(int(key))
+        for entry, distance in zip(entries, found.distances, strict=True):
             if entry is not None:
                 doc_id, page, text = entry
                 matches.append(PassageMatch(doc_id=doc_id, page=page, text=text, score=1.0 - float(distance)))

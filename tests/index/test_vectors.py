@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -103,3 +104,39 @@ def test_rebuild_replaces_every_vector(tmp_path: Path) -> None:
     found = backend.search(SearchRequest(mode="semantic", vector=tuple(_query())))
     assert {hit.id for hit in found.hits} <= {d.id for d in docs[:2]}
     backend.close()
+
+
+def _reload_at_once(reader: VectorStore, threads: int) -> list[BaseException]:
+    """`threads` request threads refresh and search the same reader at the same moment."""
+    start = threading.Barrier(threads)
+    failures: list[BaseException] = []
+
+    def reload() -> None:
+        start.wait()
+        try:
+            reader.reload()
+            _ids(reader)
+        except BaseException as err:
+            failures.append(err)
+
+    running = [threading.Thread(target=reload) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+    return failures
+
+
+def test_concurrent_reloads_apply_each_commit_once(tmp_path: Path) -> None:
+    # A page asks for results, facets and saved searches at once: each request thread
+    # refreshes the one reader the server holds. Each commit must be applied once.
+    docs = semantic_corpus()
+    writer = VectorStore(tmp_path / "v", writable=True)
+    reader = VectorStore(tmp_path / "v", writable=False)
+    for round_ in range(5):
+        for doc in docs:
+            writer.index([doc])
+            writer.commit()
+        assert _reload_at_once(reader, 8) == [], f"round {round_}"
+        assert len(reader) == len(writer)
+        assert sorted(set(_ids(reader))) == sorted(d.id for d in docs)
