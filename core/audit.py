@@ -18,10 +18,10 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from core.clock import now
@@ -111,10 +111,12 @@ class AuditLog:
     ) -> AuditEntry:
         """Append one entry; raises when the database refuses (the caller must not go on)."""
         detail_json = canonical(detail or {})
+        head = select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+        # Core statements, not the ORM's unit of work: every search appends one entry.
         for _attempt in range(20):
-            with self.catalog.session() as s:
-                last = s.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(1)).first()
-                row = AuditRow(
+            with self.catalog.engine.connect() as conn:
+                last = conn.execute(head).first()
+                entry = AuditEntry(
                     id=(last.id + 1) if last else 1,
                     at=now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
                     actor=actor[:64],
@@ -122,18 +124,19 @@ class AuditLog:
                     action=action[:64],
                     target=target[:255],
                     ip=ip[:64],
-                    detail=detail_json,
+                    detail=json.loads(detail_json),
                     prev_hash=last.hash if last else GENESIS,
                     hash="",
                 )
-                row.hash = entry_hash(row)
-                s.add(row)
+                entry = replace(entry, hash=entry_hash(entry))
+                values = {**asdict(entry), "detail": detail_json}
                 try:
-                    s.commit()
+                    conn.execute(insert(AuditRow).values(**values))
+                    conn.commit()
                 except IntegrityError:  # another writer appended first: chain onto its entry
-                    s.rollback()
+                    conn.rollback()
                     continue
-                return _entry(row)
+                return entry
         raise RuntimeError("could not append to the audit log (contention)")
 
     def count(self, **filters: str) -> int:

@@ -182,8 +182,9 @@ class Catalog:
             copies = {
                 (sha, source): doc_id
                 for sha, source, doc_id in s.execute(
-                    select(DocumentSourceRow.sha256, DocumentSourceRow.source, DocumentSourceRow.document_id)
-                    .where(DocumentSourceRow.sha256.in_(sorted({row[1] for row in rows})))
+                    select(
+                        DocumentSourceRow.sha256, DocumentSourceRow.source, DocumentSourceRow.document_id
+                    ).where(DocumentSourceRow.sha256.in_(sorted({row[1] for row in rows})))
                 ).all()
             }
         jobs = (JobSpec(*row, root_id=copies.get((row[1], row[3]), "")) for row in rows)

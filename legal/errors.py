@@ -1,17 +1,17 @@
 """The base of every error raised by `legal`, and the kinds that are not "invalid".
 
-    LegalError                        invalid request (a matter without a name, a bad policy)
-    ├── HoldError (legal.holds)
-    │   ├── MatterNotFound            not_found
-    │   ├── MatterExists              conflict
-    │   ├── MatterReleased            conflict
-    │   └── UnknownDocuments          not_found
-    ├── RetentionError (legal.retention)
-    │   ├── DocumentHeld              conflict: names the matters
-    │   └── UnknownDocument           not_found
-    └── ExportError (legal.export)
-        ├── ExportTooLarge            too_large: how many documents and bytes
-        └── NothingToExport           not_found
+LegalError                        invalid request (a matter without a name, a bad policy)
+├── HoldError (legal.holds)
+│   ├── MatterNotFound            not_found
+│   ├── MatterExists              conflict
+│   ├── MatterReleased            conflict
+│   └── UnknownDocuments          not_found
+├── RetentionError (legal.retention)
+│   ├── DocumentHeld              conflict: names the matters
+│   └── UnknownDocument           not_found
+└── ExportError (legal.export)
+    ├── ExportTooLarge            too_large: how many documents and bytes
+    └── NothingToExport           not_found
 """
 
 from __future__ import annotations

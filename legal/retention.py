@@ -369,9 +369,9 @@ def delete_family(
 
 
 def pending_deletions(catalog: Catalog) -> list[str]:
-    """Ids deleted from the catalog that the index may still hold."""
-    with catalog.session() as s:
-        rows = s.scalars(select(DeletionRow.document_ids).where(DeletionRow.processed_at.is_(None)))
+    """Ids deleted from the catalog that the index may still hold (asked on every search)."""
+    with catalog.engine.connect() as conn:  # a Core read: no ORM session per search
+        rows = conn.scalars(select(DeletionRow.document_ids).where(DeletionRow.processed_at.is_(None)))
         return [doc_id for raw in rows for doc_id in json.loads(raw)]
 
 

@@ -52,7 +52,7 @@ from index.backends.embedded_schema import (
     register_analyzers,
     to_tantivy,
 )
-from index.backends.embedded_vectors import VectorStore
+from index.backends.embedded_vectors import VectorStore, file_signature
 from index.backends.registry import register_backend
 from index.backends.similarity import NEAR_DUPLICATE_BITS, bands, hamming
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
@@ -93,6 +93,7 @@ class EmbeddedBackend(SearchBackend):
         given = lock
         self._lock = lock or (WriterLock(path).acquire() if writer else None)  # first: names a holder
         try:
+            self._meta_seen = file_signature(path / "meta.json")  # before opening: a later commit is seen
             try:
                 self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
             except ValueError as err:
@@ -148,7 +149,12 @@ class EmbeddedBackend(SearchBackend):
         self._index.reload()
 
     def refresh(self) -> None:
-        self._index.reload()
+        # Every search refreshes: a stat of meta.json (rewritten by rename on every commit
+        # and merge) spares tantivy's reload, about a millisecond, when nothing changed.
+        seen = file_signature(self.path / "meta.json")
+        if seen is None or seen != self._meta_seen:
+            self._index.reload()
+            self._meta_seen = seen
         self._vectors.reload()
 
     def clear(self) -> None:

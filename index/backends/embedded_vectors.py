@@ -42,7 +42,7 @@ from core.document import Document
 from core.vectors import decode_vectors
 from index.backend import IndexDamaged, PassageMatch, SearchError
 
-__all__ = ["EXACT_BELOW", "PASSAGE_TEXT_CHARS", "VectorStore"]
+__all__ = ["EXACT_BELOW", "PASSAGE_TEXT_CHARS", "VectorStore", "file_signature"]
 
 DIMENSIONS = 512
 PASSAGE_TEXT_CHARS = 400  # of each passage kept to show as the hit's fragment
@@ -59,6 +59,15 @@ class _Segment:
 
     def rows(self) -> int:
         return sum(len(arg[0]) for op, arg in self.ops if op == "add")
+
+
+def file_signature(path: Path) -> tuple[int, int, int] | None:
+    """Inode, modification time and size: changes whenever the file is replaced by rename."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 def _fsync_write(path: Path, data: bytes) -> None:
@@ -87,6 +96,7 @@ class VectorStore:
         self.compact_rows = compact_rows
         self.writable = writable
         self._lock = threading.Lock()
+        self._manifest_seen: tuple[int, int, int] | None = None
         folder.mkdir(parents=True, exist_ok=True)
         self._pending = _Segment()
         self._reset()
@@ -292,8 +302,12 @@ class VectorStore:
         """See the writer's latest commit (readers); a no-op when nothing changed."""
         if self.writable:
             return
+        seen = file_signature(self.folder / _MANIFEST)
+        if seen is not None and seen == self._manifest_seen:
+            return
         with self._lock:
             self._reload()
+            self._manifest_seen = seen
 
     def _reload(self) -> None:
         for _ in range(3):  # the writer may compact between our reading the manifest and a segment
