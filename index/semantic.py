@@ -8,7 +8,12 @@ Three modes, one language (`SearchRequest.mode`):
   finds Italian passages). The result set is the `SEMANTIC_DEPTH` most similar
   documents that the request may see; a keyword part of the query, if any, restricts it.
 - **hybrid** — reciprocal rank fusion (`RRF_K`) of the keyword ranking and the
-  semantic ranking, each `SEMANTIC_DEPTH` deep.
+  semantic ranking, each `SEMANTIC_DEPTH` deep. When the keyword part is bare words (what
+  a typed sentence parses to: no fields, operators or patterns), it is searched as a ranked
+  disjunction (`any_words`): a document with any of the words (stop words left out)
+  matches and BM25 ranks them, instead of the keyword mode's AND of every word, which finds
+  next to nothing for a sentence of ten words. The total then counts documents with any of
+  the words.
 
 `plan_query` turns the user's text and chosen mode into a `QueryPlan`: ``~"free text"``
 asks for meaning inside a query (``~"rimborso in ritardo" type:email``: hybrid of the
@@ -36,7 +41,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
+
+import tantivy
 
 from index.backend import (
     FacetBucket,
@@ -48,23 +56,29 @@ from index.backend import (
     SearchRequest,
     SearchResult,
 )
+from index.query import ast, parse
 
 if TYPE_CHECKING:
     from index.backend import SearchBackend
 
 __all__ = [
+    "KEYWORD_WEIGHT",
     "MAX_DEPTH",
     "MIN_SIMILARITY",
     "RRF_K",
     "SEMANTIC_DEPTH",
     "SENTENCE_WORDS",
     "QueryPlan",
+    "any_words",
     "looks_like_sentence",
     "plan_query",
     "search_by_meaning",
 ]
 
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
+# Weight of the keyword list against the meaning list (1.0 each: plain RRF). Not tuned on any
+# evaluation data; `bench/semantic.py --tune` measures other values on a held-out half.
+KEYWORD_WEIGHT = 1.0
 SEMANTIC_DEPTH = 100  # documents per ranked list
 MAX_DEPTH = 1_000  # offset + limit in semantic and hybrid modes
 SENTENCE_WORDS = 5
@@ -116,6 +130,46 @@ def plan_query(query: str, mode: RequestedMode = "auto") -> QueryPlan:
         keyword = text[:-1].rstrip() if text.endswith(("?", ".", "!")) else text
         return QueryPlan("hybrid", keyword, text)
     return QueryPlan("keyword", query, "")
+
+
+def _bare(node: ast.Node) -> bool:
+    return isinstance(node, ast.Term | ast.Phrase) and node.field is None and not node.exact
+
+
+@lru_cache(maxsize=1)
+def _stop_word_filters() -> tuple[tantivy.TextAnalyzer, ...]:
+    """The stop-word lists of the stemmed analyzers, one per language (tantivy's; the
+    cluster backends use Lucene's lists, which are alike)."""
+    return tuple(
+        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+        .filter(tantivy.Filter.lowercase())
+        .filter(tantivy.Filter.stopword(language))
+        .build()
+        for language in ("italian", "english")
+    )
+
+
+def _stop_word(node: ast.Node) -> bool:
+    """A one-word term that some language's analyzer drops ("the", "per", "non", "come")."""
+    return isinstance(node, ast.Term) and any(not f.analyze(node.text) for f in _stop_word_filters())
+
+
+def any_words(tree: ast.Node) -> ast.Node:
+    """Bare words as a ranked disjunction (any word matches; BM25 sums the words found).
+
+    Stop words of either language are left out of it: in a disjunction "the" or "per"
+    would match nearly every document, and rank fusion counts ranks, not scores.
+    Anything that is not two or more bare words (a field, an operator, a pattern, one word)
+    is returned unchanged, and so is a sentence of stop words alone: the user wrote the
+    query language and gets it.
+    """
+    words = tree.children if isinstance(tree, ast.And) else (tree,)
+    if len(words) < 2 or not all(_bare(word) for word in words):
+        return tree
+    content = tuple(dict.fromkeys(word for word in words if not _stop_word(word)))
+    if not content:
+        return tree
+    return content[0] if len(content) == 1 else ast.Or(content)
 
 
 def _plain(request: SearchRequest, **changes: object) -> SearchRequest:
@@ -172,11 +226,11 @@ def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int
         k *= 4
 
 
-def _fuse(rankings: list[list[str]]) -> list[tuple[str, float]]:
+def _fuse(keyword: list[str], meaning: list[str]) -> list[tuple[str, float]]:
     scores: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in ((keyword, KEYWORD_WEIGHT), (meaning, 1.0)):
         for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + 1.0 / (RRF_K + rank)
+            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (RRF_K + rank)
     return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
 
 
@@ -225,6 +279,9 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
     depth = max(SEMANTIC_DEPTH, request.offset + request.limit)
     if request.mode == "hybrid" and not request.query.strip() and request.tree is None:
         request = replace(request, mode="semantic")  # nothing to fuse with: all documents match ""
+    if request.mode == "hybrid":
+        tree = request.tree if request.tree is not None else parse(request.query)
+        request = replace(request, tree=any_words(tree))
     # In hybrid mode the meaning ranks on its own: the keyword part is the other list.
     by_meaning = request if request.mode == "semantic" else replace(request, query="", tree=None)
     passages = _semantic_ranking(backend, by_meaning, depth)
@@ -239,7 +296,7 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
             _plain(request, limit=depth, facets=request.facets, facet_size=request.facet_size)
         )
         keyword_ids = {hit.id for hit in keyword.hits}
-        fused = _fuse([[hit.id for hit in keyword.hits], [match.doc_id for match in passages]])
+        fused = _fuse([hit.id for hit in keyword.hits], [match.doc_id for match in passages])
         # Documents found by meaning alone (their text does not match the keyword query at all).
         matching = _allowed(backend, request, list(passage_of))
         extra = set(passage_of) - matching

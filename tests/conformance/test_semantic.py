@@ -108,6 +108,24 @@ def test_hybrid_fuses_keyword_and_meaning(meaning_backend: SearchBackend) -> Non
     assert pages == whole
 
 
+def test_hybrid_searches_a_sentence_s_words_as_a_ranked_disjunction(meaning_backend: SearchBackend) -> None:
+    # No document has both words: as a keyword query (AND) the sentence finds nothing.
+    words = "fattura ferie"
+    assert meaning_backend.search(SearchRequest(query=words)).total == 0
+    either = meaning_backend.search(SearchRequest(query="fattura OR ferie", limit=0)).total
+    found = meaning_backend.search(
+        SearchRequest(query=words, mode="hybrid", vector=vector("the board approved the budget"), limit=8)
+    )
+    marked = {hit.id for hit in found.hits if any("<mark>" in h.fragment for h in hit.highlights)}
+    assert marked == {"it-invoice", "it-ferie"}  # each matched by one of the words
+    assert found.total >= either == 2
+    # the field syntax stays the query language: an AND, as typed
+    typed = meaning_backend.search(
+        SearchRequest(query="fattura language:en", mode="hybrid", vector=vector("invoice"), limit=8)
+    )
+    assert not any("<mark>" in h.fragment for hit in typed.hits for h in hit.highlights)
+
+
 def test_semantic_sorts_by_date_and_refuses_cursors(meaning_backend: SearchBackend) -> None:
     found = meaning_backend.search(
         SearchRequest(
@@ -150,7 +168,8 @@ def test_every_backend_ranks_by_meaning_like_the_embedded_index(
     expected = {hit.id: hit.score for hit in reference.search(request).hits}
     assert set(mine) == set(expected)
     assert all(abs(mine[i] - expected[i]) <= SCORE_TOLERANCE for i in expected)
-    hybrid = SearchRequest(query="rimborso OR fattura", mode="hybrid", vector=vector(query), limit=3)
-    assert [h.id for h in meaning_backend.search(hybrid).hits][:1] == [
-        h.id for h in reference.search(hybrid).hits
-    ][:1]
+    for keyword in ("rimborso OR fattura", query.rstrip("?")):  # the sentence's words: a disjunction
+        hybrid = SearchRequest(query=keyword, mode="hybrid", vector=vector(query), limit=3)
+        assert [h.id for h in meaning_backend.search(hybrid).hits][:1] == [
+            h.id for h in reference.search(hybrid).hits
+        ][:1]

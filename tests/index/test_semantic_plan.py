@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.semantic import QueryPlan, looks_like_sentence, plan_query
+from index.query import ast, parse
+from index.semantic import QueryPlan, any_words, looks_like_sentence, plan_query
 
 KEYWORD_QUERIES = [
     "fattura rossi",
@@ -44,3 +45,21 @@ def test_a_plain_sentence_is_hybrid_and_tilde_quotes_ask_for_meaning() -> None:
     assert plan_query("fattura", "hybrid") == QueryPlan("hybrid", "fattura", "fattura")
     assert plan_query("customers angry about late refunds", "keyword").mode == "keyword"
     assert not looks_like_sentence("rossi~ fattura marzo aprile maggio")
+
+
+def test_bare_words_become_a_ranked_disjunction_and_the_query_language_is_kept() -> None:
+    sentence = parse("customers angry about the late refunds angry")
+    assert any_words(sentence) == ast.Or(
+        tuple(ast.Term(word) for word in ("customers", "angry", "about", "late", "refunds"))
+    )
+    # stop words of either language are no evidence of anything in a disjunction
+    assert any_words(parse("il rimborso non è ancora arrivato")) == ast.Or(
+        (ast.Term("rimborso"), ast.Term("ancora"), ast.Term("arrivato"))
+    )
+    assert any_words(parse("state-of-the-art reports")) == ast.Or(
+        (ast.Term("state-of-the-art"), ast.Term("reports"))
+    )
+    assert any_words(parse("the refund")) == ast.Term("refund")
+    assert any_words(parse("it is for the")) == parse("it is for the")
+    for kept in ("fattura", "fattura subject:rossi", "fattura OR nota", "fatt* rossi", '"nota" =rossi', "a -b"):
+        assert any_words(parse(kept)) == parse(kept)
