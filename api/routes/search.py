@@ -138,8 +138,9 @@ def search(
         search_after=decode_cursor(cursor) if cursor else None,
         collapse_threads=collapse,
     )
-    request = planned_request(q, mode, request)
     clock = StageClock()
+    request = planned_request(q, mode, request)
+    clock.lap("embed")  # the query's vector (semantic and hybrid modes); ~0 otherwise
     state.backend.refresh()
     clock.lap("refresh")
     result = state.backend.search(request)
@@ -174,6 +175,7 @@ def search(
     clock.lap("serialise")
     inside = sum(result.timings.values())
     stages = {
+        "embed": clock.timings["embed"],
         "refresh": clock.timings["refresh"],
         **result.timings,
         "other": max(0.0, clock.timings["search"] - inside),  # what the backend did not time

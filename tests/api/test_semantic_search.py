@@ -70,6 +70,7 @@ def test_a_sentence_in_english_finds_the_italian_letter(world: World) -> None:
     )
     body = found.json()
     assert found.status_code == 200 and body["mode"] == "hybrid"
+    assert "embed;dur=" in found.headers["server-timing"]  # the query's vector has its own stage
     assert body["hits"][0]["id"] == world.docs["it-refund"].id
     assert "rimborso" in body["hits"][0]["highlights"][0]["fragment"]
     assert body["hits"][0]["highlights"][0]["page"] == 1
