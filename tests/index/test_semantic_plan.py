@@ -61,5 +61,12 @@ def test_bare_words_become_a_ranked_disjunction_and_the_query_language_is_kept()
     )
     assert any_words(parse("the refund")) == ast.Term("refund")
     assert any_words(parse("it is for the")) == parse("it is for the")
-    for kept in ("fattura", "fattura subject:rossi", "fattura OR nota", "fatt* rossi", '"nota" =rossi', "a -b"):
+    for kept in (
+        "fattura",
+        "fattura subject:rossi",
+        "fattura OR nota",
+        "fatt* rossi",
+        '"nota" =rossi',
+        "a -b",
+    ):
         assert any_words(parse(kept)) == parse(kept)
