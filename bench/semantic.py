@@ -2,10 +2,11 @@
 
 Usage (the data come from the ``fetch`` tool's mirrors, outside the repo; see below):
 
-    nice -n 10 .venv/bin/python bench/semantic.py --parts quality,xling
+    nice -n 10 .venv/bin/python bench/semantic.py --parts quality [--tune]
+    flock /work/bench.lock nice -n 10 .venv/bin/python bench/semantic.py --parts xling [--xling-minutes M]
     flock /work/bench.lock nice -n 10 .venv/bin/python bench/semantic.py --parts latency,cost [--runs 3]
 
-The quality parts measure no time and may run beside other work; the timing parts
+The quality part measures no time and may run beside other work; the timing parts
 (latency, cost) run under the bench lock so that two timings never overlap.
 
 Data (fetched with the search tool's ``fetch`` into ``/work/.mirror``; ``--mirror`` to move it):
@@ -17,55 +18,74 @@ Data (fetched with the search tool's ``fetch`` into ``/work/.mirror``; ``--mirro
 - **Tatoeba Italian-English** (1,000 aligned sentence pairs, the LASER test set), from
   ``facebookresearch/LASER`` @ 74bc6ae7 (``data/tatoeba/v1/tatoeba.ita-eng.{ita,eng}``;
   LASER: BSD licence; the sentences are Tatoeba's, CC BY 2.0 FR).
-- Italian distractors for the cross-lingual pool: the Italian texts of
+- Distractors of the cross-lingual pool (texts that translate none of the queries):
+  the sentences of **KIND** (``dhfbk/KIND`` @ a2ad1391, ``dataset/*.tsv``: Italian
+  Wikinews, CC BY 2.5; public-domain Italian fiction; writings of Aldo Moro and Alcide De
+  Gasperi; annotations CC BY-NC 4.0 / CC BY-NC-SA 4.0: used here for measurement only,
+  nothing is copied); the Italian and English paragraphs of the **Debian documentation**
+  (the apt packages of `bench.search_corpus`, free licences: GPL and others); the texts of
   ``../shared/nlp-corpus`` (read, never copied).
+- The **200,000-document archive** of the latency part is `bench.search_corpus`'s (the
+  Debian paragraphs, one or two per document), with its passages.
+
+Passage vectors are cached by passage text in ``--cache``/passage-vectors.json.gz
+(`VectorCache`): split and embedded exactly as ingestion does, each text once.
 
 What is measured (all through Faldone's own code: `nlp.passages`, the embedded backend,
-`index.semantic`, and for latency the real API in process through ASGI):
+`index.semantic`, and for latency the real API in its own uvicorn process):
 
-1. **nDCG@10 on Cranfield**, keyword vs semantic vs hybrid. The keyword query is the
-   query's words OR-ed (BM25 over them: Cranfield queries are whole sentences, and an AND
-   of 10-20 words finds almost nothing); hybrid fuses that keyword list with the meaning of
-   the sentence. Gains: Cranfield grade 1..4 -> 4..1 (-1: not relevant).
+1. **nDCG@10 on Cranfield**: keyword as typed (the sentence's words: an AND in keyword
+   mode), keyword with the words OR-ed (BM25: the strong baseline), semantic, and hybrid
+   (the sentence in hybrid mode, as the API sends it: `index.semantic` searches its words
+   as a ranked disjunction and fuses that list with the meaning). Gains: Cranfield grade
+   1..4 -> 4..1 (-1: not relevant). Queries with an odd number are half A, even half B;
+   ``--tune`` chooses the fusion's keyword weight on half A alone and reports half B.
 2. **Cross-lingual top-10 rate** on Tatoeba: every English sentence as a query, restricted
    to Italian documents (``filter=language:it``): is its translation among the first 10?
-   And Italian -> English the same way. The pool is the 1,000 translations plus the
-   Italian distractors (far fewer than 50,000: no larger Italian-English corpus could be
-   brought here; the figure says how large the pool was).
-3. **Latency through the API** (``GET /api/search`` on the Cranfield index, in process via
-   httpx's ASGI transport, embedding of the query included), p50/p95 per mode.
+   And Italian -> English the same way. The pool: the 1,000 pairs plus the distractors;
+   with ``--xling-minutes`` the distractors not embedded by then are left out (the report
+   says how many passages the pool had).
+3. **Latency through the API** at ``--docs`` documents (``GET /api/search`` from the load
+   generator of bench/search, its own process, one request at a time; embedding of the
+   query included, stage ``embed``): 100 Tatoeba sentences (half Italian, half English)
+   in keyword, semantic and hybrid mode, with and without the default facets; ``--runs``
+   rounds, the order of kinds rotating; medians over rounds.
 4. **Indexing cost of embeddings**: the worker's NLP + indexing stage (annotator, passages,
    tantivy + vectors, commit) on ``--docs-cost`` Cranfield documents with and without
    passages, order alternating over ``--runs`` rounds; documents per second and the ratio.
 
-Not measured: a 200,000-document archive (the issue asks latency at that size; this runs
-on 1,400), the cluster backends, extraction/OCR (the ingestion ratio here is of the NLP and
-index stage only). The machine is shared: the load average is written beside each figure.
+Not measured: the cluster backends' latency, extraction/OCR (the ingestion ratio here is
+of the NLP and index stage only, so the whole pipeline's ratio is closer to 1). The
+machine is shared: the load average is written beside each figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import math
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.document import Document, Page  # noqa: E402
+from core.document import Document, Page, Passage  # noqa: E402
+from core.vectors import encode_vector  # noqa: E402
 from index.backend import SearchRequest  # noqa: E402
 from index.backends.embedded import EmbeddedBackend  # noqa: E402
 from nlp.embedding import embed  # noqa: E402
-from nlp.passages import embed_passages  # noqa: E402
+from nlp.passages import EMBED_BATCH, Span, embed_passages, split_passages  # noqa: E402
 
 CRANFIELD = ("noramtboraas+information-retrieval", "4ea1b8e02da1db64b68b0364d50620b3c95528dc")
 LASER = ("facebookresearch+LASER", "74bc6ae7ffb7cba670fe0f428d0ede9f666fb821")
@@ -140,34 +160,162 @@ def ndcg10(ranked: list[str], judged: dict[str, int]) -> float:
 
 
 def keyword_query(text: str) -> str:
+    """The query's words OR-ed, written in the query language (the bench's BM25 baseline)."""
     return " OR ".join(dict.fromkeys(w.lower() for w in _WORD.findall(text)))
+
+
+def bare_words(text: str) -> str:
+    """The query's words as a user would type them (the query language reads them as an AND)."""
+    return " ".join(_WORD.findall(text))
 
 
 def vector_of(text: str) -> tuple[float, ...]:
     return tuple(float(x) for x in embed([text])[0])
 
 
-def quality(
+class VectorCache:
+    """Passage vectors kept in a file by the passage's text, so a text is embedded once.
+
+    The passages are split exactly as ingestion splits them (`nlp.passages.split_passages`)
+    and the encoder sees the same text, so a cached vector is the one ingestion would store;
+    only texts not yet in the cache are embedded (batched, as ingestion does).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.known: dict[str, str] = json.loads(gzip.decompress(path.read_bytes())) if path.exists() else {}
+        self.added = 0
+        self.complete: set[str] = set()
+
+    def attach(self, docs: list[Document], deadline: float | None = None) -> int:
+        """Give `docs` their passages, embedding the new texts in the documents' order; returns
+        how many passages. Past `deadline` (a `time.monotonic()` value) nothing more is
+        embedded: documents with a passage left unembedded get none (`complete` says which)."""
+        chosen: list[tuple[Document, Span, str]] = []
+        for doc in docs:
+            spans, total = split_passages(doc)
+            if total > len(spans):
+                doc.metadata["passages_total"] = total
+            text = doc.text
+            chosen += [(doc, span, " ".join(text[span.start : span.end].split())) for span in spans]
+            doc.annotations.passages = []
+        missing = list(dict.fromkeys(t for _, _, t in chosen if t not in self.known))
+        for first in range(0, len(missing), EMBED_BATCH):
+            if deadline is not None and time.monotonic() > deadline:
+                print(f"deadline: {first} of {len(missing)} new passages embedded", flush=True)
+                break
+            batch = missing[first : first + EMBED_BATCH]
+            self.known.update(zip(batch, (encode_vector(v) for v in embed(batch)), strict=True))
+            self.added += len(batch)
+            if first % (EMBED_BATCH * 50) == 0:
+                print(f"embedded {first + len(batch)}/{len(missing)} passages, load {load()}", flush=True)
+            if self.added >= 5_000:
+                self.save()  # progress survives an interrupted run
+        unembedded = {doc.id for doc, _, text in chosen if text not in self.known}
+        self.complete = {doc.id for doc in docs} - unembedded
+        for doc, span, text in chosen:
+            if doc.id not in unembedded:
+                doc.annotations.passages.append(Passage(span.page, span.start, span.end, self.known[text]))
+        return sum(len(doc.annotations.passages) for doc in docs)
+
+    def save(self) -> None:
+        if self.added:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_suffix(".partial")
+            partial.write_bytes(gzip.compress(json.dumps(self.known).encode()))
+            partial.rename(self.path)
+            self.added = 0
+
+
+def embed_cached(docs: list[Document], cache: Path) -> int:
+    """`VectorCache.attach` on `docs` with the cache file `cache`, saved after."""
+    vectors = VectorCache(cache)
+    count = vectors.attach(docs)
+    vectors.save()
+    return count
+
+
+def _half(number: str) -> str:
+    """Queries with an odd number are the tuning half (A), even numbers the reported half (B)."""
+    return "A" if int(number) % 2 else "B"
+
+
+def _ndcg_by_mode(
     backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]]
-) -> Any:
-    scores: dict[str, list[float]] = {"keyword": [], "semantic": [], "hybrid": []}
+) -> dict[str, dict[str, list[float]]]:
+    """nDCG@10 per query, per mode, per half (A/B)."""
+    scores: dict[str, dict[str, list[float]]] = {}
     for number, text in queries:
         if number not in qrels:
             continue
-        words, vector = keyword_query(text), vector_of(text)
+        vector = vector_of(text)
         requests = {
-            "keyword": SearchRequest(query=words, limit=10, highlight=False),
+            # the sentence typed in keyword mode: an AND of every word (the product's keyword mode)
+            "keyword_all_words": SearchRequest(query=bare_words(text), limit=10, highlight=False),
+            # the words OR-ed, BM25: the strong keyword baseline
+            "keyword_any_word": SearchRequest(query=keyword_query(text), limit=10, highlight=False),
             "semantic": SearchRequest(mode="semantic", vector=vector, limit=10, highlight=False),
-            "hybrid": SearchRequest(query=words, mode="hybrid", vector=vector, limit=10, highlight=False),
+            # the sentence in hybrid mode, as the API sends it: `index.semantic` makes the
+            # keyword half a ranked disjunction of the words
+            "hybrid": SearchRequest(
+                query=bare_words(text), mode="hybrid", vector=vector, limit=10, highlight=False
+            ),
         }
         for mode, request in requests.items():
-            scores[mode].append(ndcg10([h.id for h in backend.search(request).hits], qrels[number]))
-    means = {mode: round(statistics.fmean(values), 4) for mode, values in scores.items()}
-    return {
-        "queries": len(scores["keyword"]),
-        "ndcg@10": means,
-        "hybrid_over_keyword": round(means["hybrid"] / means["keyword"], 3),
-    }
+            value = ndcg10([h.id for h in backend.search(request).hits], qrels[number])
+            by_half = scores.setdefault(mode, {"A": [], "B": []})
+            by_half[_half(number)].append(value)
+    return scores
+
+
+def _summary(scores: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
+    def mean(values: list[float]) -> float:
+        return round(statistics.fmean(values), 4)
+
+    out: dict[str, Any] = {}
+    for part in ("all", "A", "B"):
+        means = {
+            mode: mean(halves["A"] + halves["B"] if part == "all" else halves[part])
+            for mode, halves in scores.items()
+        }
+        out[part] = {
+            "queries": len(next(iter(scores.values()))["A" if part == "A" else "B"])
+            if part != "all"
+            else sum(len(v) for v in next(iter(scores.values())).values()),
+            "ndcg@10": means,
+            "hybrid_over_keyword_any_word": round(means["hybrid"] / means["keyword_any_word"], 3),
+            "hybrid_over_keyword_all_words": round(means["hybrid"] / means["keyword_all_words"], 3),
+        }
+    return out
+
+
+def quality(
+    backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]], tune: bool
+) -> Any:
+    """nDCG@10 per mode with the product's settings; with `tune`, the keyword weight of the
+    fusion is chosen on half A alone and reported on half B."""
+    import index.semantic as fusion
+
+    report: dict[str, Any] = {"product_settings": _summary(_ndcg_by_mode(backend, queries, qrels))}
+    if not tune:
+        return report
+    default = fusion.KEYWORD_WEIGHT
+    tuning_half = [(n, t) for n, t in queries if _half(n) == "A"]
+    grid: dict[str, float] = {}
+    try:
+        for weight in (1.0, 1.5, 2.0, 3.0, 5.0):
+            fusion.KEYWORD_WEIGHT = weight
+            grid[str(weight)] = round(
+                statistics.fmean(_ndcg_by_mode(backend, tuning_half, qrels)["hybrid"]["A"]), 4
+            )
+        best = max(grid, key=lambda w: grid[w])
+        fusion.KEYWORD_WEIGHT = float(best)
+        held_out = _summary(_ndcg_by_mode(backend, queries, qrels))["B"]
+    finally:
+        fusion.KEYWORD_WEIGHT = default
+    report["tuned_on_half_A"] = {"hybrid_ndcg_on_A_by_keyword_weight": grid, "chosen": float(best)}
+    report["tuned_reported_on_half_B"] = held_out
+    return report
 
 
 # -- cross-lingual ------------------------------------------------------------------------------
@@ -188,20 +336,77 @@ def _sentence_doc(doc_id: str, text: str, language: str) -> Document:
     return doc
 
 
-def cross_lingual(mirror: Path, folder: Path) -> Any:
+KIND = ("dhfbk+KIND", "a2ad139171ef7fde0dff0f8ea94d18356340ada9")
+_KIND_FILES = [
+    f"dataset/{part}_{split}.tsv"
+    for part in ("wikinews", "fiction", "degasperi", "moro")
+    for split in ("train", "test")
+]
+_NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)»”’])")
+_NO_SPACE_AFTER = re.compile(r"([(«“‘']) ")
+
+
+def _kind_sentences(mirror: Path) -> list[str]:
+    """The sentences of KIND (one token per line, a blank line between sentences), rejoined."""
+    sentences: list[str] = []
+    for name in _KIND_FILES:
+        tokens: list[str] = []
+        for line in [*_git_show(mirror, KIND, name).splitlines(), ""]:
+            if line.strip():
+                tokens.append(line.split("\t")[0])
+            elif tokens:
+                text = _NO_SPACE_AFTER.sub(r"\1", _NO_SPACE_BEFORE.sub(r"\1", " ".join(tokens)))
+                sentences.append(text)
+                tokens = []
+    return sentences
+
+
+def _distractors(mirror: Path) -> dict[str, list[tuple[str, str]]]:
+    """Texts that are no translation of any query, per language: (kind, text)."""
+    from bench.search_corpus import _paragraphs
+
+    found: dict[str, list[tuple[str, str]]] = {"it": [], "en": []}
+    for language, paragraphs in _paragraphs().items():
+        found[language] += [("debian-docs", text) for text in paragraphs]
+    found["it"] += [("kind", text) for text in dict.fromkeys(_kind_sentences(mirror))]
+    shared = REPO.parent / "shared" / "nlp-corpus"
+    for name in ("train.jsonl", "dev.jsonl"):
+        for line in (shared / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("lang") in found:
+                found[row["lang"]].append(("nlp-corpus", row["text"]))
+    return found
+
+
+def cross_lingual(mirror: Path, folder: Path, cache: Path, minutes: float | None) -> Any:
     italian = _git_show(mirror, LASER, "data/tatoeba/v1/tatoeba.ita-eng.ita").splitlines()
     english = _git_show(mirror, LASER, "data/tatoeba/v1/tatoeba.ita-eng.eng").splitlines()
     docs = [_sentence_doc(f"it-{i}", s, "it") for i, s in enumerate(italian)]
     docs += [_sentence_doc(f"en-{i}", s, "en") for i, s in enumerate(english)]
-    shared = REPO.parent / "shared" / "nlp-corpus"
-    distractors = 0
-    for name in ("train.jsonl", "dev.jsonl"):
-        for line in (shared / name).read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if row.get("lang") == "it":
-                docs.append(_sentence_doc(f"x-{distractors}", row["text"], "it"))
-                distractors += 1
-    embed_passages(docs)
+    kind_of: dict[str, str] = {}
+    texts_of: dict[str, str] = {}
+    for language, texts in _distractors(mirror).items():
+        for n, (kind, text) in enumerate(texts):
+            kind_of[f"x-{language}-{n}"] = f"{language}:{kind}"
+            texts_of[f"x-{language}-{n}"] = text
+    # Debian paragraphs first (the latency part's archive is made of them), KIND last.
+    order = ["it:debian-docs", "en:debian-docs", "it:nlp-corpus", "en:nlp-corpus", "it:kind"]
+    for doc_id in sorted(kind_of, key=lambda d: order.index(kind_of[d])):
+        language = doc_id.split("-")[1]
+        docs.append(_sentence_doc(doc_id, texts_of[doc_id], language))
+    started = time.perf_counter()
+    vectors = VectorCache(cache / "passage-vectors.json.gz")
+    # The 1,000 pairs come first: a deadline only leaves distractors out of the pool.
+    vectors.attach(docs, None if minutes is None else time.monotonic() + minutes * 60)
+    vectors.save()
+    left_out = Counter(kind_of.get(d.id, "pair") for d in docs if d.id not in vectors.complete)
+    docs = [d for d in docs if d.id in vectors.complete]
+    distractors = Counter(kind_of[d.id] for d in docs if d.id in kind_of)
+    embedding = {
+        "seconds": round(time.perf_counter() - started, 1),
+        "load": load(),
+        "distractors_left_out_at_the_deadline": dict(left_out),
+    }
     backend = EmbeddedBackend(folder / "xling", writer=True)
     backend.index(docs)
     backend.commit()
@@ -226,7 +431,8 @@ def cross_lingual(mirror: Path, folder: Path) -> Any:
         "pairs": len(italian),
         "italian_passages_in_pool": pool["it"],
         "english_passages_in_pool": pool["en"],
-        "italian_distractors": distractors,
+        "distractor_documents": dict(distractors),
+        "embedding": embedding,
         "top10_rate": {k: round(v / len(italian), 4) for k, v in found.items()},
     }
 
@@ -234,47 +440,105 @@ def cross_lingual(mirror: Path, folder: Path) -> Any:
 # -- latency and indexing cost ------------------------------------------------------------------
 
 
-def latency(data_dir: Path, queries: list[tuple[str, str]], runs: int) -> Any:
-    import httpx
-    from fastapi.testclient import TestClient
+def _sentence_queries(mirror: Path, per_language: int) -> list[str]:
+    """Natural sentences of five words or more, half Italian, half English (Tatoeba/LASER)."""
+    chosen: list[str] = []
+    for suffix in ("ita", "eng"):
+        lines = _git_show(mirror, LASER, f"data/tatoeba/v1/tatoeba.ita-eng.{suffix}").splitlines()
+        long_enough = [line for line in lines if len(_WORD.findall(line)) >= 5]
+        chosen += long_enough[:: max(1, len(long_enough) // per_language)][:per_language]
+    return chosen
 
-    from api.app import create_app
-    from tests.support import make_settings
 
-    settings = make_settings(data_dir)
-    texts = [text for _, text in queries]
-    rounds: dict[str, list[dict[str, float]]] = {"keyword": [], "semantic": [], "hybrid": []}
-    with TestClient(create_app(settings)) as client:
-        assert isinstance(client, httpx.Client)
-        for run in range(runs):
-            modes = ["keyword", "semantic", "hybrid"]
-            for mode in modes[run % 3 :] + modes[: run % 3]:  # the order rotates
-                took = []
-                for text in texts:
-                    params = {
-                        "q": keyword_query(text) if mode == "keyword" else text,
-                        "mode": mode,
-                        "limit": "20",
-                    }
-                    started = time.perf_counter()
-                    answer = client.get("/api/search", params=params)
-                    took.append((time.perf_counter() - started) * 1000)
-                    assert answer.status_code == 200, answer.text
-                took.sort()
-                rounds[mode].append(
-                    {"p50": took[len(took) // 2], "p95": took[int(len(took) * 0.95)], "load": load()}
-                )
+def build_archive(corpus: Path, folder: Path, vectors: VectorCache) -> dict[str, Any]:
+    """The search benchmark's corpus (bench/search_corpus) indexed with its passages."""
+    from itertools import islice
+
+    from bench.search_corpus import load_corpus, to_document
+
+    index_dir = folder / "index"
+    if (folder / "complete").exists():
+        built: dict[str, Any] = json.loads((folder / "complete").read_text())
+        return built
+    shutil.rmtree(folder, ignore_errors=True)
+    backend = EmbeddedBackend(index_dir, writer=True)
+    records = load_corpus(corpus)
+    documents = passages = 0
+    started = time.perf_counter()
+    while batch := [to_document(record) for record in islice(records, 2_000)]:
+        passages += vectors.attach(batch)
+        backend.index(batch)
+        documents += len(batch)
+        if documents % 20_000 == 0:
+            backend.commit()
+            vectors.save()
+            print(f"indexed {documents} documents, {passages} passages, load {load()}", flush=True)
+    backend.commit()
+    backend.close()
+    vectors.save()
+    built = {
+        "documents": documents,
+        "passages": passages,
+        "seconds_to_build": round(time.perf_counter() - started, 1),
+        "load": load(),
+    }
+    (folder / "complete").write_text(json.dumps(built))
+    return built
+
+
+def latency(args: argparse.Namespace, vectors: VectorCache) -> Any:
+    """p50/p95 of GET /api/search on a 200,000-document archive, from a separate load process."""
+    from bench.search_corpus import build_corpus
+    from bench.search_measure import serve
+
+    corpus = build_corpus(args.cache / "search", args.docs)
+    data = args.cache / f"data-semantic-{args.docs}"
+    archive = build_archive(corpus, data, vectors)
+    sentences = _sentence_queries(args.mirror, 50)
+    kinds: dict[str, list[dict[str, Any]]] = {
+        "keyword_sentence": [{"q": s, "mode": "keyword", "facets": ""} for s in sentences],
+        "semantic": [{"q": s, "mode": "semantic", "facets": ""} for s in sentences],
+        "hybrid": [{"q": s, "mode": "hybrid", "facets": ""} for s in sentences],
+        "semantic_faceted": [{"q": s, "mode": "semantic"} for s in sentences],
+        "hybrid_faceted": [{"q": s, "mode": "hybrid"} for s in sentences],
+    }
+    env = {
+        "FALDONE_AUTH_DISABLED": "true",
+        "OMP_THREAD_LIMIT": "1",
+        "FALDONE_DATA_DIR": str(data),
+        "FALDONE_SEARCH_BACKEND": "embedded",
+    }
+    rounds: dict[str, list[dict[str, Any]]] = {kind: [] for kind in kinds}
+    api = serve(env)
+    try:
+        names = list(kinds)
+        for run in range(args.runs):
+            order = names[run % len(names) :] + names[: run % len(names)]  # the order rotates
+            queries_file = data.parent / f"semantic-queries-{run}.json"
+            queries_file.write_text(json.dumps({k: kinds[k] for k in order}, ensure_ascii=False))
+            before = load()
+            measured = api.latency(queries_file, args.requests, args.warmup, 1)
+            for kind, figures in measured.items():
+                rounds[kind].append({**figures, "load": [before, load()]})
+            print(f"round {run + 1}: {json.dumps(measured)}", flush=True)
+    finally:
+        api.close()
     return {
-        mode: {
-            "p50_ms_median": round(statistics.median(r["p50"] for r in values), 1),
-            "p95_ms_median": round(statistics.median(r["p95"] for r in values), 1),
-            "p95_ms_range": [
-                round(min(r["p95"] for r in values), 1),
-                round(max(r["p95"] for r in values), 1),
-            ],
-            "load": [r["load"] for r in values],
-        }
-        for mode, values in rounds.items()
+        "archive": archive,
+        "queries": f"{len(sentences)} Tatoeba sentences (half Italian, half English), one at a time",
+        "by_kind": {
+            kind: {
+                "p50_ms_median": round(statistics.median(r["p50_ms"] for r in values), 1),
+                "p95_ms_median": round(statistics.median(r["p95_ms"] for r in values), 1),
+                "p95_ms_range": [
+                    round(min(r["p95_ms"] for r in values), 1),
+                    round(max(r["p95_ms"] for r in values), 1),
+                ],
+                "stages_p50_ms_last_round": values[-1]["stages_p50_ms"],
+                "load": [r["load"] for r in values],
+            }
+            for kind, values in rounds.items()
+        },
     }
 
 
@@ -288,6 +552,9 @@ def indexing_cost(docs: list[Document], folder: Path, runs: int) -> Any:
     for run in range(runs):
         for mode in ("with", "without") if run % 2 == 0 else ("without", "with"):
             batch = [Document.from_dict(d.to_dict()) for d in docs]
+            for doc in batch:  # the setup's cached passages must not be indexed "without"
+                doc.annotations.passages = []
+                doc.metadata.pop("passages_total", None)
             stage = BoundedAnnotator(annotator, passages=embed_passages if mode == "with" else None)
             backend = EmbeddedBackend(folder / f"cost-{run}-{mode}", writer=True)
             started = time.perf_counter()
@@ -313,7 +580,15 @@ def main() -> None:
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--docs-cost", type=int, default=200)
+    parser.add_argument("--docs", type=int, default=200_000, help="archive size of the latency part")
+    parser.add_argument("--requests", type=int, default=200, help="measured requests per kind and round")
+    parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests per kind first")
     parser.add_argument("--parts", default="quality,xling,latency,cost", help="comma-separated")
+    parser.add_argument("--cache", type=Path, default=Path("/work/.cache/faldone-bench"))
+    parser.add_argument(
+        "--xling-minutes", type=float, help="stop embedding distractors after this long (pool: what is done)"
+    )
+    parser.add_argument("--tune", action="store_true", help="also tune the fusion weight on half A")
     parser.add_argument("--out", type=Path, default=Path("/work/.cache/faldone-bench/semantic.json"))
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -322,32 +597,31 @@ def main() -> None:
     }
     with tempfile.TemporaryDirectory(prefix="faldone-semantic-") as tmp:
         folder = Path(tmp)
-        docs, queries, qrels = cranfield(args.mirror)
-        started = time.perf_counter()
-        embedded = embed_passages(docs)
-        report["cranfield_embedding"] = {
-            "documents": len(docs),
-            "passages": embedded,
-            "seconds": round(time.perf_counter() - started, 1),
-            "load": load(),
-        }
-        from tests.support import make_settings
-
-        settings = make_settings(folder / "data")
-        settings.ensure_dirs()
-        backend = EmbeddedBackend(settings.index_dir, writer=True)
-        backend.index(docs)
-        backend.commit()
+        if parts & {"quality", "cost"}:
+            docs, queries, qrels = cranfield(args.mirror)
+            started = time.perf_counter()
+            cached = (args.cache / "passage-vectors.json.gz").exists()
+            embedded = embed_cached(docs, args.cache / "passage-vectors.json.gz")
+            report["cranfield_embedding"] = {
+                "documents": len(docs),
+                "passages": embedded,
+                "read_from_cache": cached,
+                "seconds": round(time.perf_counter() - started, 1),
+                "load": load(),
+            }
         if "quality" in parts:
-            report["cranfield_quality"] = quality(backend, queries, qrels)
+            backend = EmbeddedBackend(folder / "cranfield", writer=True)
+            backend.index(docs)
+            backend.commit()
+            report["cranfield_quality"] = quality(backend, queries, qrels, args.tune)
             print(json.dumps(report, indent=2), flush=True)
-        backend.close()
-        if "latency" in parts:
-            report["api_latency_cranfield"] = latency(folder / "data", queries, args.runs)
-            print(json.dumps(report["api_latency_cranfield"], indent=2), flush=True)
+            backend.close()
         if "xling" in parts:
-            report["cross_lingual"] = cross_lingual(args.mirror, folder)
+            report["cross_lingual"] = cross_lingual(args.mirror, folder, args.cache, args.xling_minutes)
             print(json.dumps(report["cross_lingual"], indent=2), flush=True)
+        if "latency" in parts:
+            report["api_latency"] = latency(args, VectorCache(args.cache / "passage-vectors.json.gz"))
+            print(json.dumps(report["api_latency"], indent=2), flush=True)
         if "cost" in parts:
             report["indexing_cost"] = indexing_cost(docs[: args.docs_cost], folder, args.runs)
     report["uptime_end"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
