@@ -15,14 +15,14 @@ stays flat for a 200-page contract, and a complaint told at the end is still rea
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from threadpoolctl import ThreadpoolController
 
 from nlp.errors import ModelNotAvailableError
 from nlp.reading import MAX_CHARS, reading_text
@@ -47,14 +47,23 @@ def load_encoder() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()  # finds the loaded BLAS libraries once, not on every call
+def _blas() -> Any:
+    """threadpoolctl's controller (it finds the BLAS libraries once, not on every call), or None."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # an environment installed before the pin (the lock and CI have it)
+        logging.getLogger("faldone.nlp").warning(
+            "threadpoolctl is not installed: the sentence encoder runs on every BLAS thread, at ~5x the CPU"
+        )
+        return None
+    return ThreadpoolController()
 
 
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
     """BLAS (numpy's OpenBLAS) limited to one thread inside the block."""
-    with _blas().limit(limits=1, user_api="blas"):
+    controller = _blas()
+    with nullcontext() if controller is None else controller.limit(limits=1, user_api="blas"):
         yield
 
 
