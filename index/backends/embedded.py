@@ -44,7 +44,7 @@ from index.backend import (
 from index.backends.embedded_aggs import facets, histogram
 from index.backends.embedded_highlight import Highlighter
 from index.backends.embedded_paging import Ranked, collapse, date_page, id_key_page, relevance_page
-from index.backends.embedded_query import QueryCompiler
+from index.backends.embedded_query import QueryCompiler, any_term
 from index.backends.embedded_schema import (
     Analyzers,
     build_schema,
@@ -183,14 +183,14 @@ class EmbeddedBackend(SearchBackend):
             if not values:
                 continue
             if field in KEYWORD_FIELDS:
-                accepted = sorted({v for value in values for v in (value, value.lower())})
-                queries.append(tantivy.Query.term_set_query(self._schema, field, accepted))
+                accepted = {v for value in values for v in (value, value.lower())}
+                queries.append(any_term(self._schema, field, accepted))
             elif field in BOOL_FIELDS:
                 try:
                     flags = {bool_value(field, value) for value in values}
                 except FieldValueError as err:
                     raise SearchError(str(err)) from err
-                queries.append(tantivy.Query.term_set_query(self._schema, field, sorted(flags)))
+                queries.append(any_term(self._schema, field, flags))
             else:
                 raise SearchError(f"cannot filter on {name!r}: filters need a keyword or boolean field")
         if request.date_from is not None or request.date_to is not None:
@@ -217,11 +217,11 @@ class EmbeddedBackend(SearchBackend):
             (tantivy.Occur.Must, tantivy.Query.const_score_query(q, 0.0)) for q in self._filters(request)
         ]
         if request.exclude_ids:
-            excluded = tantivy.Query.term_set_query(self._schema, "id", sorted(request.exclude_ids))
+            excluded = any_term(self._schema, "id", request.exclude_ids)
             clauses.append((tantivy.Occur.MustNot, excluded))
         if request.only_ids is not None:
             # no id is "": an empty set matches nothing
-            only = tantivy.Query.term_set_query(self._schema, "id", sorted(request.only_ids) or [""])
+            only = any_term(self._schema, "id", request.only_ids or {""})
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0)))
         query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         positive = positive_part(node)
@@ -401,7 +401,7 @@ class EmbeddedBackend(SearchBackend):
         if not signature:
             return []
         mine = int(str(signature), 16)
-        candidates = tantivy.Query.term_set_query(self._schema, "simhash_band", bands(mine))
+        candidates = any_term(self._schema, "simhash_band", bands(mine))
         found: list[tuple[int, Hit]] = []
         for _, address in searcher.search(self._excluding(candidates, doc_id), limit=MAX_WINDOW).hits:
             stored = searcher.doc(address)

@@ -21,7 +21,7 @@ import tantivy
 
 from core.document import PAGE_BREAK
 from index.backend import Highlight
-from index.backends.embedded_query import QueryCompiler
+from index.backends.embedded_query import QueryCompiler, any_term
 from index.backends.embedded_schema import stemmed_field
 from index.query import ast
 from index.query.semantics import STEM_LANGUAGES, fold, fuzzy_distance
@@ -129,7 +129,7 @@ class Highlighter:
         ids = self._page_ids if doc_id in self._page_ids else [doc_id]
         key = leaf if ids is self._page_ids else (leaf, doc_id)
         if key not in self._matching:
-            page = tantivy.Query.term_set_query(self._schema, "id", ids)
+            page = any_term(self._schema, "id", ids)
             both = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, self._compile((leaf,))), (tantivy.Occur.Must, page)]
             )

@@ -26,6 +26,7 @@ from typing import Any
 import tantivy
 
 from index.backend import SearchError
+from index.backends.embedded_query import any_term
 
 __all__ = ["Ranked", "collapse", "date_page", "id_key_page", "relevance_page"]
 
@@ -231,7 +232,7 @@ def collapse(
         keys.append(key)
     counts: dict[str, int] = {}
     if keys:
-        narrowed = _and(query, tantivy.Query.term_set_query(schema, "thread_key", keys))
+        narrowed = _and(query, any_term(schema, "thread_key", keys))
         agg = {"t": {"terms": {"field": "thread_key", "size": len(keys)}}}
         try:
             answer = searcher.aggregate(narrowed, agg)

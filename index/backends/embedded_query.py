@@ -18,13 +18,34 @@ from index.fields import DATE_FIELDS, FLOAT_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
 from index.query.semantics import fuzzy_distance, utc
 
-__all__ = ["QueryCompiler"]
+__all__ = ["QueryCompiler", "any_term"]
 
 # An exact (unstemmed) match is a better hit than a match on a stem only.
 _EXACT_BOOST = 1.5
 _TIE_BREAKER = 0.1
 _Leaf = ast.Term | ast.Phrase | ast.Prefix | ast.Wildcard | ast.Fuzzy
 _REGEX_META = frozenset("\\.+*?()|[]{}^$#&-~")
+
+
+_FEW_TERMS = 64
+
+
+def any_term(schema: tantivy.Schema, field: str, values: Iterable[object]) -> tantivy.Query:
+    """Documents whose `field` holds one of `values` (whole terms).
+
+    A few values are OR-ed term queries: they intersect lazily with the rest of the
+    query. tantivy's term-set query first marks every matching document of the index
+    in a bit set, about a millisecond at 200,000 documents for a filter like
+    ``language:it``, however few documents the rest of the query matches.
+    """
+    terms = sorted(set(values), key=str)
+    if len(terms) > _FEW_TERMS:
+        return tantivy.Query.term_set_query(schema, field, terms)
+    if len(terms) == 1:
+        return tantivy.Query.term_query(schema, field, terms[0])
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, tantivy.Query.term_query(schema, field, term)) for term in terms]
+    )
 
 
 def _escape(text: str) -> str:
@@ -171,8 +192,9 @@ class QueryCompiler:
         if isinstance(node, ast.Fuzzy):
             distance = fuzzy_distance(node.text, node.distance)
             return tantivy.Query.fuzzy_term_query(self._schema, field, node.text.lower(), distance, True)
-        values = sorted({node.text, node.text.lower()})
-        return tantivy.Query.term_set_query(self._schema, field, values)
+        # constant, as the term set was (and as a cluster's `terms` query is): a keyword never ranks
+        whole = any_term(self._schema, field, {node.text, node.text.lower()})
+        return tantivy.Query.const_score_query(whole, 1.0)
 
     def _fold(self, text: str) -> str:
         """Lower-case and accent-fold a literal piece of a pattern, as the index did."""
