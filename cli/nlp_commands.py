@@ -3,7 +3,7 @@
     faldone customers import customers.csv   # name,code,vat_id,emails,aliases (";" inside cells)
     faldone customers list
     faldone nlp train [--include-test]       # shipped data + corrections -> <data_dir>/models/
-    faldone nlp train-ner [--output DIR]     # Italian NER, shipped data + corrections -> models/ner_it
+    faldone nlp train-ner [--output DIR] [--max-steps N]  # Italian NER -> <data_dir>/models/ner_it
     faldone nlp embed                        # passages for search by meaning, where a document has none
 
 `register(subparsers)` adds them to the main parser; `COMMANDS` maps each
@@ -41,6 +41,11 @@ def register(subparsers: Any) -> None:
         "--output",
         type=Path,
         help="train-ner: where to write the pipeline (default <data_dir>/models/ner_it, used by the worker)",
+    )
+    nlp.add_argument(
+        "--max-steps",
+        type=int,
+        help="train-ner: training steps (default: the shipped config's, 2000)",
     )
     nlp.add_argument(
         "--include-test",
@@ -91,7 +96,7 @@ def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.ensure_dirs()
     if args.action == "train-ner":
-        return _train_ner(settings, args.output)
+        return _train_ner(settings, args.output, args.max_steps)
     if args.action == "embed":
         return _embed_missing(settings)
     catalog = Catalog(settings.resolved_catalog_url)
@@ -104,7 +109,7 @@ def cmd_nlp(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_ner(settings: Settings, output: Path | None) -> int:
+def _train_ner(settings: Settings, output: Path | None, max_steps: int | None = None) -> int:
     from nlp.entities.italian_ner import RETRAINED_DIRNAME
     from nlp.ner_train import train_italian_ner
 
@@ -112,7 +117,7 @@ def _train_ner(settings: Settings, output: Path | None) -> int:
     catalog = Catalog(settings.resolved_catalog_url)
     try:
         console.print("Training the Italian NER / addestramento del riconoscitore di nomi italiano…")
-        path = train_italian_ner(target, catalog)
+        path = train_italian_ner(target, catalog, max_steps=max_steps)
     finally:
         catalog.close()
     console.print(f"Italian NER written to {path}; the worker uses it from its next start")

@@ -182,8 +182,13 @@ def _training_docs(nlp: Language, catalog: Catalog | None, seed: int) -> tuple[l
     return train, dev
 
 
-def train_italian_ner(output: Path, catalog: Catalog | None = None, *, seed: int = SEED) -> Path:
-    """Train the Italian NER and write the pipeline to `output` (replaced if present)."""
+def train_italian_ner(
+    output: Path, catalog: Catalog | None = None, *, seed: int = SEED, max_steps: int | None = None
+) -> Path:
+    """Train the Italian NER and write the pipeline to `output` (replaced if present).
+
+    `max_steps` replaces the config's `training.max_steps` (for longer runs; the best
+    checkpoint on the dev set is still the one kept)."""
     from spacy.cli.train import train as spacy_train
 
     nlp = spacy.blank("it")
@@ -192,11 +197,13 @@ def train_italian_ner(output: Path, catalog: Catalog | None = None, *, seed: int
         work = Path(tmp)
         DocBin(docs=train_docs).to_disk(work / "train.spacy")
         DocBin(docs=dev_docs).to_disk(work / "dev.spacy")
-        overrides = {
+        overrides: dict[str, object] = {
             "paths.train": str(work / "train.spacy"),
             "paths.dev": str(work / "dev.spacy"),
             "system.seed": seed,
         }
+        if max_steps is not None:
+            overrides["training.max_steps"] = max_steps
         spacy_train(CONFIG_FILE, work / "out", overrides=overrides)
         if output.exists():
             shutil.rmtree(output)
