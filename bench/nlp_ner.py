@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -89,10 +90,12 @@ def quality(nlp: Language, path: Path) -> dict[str, Any]:
     """Exact-span P/R/F1 per type of the model on a gold IOB file."""
     sentences = read_iob_jsonl(path)
     counts = {t: Counter[str]() for t in TYPES}
+    per_sentence: list[tuple[int, int, int]] = []
     docs = nlp.pipe(_doc(nlp, s["tokens"]) for s in sentences)
     for sentence, doc in zip(sentences, docs, strict=True):
         gold = _gold_spans(sentence["tags"])
         predicted = {(e.start, e.end, e.label_) for e in doc.ents if e.label_ in TYPES}
+        per_sentence.append((len(gold & predicted), len(predicted - gold), len(gold - predicted)))
         for t in TYPES:
             g = {s for s in gold if s[2] == t}
             p = {s for s in predicted if s[2] == t}
@@ -106,7 +109,23 @@ def quality(nlp: Language, path: Path) -> dict[str, Any]:
         "sentences": len(sentences),
         "types": {t: _prf(c["tp"], c["fp"], c["fn"]) for t, c in counts.items()},
         "micro": _prf(total["tp"], total["fp"], total["fn"]),
+        "micro_f1_95": _bootstrap_f1(per_sentence),
     }
+
+
+def _bootstrap_f1(rows: list[tuple[int, int, int]], resamples: int = 1000) -> list[float]:
+    """95 % interval of the micro F1 over test sets resampled by sentence (seeded): how far a
+    test set this size can move the figure by chance."""
+    rng = random.Random(20261202)
+    values = []
+    for _ in range(resamples):
+        tp = fp = fn = 0
+        for _ in rows:
+            a, b, c = rows[rng.randrange(len(rows))]
+            tp, fp, fn = tp + a, fp + b, fn + c
+        values.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    values.sort()
+    return [round(values[int(0.025 * resamples)], 3), round(values[int(0.975 * resamples) - 1], 3)]
 
 
 def _person_key(value: str) -> str:
@@ -254,6 +273,8 @@ def _table(title: str, q: dict[str, Any]) -> list[str]:
         lines.append(f"| {t} | {row['precision']} | {row['recall']} | {row['f1']} | {row['support']} |")
     row = q["micro"]
     lines.append(f"| **all** | {row['precision']} | {row['recall']} | **{row['f1']}** | {row['support']} |")
+    low, high = q["micro_f1_95"]
+    lines.append(f"\nMicro F1 95 % bootstrap interval over sentences: {low}–{high}.")
     return [*lines, ""]
 
 
