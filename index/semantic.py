@@ -41,10 +41,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
-
-import tantivy
 
 from index.backend import (
     FacetBucket,
@@ -57,6 +54,7 @@ from index.backend import (
     SearchResult,
 )
 from index.query import ast, parse
+from index.query.stopwords import is_stop_word
 
 if TYPE_CHECKING:
     from index.backend import SearchBackend
@@ -136,22 +134,9 @@ def _bare(node: ast.Node) -> bool:
     return isinstance(node, ast.Term | ast.Phrase) and node.field is None and not node.exact
 
 
-@lru_cache(maxsize=1)
-def _stop_word_filters() -> tuple[tantivy.TextAnalyzer, ...]:
-    """The stop-word lists of the stemmed analyzers, one per language (tantivy's; the
-    cluster backends use Lucene's lists, which are alike)."""
-    return tuple(
-        tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-        .filter(tantivy.Filter.lowercase())
-        .filter(tantivy.Filter.stopword(language))
-        .build()
-        for language in ("italian", "english")
-    )
-
-
 def _stop_word(node: ast.Node) -> bool:
     """A one-word term that some language's analyzer drops ("the", "per", "non", "come")."""
-    return isinstance(node, ast.Term) and any(not f.analyze(node.text) for f in _stop_word_filters())
+    return isinstance(node, ast.Term) and is_stop_word(node.text)
 
 
 def any_words(tree: ast.Node) -> ast.Node:
