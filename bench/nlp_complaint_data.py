@@ -190,7 +190,7 @@ if __name__ == "__main__":
 
 # Bump when the code that computes a feature row changes (nlp/reading.py, features.py, sentiment.py...);
 # the data files below are hashed, so a cue change invalidates cached features by itself.
-FEATURE_VERSION = "2"
+FEATURE_VERSION = "3"
 _FEATURE_DATA = ("complaint_cues.tsv", "category_cues.tsv", "explicit_complaint.tsv", "sentiment_it.tsv")
 
 

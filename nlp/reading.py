@@ -60,6 +60,9 @@ _CLOSING = re.compile(
     r"|^(?:sent from my|inviato da)\b|^(?:--|__+)\s*$",
     re.IGNORECASE,
 )
+_THANKS = re.compile(r"^(?:many thanks|thanks|thank you|grazie|ringrazi\w*|vi ringrazio)\b", re.IGNORECASE)
+_GRIEVANCE = re.compile(r"\b(?:not|never|nothing|no|non|mai|niente|nulla|nessun\w*)\b|n't\b", re.IGNORECASE)
+_THANKS_MAX = 120  # a polite closing is one short sentence
 _SIGNATURE = re.compile(r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}[,.]?$")
 
 # Cheap cues of a grievance or a negative turn, used only to choose sentences for the encoder.
@@ -96,12 +99,19 @@ def is_formula(sentence: str) -> bool:
     stripped = sentence.strip()
     if _CLOSING.match(stripped) or (len(stripped) <= _GREETING_MAX and _GREETING.match(stripped)):
         return True
+    if len(stripped) <= _THANKS_MAX and _THANKS.match(stripped) and not _GRIEVANCE.search(stripped):
+        return True  # "Thank you so much for your attention and your kind help."
     return len(stripped) <= 40 and bool(_SIGNATURE.match(stripped))
 
 
 def content_sentences(text: str) -> list[str]:
-    """The sentences of `text` (artefacts masked) that are not formulas."""
-    return [s for s in sentences(mask_artefacts(text)) if not is_formula(s)]
+    """The sentences of `text` (artefacts masked) that are not formulas.
+
+    A message made of formulas only (a thank-you note) keeps them: there they are the content.
+    """
+    every = sentences(mask_artefacts(text))
+    content = [s for s in every if not is_formula(s)]
+    return content if content else every
 
 
 def _telling(sentence: str) -> int:
@@ -120,8 +130,8 @@ def reading_text(text: str, subject: str = "", max_chars: int = MAX_CHARS) -> st
         range(_OPENING, len(parts)), key=lambda i: (-_telling(parts[i]), i)
     )  # then the rest, in order
     for i in ranked:
-        if size >= budget:
-            break
+        if size + len(parts[i]) + 1 > budget:
+            continue  # too long for what is left: a shorter telling sentence may still fit
         chosen.add(i)
         size += len(parts[i]) + 1
     body = " ".join(parts[i] for i in sorted(chosen))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp.annotate import annotate_text
-from nlp.embedding import encoder_input
+from nlp.embedding import MAX_CHARS, encoder_input
 from nlp.reading import content_sentences, is_formula, mask_artefacts
 from nlp.sentiment import sentiment_score
 
@@ -42,6 +42,25 @@ def test_the_encoder_sees_a_grievance_told_after_the_opening() -> None:
     neutral = " ".join(f"Line {n} of the account history." for n in range(5))
     seen = encoder_input(f"{opening} {neutral} The fee was charged twice and I still have no refund.")
     assert seen.startswith("I opened the account in 2019.") and "charged twice" in seen
+
+
+def test_a_grievance_at_the_end_of_a_long_letter_is_not_cut_off() -> None:
+    opening = "I opened the account in 2019. I use it for my salary. I also have a savings account."
+    # long sentences with one telling word each fill the budget before the last one is reached
+    story = " ".join(
+        f"In month {n} the statement arrived late and I read it line by line {'x' * 90}." for n in range(8)
+    )
+    seen = encoder_input(f"{opening} {story} The bank charged the fee twice and refused any refund.")
+    assert "refused any refund" in seen and len(seen) <= MAX_CHARS
+
+
+def test_thank_you_closings_are_formulas_unless_they_are_all_there_is() -> None:
+    assert is_formula("Thank you so much for your attention and your kind help.")
+    assert not is_formula("Thanks for nothing, the parcel never came.")
+    assert content_sentences(f"{STORY}\nMany thanks for your patience and support.") == content_sentences(
+        STORY
+    )
+    assert content_sentences("Thank you very much for your help!") == ["Thank you very much for your help!"]
 
 
 def test_polite_closing_does_not_change_the_tone() -> None:
