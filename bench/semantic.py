@@ -7,7 +7,10 @@ Usage (the data come from the ``fetch`` tool's mirrors, outside the repo; see be
     flock /work/bench.lock nice -n 10 .venv/bin/python bench/semantic.py --parts latency,cost [--runs 3]
 
 The quality part measures no time and may run beside other work; the timing parts
-(latency, cost) run under the bench lock so that two timings never overlap.
+(latency, cost) run under the bench lock so that two timings never overlap. Two parts only
+embed (no timing, for a later run to reuse): ``archive`` builds the latency part's archive
+(``--embed-until HH:MM`` UTC: paragraphs not embedded by then leave their documents without
+passages), ``embed-pool`` fills the cross-lingual pool's vectors (``--xling-minutes``).
 
 Data (fetched with the search tool's ``fetch`` into ``/work/.mirror``; ``--mirror`` to move it):
 
@@ -48,7 +51,7 @@ What is measured (all through Faldone's own code: `nlp.passages`, the embedded b
 3. **Latency through the API** at ``--docs`` documents (``GET /api/search`` from the load
    generator of bench/search, its own process, one request at a time; embedding of the
    query included, stage ``embed``): 100 Tatoeba sentences (half Italian, half English)
-   in keyword, semantic and hybrid mode, with and without the default facets; ``--runs``
+   in keyword, semantic and hybrid mode, and hybrid with the default facets; ``--runs``
    rounds, the order of kinds rotating; medians over rounds.
 4. **Indexing cost of embeddings**: the worker's NLP + indexing stage (annotator, passages,
    tantivy + vectors, commit) on ``--docs-cost`` Cranfield documents with and without
@@ -74,6 +77,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -209,7 +214,7 @@ class VectorCache:
             self.added += len(batch)
             if first % (EMBED_BATCH * 50) == 0:
                 print(f"embedded {first + len(batch)}/{len(missing)} passages, load {load()}", flush=True)
-            if self.added >= 5_000:
+            if self.added >= 2_000:
                 self.save()  # progress survives an interrupted run
         unembedded = {doc.id for doc, _, text in chosen if text not in self.known}
         self.complete = {doc.id for doc in docs} - unembedded
@@ -378,7 +383,9 @@ def _distractors(mirror: Path) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-def cross_lingual(mirror: Path, folder: Path, cache: Path, minutes: float | None) -> Any:
+def cross_lingual(
+    mirror: Path, folder: Path, cache: Path, minutes: float | None, evaluate: bool = True
+) -> Any:
     italian = _git_show(mirror, LASER, "data/tatoeba/v1/tatoeba.ita-eng.ita").splitlines()
     english = _git_show(mirror, LASER, "data/tatoeba/v1/tatoeba.ita-eng.eng").splitlines()
     docs = [_sentence_doc(f"it-{i}", s, "it") for i, s in enumerate(italian)]
@@ -399,6 +406,8 @@ def cross_lingual(mirror: Path, folder: Path, cache: Path, minutes: float | None
     # The 1,000 pairs come first: a deadline only leaves distractors out of the pool.
     vectors.attach(docs, None if minutes is None else time.monotonic() + minutes * 60)
     vectors.save()
+    if not evaluate:  # the pool's embedding alone (no timing), for a later run
+        return {"embedded": len(vectors.known), "load": load()}
     left_out = Counter(kind_of.get(d.id, "pair") for d in docs if d.id not in vectors.complete)
     docs = [d for d in docs if d.id in vectors.complete]
     distractors = Counter(kind_of[d.id] for d in docs if d.id in kind_of)
@@ -450,8 +459,14 @@ def _sentence_queries(mirror: Path, per_language: int) -> list[str]:
     return chosen
 
 
-def build_archive(corpus: Path, folder: Path, vectors: VectorCache) -> dict[str, Any]:
-    """The search benchmark's corpus (bench/search_corpus) indexed with its passages."""
+def build_archive(
+    corpus: Path, folder: Path, vectors: VectorCache, deadline: float | None = None
+) -> dict[str, Any]:
+    """The search benchmark's corpus (bench/search_corpus) indexed with its passages.
+
+    Past `deadline` no new passage is embedded: a document whose paragraphs were not all
+    embedded by then is indexed without passages (as one ingested with search by meaning
+    off), and the report counts them."""
     from itertools import islice
 
     from bench.search_corpus import load_corpus, to_document
@@ -463,10 +478,11 @@ def build_archive(corpus: Path, folder: Path, vectors: VectorCache) -> dict[str,
     shutil.rmtree(folder, ignore_errors=True)
     backend = EmbeddedBackend(index_dir, writer=True)
     records = load_corpus(corpus)
-    documents = passages = 0
+    documents = passages = without = 0
     started = time.perf_counter()
     while batch := [to_document(record) for record in islice(records, 2_000)]:
-        passages += vectors.attach(batch)
+        passages += vectors.attach(batch, deadline)
+        without += len(batch) - len(vectors.complete)
         backend.index(batch)
         documents += len(batch)
         if documents % 20_000 == 0:
@@ -479,6 +495,7 @@ def build_archive(corpus: Path, folder: Path, vectors: VectorCache) -> dict[str,
     built = {
         "documents": documents,
         "passages": passages,
+        "documents_without_passages": without,
         "seconds_to_build": round(time.perf_counter() - started, 1),
         "load": load(),
     }
@@ -486,20 +503,29 @@ def build_archive(corpus: Path, folder: Path, vectors: VectorCache) -> dict[str,
     return built
 
 
-def latency(args: argparse.Namespace, vectors: VectorCache) -> Any:
-    """p50/p95 of GET /api/search on a 200,000-document archive, from a separate load process."""
+def archive(args: argparse.Namespace, vectors: VectorCache) -> tuple[Path, dict[str, Any]]:
+    """The latency part's archive: its data folder and how it was built (reused when built)."""
     from bench.search_corpus import build_corpus
-    from bench.search_measure import serve
 
     corpus = build_corpus(args.cache / "search", args.docs)
+    deadline = None
+    if args.embed_until:
+        until = datetime.combine(datetime.now(UTC).date(), time_of_day.fromisoformat(args.embed_until), UTC)
+        deadline = time.monotonic() + (until - datetime.now(UTC)).total_seconds()
     data = args.cache / f"data-semantic-{args.docs}"
-    archive = build_archive(corpus, data, vectors)
+    return data, build_archive(corpus, data, vectors, deadline)
+
+
+def latency(args: argparse.Namespace, vectors: VectorCache) -> Any:
+    """p50/p95 of GET /api/search on a 200,000-document archive, from a separate load process."""
+    from bench.search_measure import serve
+
+    data, built = archive(args, vectors)
     sentences = _sentence_queries(args.mirror, 50)
     kinds: dict[str, list[dict[str, Any]]] = {
         "keyword_sentence": [{"q": s, "mode": "keyword", "facets": ""} for s in sentences],
         "semantic": [{"q": s, "mode": "semantic", "facets": ""} for s in sentences],
         "hybrid": [{"q": s, "mode": "hybrid", "facets": ""} for s in sentences],
-        "semantic_faceted": [{"q": s, "mode": "semantic"} for s in sentences],
         "hybrid_faceted": [{"q": s, "mode": "hybrid"} for s in sentences],
     }
     env = {
@@ -524,7 +550,7 @@ def latency(args: argparse.Namespace, vectors: VectorCache) -> Any:
     finally:
         api.close()
     return {
-        "archive": archive,
+        "archive": built,
         "queries": f"{len(sentences)} Tatoeba sentences (half Italian, half English), one at a time",
         "by_kind": {
             kind: {
@@ -580,6 +606,7 @@ def main() -> None:
     parser.add_argument("--mirror", type=Path, default=Path("/work/.mirror"))
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--docs-cost", type=int, default=200)
+    parser.add_argument("--embed-until", help="HH:MM UTC: embed the latency archive's passages until then")
     parser.add_argument("--docs", type=int, default=200_000, help="archive size of the latency part")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per kind and round")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured requests per kind first")
@@ -619,6 +646,12 @@ def main() -> None:
         if "xling" in parts:
             report["cross_lingual"] = cross_lingual(args.mirror, folder, args.cache, args.xling_minutes)
             print(json.dumps(report["cross_lingual"], indent=2), flush=True)
+        if "archive" in parts:  # the latency part's archive alone (embedding, no timing)
+            report["archive"] = archive(args, VectorCache(args.cache / "passage-vectors.json.gz"))[1]
+            print(json.dumps(report["archive"], indent=2), flush=True)
+        if "embed-pool" in parts:  # the cross-lingual pool's passages alone (no timing)
+            report["pool"] = cross_lingual(args.mirror, folder, args.cache, args.xling_minutes, False)
+            print(json.dumps(report["pool"]), flush=True)
         if "latency" in parts:
             report["api_latency"] = latency(args, VectorCache(args.cache / "passage-vectors.json.gz"))
             print(json.dumps(report["api_latency"], indent=2), flush=True)
