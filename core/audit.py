@@ -19,25 +19,36 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from core.clock import now
+from core.errors import FaldoneError
 from core.models import AuditRow
 
 if TYPE_CHECKING:
     from core.catalog import Catalog
 
-__all__ = ["GENESIS", "AuditEntry", "AuditLog", "VerifyResult", "entry_hash"]
+__all__ = ["GENESIS", "AuditEntry", "AuditLog", "AuditUnavailable", "VerifyResult", "entry_hash"]
 
 GENESIS = "0" * 64
 CSV_COLUMNS = ("id", "at", "actor", "role", "action", "target", "ip", "detail", "prev_hash", "hash")
 
 
+_HEAD = select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
+_INSERT = insert(AuditRow)
+
+
 def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+class AuditUnavailable(FaldoneError):
+    """The entry could not be written: whatever it was to record must not happen (or be shown)."""
+
+    code: ClassVar[str] = "audit_unavailable"
 
 
 @dataclass(frozen=True)
@@ -109,13 +120,21 @@ class AuditLog:
         detail: dict[str, Any] | None = None,
         ip: str = "",
     ) -> AuditEntry:
-        """Append one entry; raises when the database refuses (the caller must not go on)."""
-        detail_json = canonical(detail or {})
-        head = select(AuditRow.id, AuditRow.hash).order_by(AuditRow.id.desc()).limit(1)
-        # Core statements, not the ORM's unit of work: every search appends one entry.
+        """Append one entry; raises `AuditUnavailable` when the database refuses (the caller
+        must not go on)."""
+        try:
+            return self._append(actor, role, action, target, canonical(detail or {}), ip)
+        except SQLAlchemyError as err:
+            raise AuditUnavailable("the audit log cannot be written") from err
+
+    def _append(
+        self, actor: str, role: str, action: str, target: str, detail_json: str, ip: str
+    ) -> AuditEntry:
+        # Core statements built once, values as parameters: every search appends one entry,
+        # and building the statement per call cost more than the database's own work.
         for _attempt in range(20):
             with self.catalog.engine.connect() as conn:
-                last = conn.execute(head).first()
+                last = conn.execute(_HEAD).first()
                 entry = AuditEntry(
                     id=(last.id + 1) if last else 1,
                     at=now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -129,15 +148,15 @@ class AuditLog:
                     hash="",
                 )
                 entry = replace(entry, hash=entry_hash(entry))
-                values = {**asdict(entry), "detail": detail_json}
+                values = {**entry.__dict__, "detail": detail_json}
                 try:
-                    conn.execute(insert(AuditRow).values(**values))
+                    conn.execute(_INSERT, values)
                     conn.commit()
                 except IntegrityError:  # another writer appended first: chain onto its entry
                     conn.rollback()
                     continue
                 return entry
-        raise RuntimeError("could not append to the audit log (contention)")
+        raise AuditUnavailable("could not append to the audit log (contention)")
 
     def count(self, **filters: str) -> int:
         with self.catalog.session() as s:

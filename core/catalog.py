@@ -75,7 +75,8 @@ class Catalog:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        # A file database cannot drop a connection: no ping before every checkout.
+        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         with schema_lock(self.engine):  # several processes may start on one empty database

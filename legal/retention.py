@@ -368,10 +368,13 @@ def delete_family(
     return ids
 
 
+_PENDING = select(DeletionRow.document_ids).where(DeletionRow.processed_at.is_(None))
+
+
 def pending_deletions(catalog: Catalog) -> list[str]:
     """Ids deleted from the catalog that the index may still hold (asked on every search)."""
-    with catalog.engine.connect() as conn:  # a Core read: no ORM session per search
-        rows = conn.scalars(select(DeletionRow.document_ids).where(DeletionRow.processed_at.is_(None)))
+    with catalog.engine.connect() as conn:  # a Core read built once: no ORM session per search
+        rows = conn.scalars(_PENDING)
         return [doc_id for raw in rows for doc_id in json.loads(raw)]
 
 

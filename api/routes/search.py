@@ -6,12 +6,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict
 
 from api.access import ANY, QUALITY, audited, require
 from api.errors import BadRequest
+from api.security import audit_in_route
 from api.semantic import planned_request
 from api.state import AppState, get_state
 from index.backend import SearchRequest, decode_cursor
@@ -103,6 +104,7 @@ def build_request(
     dependencies=[Depends(require(*ANY)), Depends(audited("search", counted=True))],
 )
 def search(
+    http: Request,
     state: Annotated[AppState, Depends(get_state)],
     q: Annotated[str, Query(description="Query in Faldone's query language", max_length=4000)] = "",
     filter: Annotated[list[str], Query(description="field:value, repeatable")] = [],  # noqa: B006
@@ -173,6 +175,7 @@ def search(
         default=jsonable_encoder,  # anything orjson does not know, as FastAPI would encode it
     )
     clock.lap("serialise")
+    audit_in_route(http, result.total)  # before the answer exists for the client
     inside = sum(result.timings.values())
     stages = {
         "embed": clock.timings["embed"],

@@ -104,6 +104,7 @@ class EmbeddedBackend(SearchBackend):
             register_analyzers(self._index, analyzers)
             self._vectors = VectorStore(path / "vectors", writable=writer)
             self._compiler = QueryCompiler(self._schema, analyzers)
+            self._analyzers = analyzers
             self._writer: tantivy.IndexWriter | None = None
             if writer:
                 try:
@@ -276,6 +277,7 @@ class EmbeddedBackend(SearchBackend):
                 self._compiler,
                 page_ids=list(page.values()),
                 page_addresses=page,
+                analyzers=self._analyzers,
             )
             if request.highlight and highlight_query is not None
             else None

@@ -9,7 +9,11 @@ Tantivy's snippets mark the terms of a query, not its matches, so two kinds of
 query words are prepared per document and field to mark what the cluster's
 highlighter marks: a phrase counts only where the field really contains it
 (checked with a search restricted to the document), and a prefix, wildcard or
-fuzzy word is expanded into the document's matching terms.
+fuzzy word is expanded into the document's matching terms. Before that search,
+the field's own text is checked: when the exact analyzer's tokens of the phrase
+stand next to each other in it, the phrase matches; when, for every analyzer, some
+word of the phrase is missing from it, the phrase cannot match. Only the rest
+(stemmed forms in order, stop words, slop) needs the search.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import tantivy
 from core.document import PAGE_BREAK
 from index.backend import Highlight
 from index.backends.embedded_query import QueryCompiler, any_term
-from index.backends.embedded_schema import stemmed_field
+from index.backends.embedded_schema import Analyzers, stemmed_field
 from index.query import ast
 from index.query.semantics import STEM_LANGUAGES, fold, fuzzy_distance
 
@@ -92,6 +96,7 @@ class Highlighter:
         compiler: QueryCompiler | None = None,
         page_ids: list[str] | None = None,
         page_addresses: dict[tuple[int, int], str] | None = None,
+        analyzers: Analyzers | None = None,
     ) -> None:
         """`page_addresses`: (segment, doc) → id of the page's hits, so that matches need no reads."""
         self._searcher = searcher
@@ -103,6 +108,7 @@ class Highlighter:
         self._compiler = compiler
         self._page_ids = sorted(set(page_ids or []))
         self._addresses = page_addresses or {}
+        self._analyzers = analyzers
         # Caches for one page of hits: snippet generators by (index field, query words),
         # compiled words, and which hits of the page each (word, field) really matches.
         self._generators: dict[tuple[str, tuple[ast.Node, ...] | None], tantivy.SnippetGenerator] = {}
@@ -124,8 +130,41 @@ class Highlighter:
             self._generators[key] = generator
         return self._generators[key]
 
-    def _matches(self, leaf: ast.Node, doc_id: str) -> bool:
+    def _contains_exactly(self, leaf: ast.Node, text: str) -> bool:
+        """Whether `text` holds the words of phrase `leaf` in a row, as the exact field has them.
+
+        A yes is always right (the exact variant of the phrase matches); a no decides nothing.
+        """
+        if self._analyzers is None or not isinstance(leaf, ast.Term | ast.Phrase):
+            return False
+        exact = self._analyzers.exact
+        words = exact.analyze(leaf.text)
+        if not words:
+            return False
+        tokens = exact.analyze(text)
+        first, size = words[0], len(words)
+        return any(tokens[at : at + size] == words for at, token in enumerate(tokens) if token == first)
+
+    def _cannot_match(self, leaf: ast.Node, text: str) -> bool:
+        """Whether every analyzer misses a word of phrase `leaf` in `text` (then no variant matches).
+
+        A yes is always right: a phrase needs all its words in the field; a no decides nothing.
+        """
+        if self._analyzers is None or not isinstance(leaf, ast.Term | ast.Phrase):
+            return False
+        analyzers = [self._analyzers.exact, *self._analyzers.stemmed.values()]
+        for analyzer in analyzers:
+            words = analyzer.analyze(leaf.text)
+            if words and set(words) <= set(analyzer.analyze(text)):
+                return False
+        return True
+
+    def _matches(self, leaf: ast.Node, doc_id: str, text: str = "") -> bool:
         """Whether `leaf` matches document `doc_id` (one search per word for the whole page)."""
+        if text and self._contains_exactly(leaf, text):
+            return True
+        if text and self._cannot_match(leaf, text):
+            return False
         ids = self._page_ids if doc_id in self._page_ids else [doc_id]
         key = leaf if ids is self._page_ids else (leaf, doc_id)
         if key not in self._matching:
@@ -166,7 +205,7 @@ class Highlighter:
             if accept is None or accept.fullmatch(term)
         ]
 
-    def _field_words(self, field: str, doc_id: str) -> tuple[ast.Node, ...]:
+    def _field_words(self, field: str, doc_id: str, text: str) -> tuple[ast.Node, ...]:
         """The query words that really match `field` of this document."""
         kept: list[ast.Node] = []
         for leaf in self._leaves:
@@ -175,7 +214,7 @@ class Highlighter:
             scoped = type(leaf)(**{**leaf.__dict__, "field": field})
             if isinstance(scoped, ast.Prefix | ast.Wildcard | ast.Fuzzy):
                 kept += self._expand(scoped, field, doc_id)
-            elif not _needs_care(scoped) or self._matches(scoped, doc_id):
+            elif not _needs_care(scoped) or self._matches(scoped, doc_id, text):
                 kept.append(scoped)
         return tuple(kept)
 
@@ -189,7 +228,7 @@ class Highlighter:
             text = stored.get_first(field)
             if not isinstance(text, str) or not text:
                 continue
-            words = self._field_words(field, doc_id) if self._careful else None
+            words = self._field_words(field, doc_id, text) if self._careful else None
             if words == ():
                 continue
             variants = [field, *(stemmed_field(field, code) for code in codes)]

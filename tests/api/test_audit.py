@@ -161,11 +161,21 @@ def test_every_read_of_document_data_is_recorded_with_query_and_count(seeded: Se
             assert entry.detail["count"] == answer.json()["total"] == 2  # the hidden one not counted
 
 
-def test_a_counted_read_is_withheld_when_its_entry_cannot_be_written(seeded: Seeded) -> None:
+@pytest.mark.parametrize(
+    ("path", "params", "secret"),
+    [
+        ("/api/ui/suggest", {"prefix": "fat"}, "fattura"),  # audited by the middleware
+        ("/api/search", {"q": PUBLIC_WORD}, '"hits"'),  # audited by the route itself
+    ],
+)
+def test_a_counted_read_is_withheld_when_its_entry_cannot_be_written(
+    seeded: Seeded, path: str, params: dict[str, str], secret: str
+) -> None:
     staff = seeded.client("staff")
+    assert secret in staff.get(path, params=params).text  # what the failure must hide
     catalog = seeded.app.state.faldone.catalog
     with catalog.session() as s, s.begin():
         s.execute(text("DROP TABLE audit_log"))
-    answer = staff.get("/api/ui/suggest", params={"prefix": "fat"})
+    answer = staff.get(path, params=params)
     assert answer.status_code == 500 and answer.json()["error"]["code"] == "audit_unavailable"
-    assert "fattura" not in answer.text
+    assert secret not in answer.text

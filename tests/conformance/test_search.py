@@ -200,6 +200,9 @@ MARKS: list[tuple[str, str, dict[str, set[str]], int | None]] = [
     ("invoice", "en-invoice", {"text": {"invoices"}}, 1),
     ("fatt*", "it-fatture", {"text": {"fatture"}}, 1),
     ('"late delivery"', "en-invoice", {"subject": {"late", "delivery"}}, None),
+    # a phrase found only through its stems, and one found only in the subject
+    ('"fatture numero"', "it-fattura", {"text": {"fattura", "numero"}}, 1),
+    ('"reclamo fattura"', "it-fattura", {"subject": {"reclamo", "fattura"}}, None),
     ("fatura~1", "it-fattura", {"text": {"fattura"}, "title": {"fattura"}, "subject": {"fattura"}}, 1),
 ]
 
