@@ -221,9 +221,16 @@ def learning_curve(weights: ClassifierWeights, rows: list[dict[str, Any]]) -> di
     return {"pool": len(pool), "test": len(test), "points": points}
 
 
-def run() -> dict[str, Any]:
-    weights = load_weights()
+# The dev rows of the sources trained on before the review and customer-care sources were
+# added (issue 14, second session): the figure comparable with earlier runs.
+PREVIOUS_DOMAINS = frozenset({"cfpb", "mailing-list", "20ng-forsale", "banking77"})
+
+
+def run(models_dir: Path | None = None) -> dict[str, Any]:
+    weights = load_weights(models_dir)
     external_en, external_it, dev = load("external_en"), load("external_it"), load("dev")
+    previous = [r for r in dev if r["domain"] in PREVIOUS_DOMAINS]
+    added = [r for r in dev if r["domain"] not in PREVIOUS_DOMAINS]
     return {
         "thresholds": {
             "complaint": round(float(weights.thresholds[0]), 3),
@@ -232,6 +239,8 @@ def run() -> dict[str, Any]:
         "external_en": evaluate(weights, external_en),
         "external_it": evaluate(weights, external_it),
         "dev_same_sources": evaluate(weights, dev),
+        "dev_previous_sources": evaluate(weights, previous),
+        "dev_added_sources": evaluate(weights, added) if added else None,
         "names_the_act": act_naming_recall(weights, external_en + external_it + dev),
         "categories_dev": categories(weights, dev),
         "learning_curve_en": learning_curve(weights, external_en),
@@ -245,7 +254,10 @@ def markdown(result: dict[str, Any]) -> str:
     lines += ["| set | texts (complaints) | precision | recall | **F1** [95% CI] | sentiment AUC [95% CI] "
               "| probability AUC | ECE | tn fp fn tp |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     names = {"external_en": "external EN (complaint tweets)", "external_it": "external IT (ABSITA sentences)",
-             "dev_same_sources": "dev split of the training sources (not external)"}  # fmt: skip
+             "dev_same_sources": "dev split of the training sources (not external)",
+             "dev_previous_sources": "- of it: CFPB, mailing lists, for-sale, BANKING77",
+             "dev_added_sources": "- of it: TripAdvisor IT, Yelp EN, care agents EN"}  # fmt: skip
+    names = {key: name for key, name in names.items() if result.get(key)}
     for key, name in names.items():
         r = result[key]
         c = r["confusion"]
@@ -287,8 +299,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--json-only", action="store_true")
+    parser.add_argument("--models-dir", type=Path, help="evaluate MODELS_DIR/classifier.npz instead")
     args = parser.parse_args()
-    result = run()
+    result = run(args.models_dir)
     if not args.json_only:
         print(markdown(result))
         print()

@@ -2,11 +2,17 @@
 
     .venv/bin/python bench/nlp_complaint_data.py [--cache /work/.cache/nlp]
 
-Reads `../shared/nlp-corpus` and two bare git mirrors fetched with the search tool's
-`fetch` (see `nlp/data/SOURCES.md` for repositories, commits, licences and sampling):
+Reads `../shared/nlp-corpus` and bare git mirrors fetched with the search tool's `fetch`
+(see `nlp/data/SOURCES.md` for repositories, commits, licences and sampling):
 
 - `PolyAI-LDN/task-specific-datasets` (BANKING77, CC BY 4.0): real customer messages to a
   bank, mapped to complaint / not complaint by intent (`BANKING_COMPLAINT`, `BANKING_OTHER`);
+- `MatteoFasulo/PyTripAdvisor` (licence not stated): Italian TripAdvisor.it reviews of
+  restaurants in Rome with the reviewer's rating, 1-2 stars = complaint, 4-5 = not;
+- `kvrao/sentiment_analysis` (a copy of the UCI "Sentiment Labelled Sentences", Yelp part
+  only): English restaurant-review sentences, negative = complaint, positive = not;
+- `IBM/twitter-customer-care-document-prediction` (Apache-2.0): the customer-care agents'
+  replies on Twitter, not complaints (the customers' turns are not used: not annotated);
 - `danielpreotiuc/complaints-social-media` (Preotiuc-Pietro et al., ACL 2019): English
   tweets to companies annotated complaint / not complaint. **Evaluation only.**
 
@@ -25,6 +31,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -44,9 +51,19 @@ SHARED = _shared_dir() / "nlp-corpus"
 MIRROR = Path(os.environ.get("FALDONE_MIRROR", "/work/.mirror"))
 DEFAULT_CACHE = Path(os.environ.get("FALDONE_NLP_CACHE", "/work/.cache/nlp"))
 SEED = 20261202
+# Bump when the sets change (2: the review and customer-care sources); an older cache is rebuilt.
+DATA_VERSION = "2"
 
 BANKING_REPO = "PolyAI-LDN+task-specific-datasets"
 TWEETS_REPO = "danielpreotiuc+complaints-social-media"
+TRIPADVISOR_REPO = "MatteoFasulo+PyTripAdvisor"
+# HEAD no longer holds the review database (the full crawl is split into parts over 4 MiB
+# that the snapshot lacks); this is the last commit that has it whole.
+TRIPADVISOR_COMMIT = "5568a99c33c9760d5cbde7410607a689c0f84886"
+YELP_REPO = "kvrao+sentiment_analysis"
+CARE_REPO = "IBM+twitter-customer-care-document-prediction"
+CARE_AGENT_REPLIES = 600  # drawn from the agents' replies of dev.json + test.json
+DEV_SHARE = 0.2  # of each new source, stratified by label
 
 # Intents whose messages report that something went wrong on the bank's side (a charge,
 # a refusal, money that did not arrive): complaints by the speech-act definition.
@@ -75,15 +92,20 @@ BANKING_OTHER = frozenset({
 BANKING_PER_SPLIT = {"train": 1400, "dev": 500}  # per split, half complaints
 
 
-def _git_show(repo: str, path: str) -> tuple[str, str]:
+def _git_bytes(repo: str, path: str, rev: str = "HEAD") -> tuple[str, bytes]:
     git_dir = MIRROR / repo / "repo"
     commit = subprocess.run(
-        ["git", "-C", str(git_dir), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+        ["git", "-C", str(git_dir), "rev-parse", rev], check=True, capture_output=True, text=True
     ).stdout.strip()
     blob = subprocess.run(
-        ["git", "-C", str(git_dir), "show", f"HEAD:{path}"], check=True, capture_output=True
-    ).stdout.decode("utf-8")
+        ["git", "-C", str(git_dir), "show", f"{commit}:{path}"], check=True, capture_output=True
+    ).stdout
     return commit, blob
+
+
+def _git_show(repo: str, path: str) -> tuple[str, str]:
+    commit, blob = _git_bytes(repo, path)
+    return commit, blob.decode("utf-8")
 
 
 def _row(**fields: Any) -> dict[str, Any]:
@@ -148,15 +170,124 @@ def _tweets() -> list[dict[str, Any]]:
     return rows
 
 
+def _normalised(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
+
+
+def _split(rows: list[dict[str, Any]], k: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """80 / 20 train / dev of one source, stratified by label, `random.Random(SEED + k)`."""
+    rng = random.Random(SEED + k)
+    train, dev = [], []
+    for label in (1, 0):
+        part = sorted((r for r in rows if r["label"] == label), key=lambda r: str(r["id"]))
+        rng.shuffle(part)
+        cut = round(DEV_SHARE * len(part))
+        dev += part[:cut]
+        train += part[cut:]
+    return train, dev
+
+
+def _tripadvisor_it() -> list[dict[str, Any]]:
+    """Italian restaurant reviews: 1-2 stars = complaint, 4-5 = not (3 left out), balanced."""
+    import sqlite3
+    import sys
+
+    sys.path.insert(0, str(REPO))  # run as a script, `nlp` would be bench/nlp.py
+    from nlp.language import detect_language
+
+    commit, blob = _git_bytes(TRIPADVISOR_REPO, "restaurants.db", TRIPADVISOR_COMMIT)
+    db = sqlite3.connect(":memory:")
+    db.deserialize(blob)
+    records = db.execute("SELECT review_url, review_rating, review_text FROM reviews ORDER BY review_url")
+    wanted: dict[int, list[dict[str, Any]]] = {0: [], 1: []}
+    for url, rating, text in records:
+        text = text.strip()
+        if rating == 3 or detect_language(text) != "it":
+            continue
+        label = int(rating <= 2)
+        review = re.search(r"-(r\d+)-", url)
+        key = review.group(1) if review else hashlib.sha256(url.encode()).hexdigest()[:12]
+        wanted[label].append(
+            _row(id=f"it-tripadvisor-{key}", lang="it", label=label, sentiment=-1 if label else 1,
+                 category="complaint" if label else "other",
+                 source=f"MatteoFasulo/PyTripAdvisor@{commit[:12]}:restaurants.db#rating={rating}",
+                 domain="tripadvisor-it", text=text)
+        )  # fmt: skip
+    rng = random.Random(SEED + 11)
+    return wanted[1] + rng.sample(wanted[0], min(len(wanted[0]), len(wanted[1])))
+
+
+def _yelp_en() -> list[dict[str, Any]]:
+    """English restaurant-review sentences (UCI, Yelp part): negative = complaint."""
+    commit, blob = _git_show(YELP_REPO, "sentiment labelled sentences/yelp_labelled.txt")
+    rows = []
+    for n, line in enumerate(blob.splitlines()):
+        text, _, score = line.rpartition("\t")
+        if not text.strip() or score.strip() not in ("0", "1"):
+            continue
+        label = int(score.strip() == "0")
+        rows.append(
+            _row(id=f"en-yelp-{n}", lang="en", label=label, sentiment=-1 if label else 1,
+                 category="complaint" if label else "other",
+                 source=f"kvrao/sentiment_analysis@{commit[:12]}:yelp_labelled.txt#line={n + 1}",
+                 domain="yelp", text=text.strip())
+        )  # fmt: skip
+    return rows
+
+
+def _care_agents() -> list[dict[str, Any]]:
+    """Customer-care agents' replies on Twitter: not complaints."""
+    rows = []
+    for part in ("dev.json", "test.json"):
+        commit, blob = _git_show(CARE_REPO, part)
+        for conversation in json.loads(blob):
+            replies = [t for t in conversation["dialogContent"] if "agent" in t]
+            replies.append(conversation["agentURL"] | {"message": conversation["agentURL"]["url_utterance"]})
+            for turn in replies:
+                rows.append(
+                    _row(id=f"en-care-{turn['tweet_ID']}", lang="en", label=0, sentiment=0, category="other",
+                         source=f"IBM/twitter-customer-care-document-prediction@{commit[:12]}:{part}"
+                                f"#company={conversation['dialogHeader']['company']}",
+                         domain="twitter-care", text=turn["message"].strip())
+                )  # fmt: skip
+    unique = {r["id"]: r for r in rows}
+    rng = random.Random(SEED + 12)
+    return rng.sample(
+        sorted(unique.values(), key=lambda r: str(r["id"])), min(CARE_AGENT_REPLIES, len(unique))
+    )
+
+
+def _new_sources(external: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Train and dev rows of the review and customer-care sources, without duplicates of each
+    other or of any external text."""
+    seen = {_normalised(r["text"]) for r in external}
+    train, dev = [], []
+    for k, rows in enumerate((_tripadvisor_it(), _yelp_en(), _care_agents()), start=21):
+        kept = []
+        for r in rows:
+            key = _normalised(r["text"])
+            if len(key) < 10 or key in seen:
+                continue
+            seen.add(key)
+            kept.append(r)
+        part_train, part_dev = _split(kept, k)
+        train += part_train
+        dev += part_dev
+    return train, dev
+
+
 def build(cache: Path) -> dict[str, int]:
     """Write the four JSONL files; return their sizes."""
     shared_train, shared_dev = _shared("train"), _shared("dev")
     # The Italian ABSITA sentences are the Italian external set, so they are never trained on.
+    external_en = _tweets()
+    external_it = [r for r in shared_train + shared_dev if r["lang"] == "it"]
+    new_train, new_dev = _new_sources(external_en + external_it)
     sets = {
-        "train": [r for r in shared_train if r["lang"] == "en"] + _banking("train"),
-        "dev": [r for r in shared_dev if r["lang"] == "en"] + _banking("dev"),
-        "external_en": _tweets(),
-        "external_it": [r for r in shared_train + shared_dev if r["lang"] == "it"],
+        "train": [r for r in shared_train if r["lang"] == "en"] + _banking("train") + new_train,
+        "dev": [r for r in shared_dev if r["lang"] == "en"] + _banking("dev") + new_dev,
+        "external_en": external_en,
+        "external_it": external_it,
     }
     cache.mkdir(parents=True, exist_ok=True)
     for name, rows in sets.items():
@@ -164,13 +295,15 @@ def build(cache: Path) -> dict[str, int]:
         with (cache / f"{name}.jsonl").open("w", encoding="utf-8") as out:
             for r in rows:
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    (cache / "version").write_text(DATA_VERSION + "\n", encoding="utf-8")
     return {name: len(rows) for name, rows in sets.items()}
 
 
 def load(name: str, cache: Path = DEFAULT_CACHE) -> list[dict[str, Any]]:
-    """Rows of one cached set; builds the cache first when it is missing."""
+    """Rows of one cached set; builds the cache first when it is missing or older."""
     path = cache / f"{name}.jsonl"
-    if not path.is_file():
+    version = cache / "version"
+    if not path.is_file() or not version.is_file() or version.read_text().strip() != DATA_VERSION:
         build(cache)
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
