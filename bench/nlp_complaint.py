@@ -8,10 +8,12 @@ mirrors and ../shared; see that file). Sets:
 - **external EN**: 3,449 English tweets to companies annotated complaint / not complaint
   (Preotiuc-Pietro et al. 2019). No training or dev text comes from that data set.
 - **external IT**: the 2,900 Italian ABSITA hotel-review sentences of ../shared/nlp-corpus
-  (negative aspects only = complaint). No Italian real text is trained on; the model
-  reaches Italian through the multilingual encoder and the templated supplement.
-- **dev**: the same-source dev split the thresholds and the calibration come from
-  (reported for comparison; it is not an external figure).
+  (negative aspects only = complaint). None of them is trained on; the only real Italian
+  training text is a few hundred TripAdvisor.it restaurant reviews (Rome), checked for
+  duplicates against these sentences.
+- **dev**: the dev split of the training sources (reported for comparison; it is not an
+  external figure), whole and split into the earlier sources (CFPB, lists, for-sale,
+  BANKING77) and the added ones (reviews, customer-care agents).
 
 For each: precision, recall, F1 at the shipped threshold, confusion matrix, bootstrap
 95% intervals (1,000 resamples), ROC AUC of the stored sentiment (more negative = more
