@@ -24,6 +24,13 @@ orientation confidence is clearly high (an upright receipt read at three times
 its size was read upside down); the enlarged page is then read without
 detection (``--psm 3``).
 
+When the page was read at its own size and upright, ink beside a read line
+that no word covers (a column of amounts the layout analysis dropped, next to
+their labels) is cropped and read again in one small extra pass, and its words
+are put back on their lines (`ingest.ocr_missed`; on 120 receipts of the SROIE
+development set: the total found on 83% instead of 76%, CER 0.209 instead of
+0.213, +5% tesseract CPU). A page with nothing missed costs no extra pass.
+
 A blank page (nothing stands out from the paper: see `_is_blank`) is not
 sent to tesseract at all: it would read nothing, slowly, twice.
 
@@ -68,7 +75,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -77,6 +84,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from core.errors import ErrorKind, FaldoneError
 from ingest.errors import CorruptDocument, ExtractionTimeout
+from ingest.ocr_missed import merge_words, missed_segments, stack_segments
 from ingest.ocr_prepare import Layout, measure
 
 __all__ = [
@@ -209,13 +217,55 @@ def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
             if turn:
                 prepared, place = _prepare(flat, layout, turn)
     first = _tesseract(prepared, languages, place, psm)
-    if _has_coloured_panels(flat):
+    coloured = _has_coloured_panels(flat)
+    if coloured:
         panels = _tesseract(_prepare(_darkest_channel(flat), layout, turn)[0], languages, place, psm)
         first = max((first, panels), key=_sure_words)
-    if not _needs_retry(first, gray, layout.text_height):
-        return first
-    second = _tesseract(_prepare(_clean(gray), layout, turn)[0], languages, place, psm)
-    return second if second._score > first._score else first
+    if _needs_retry(first, gray, layout.text_height):
+        second = _tesseract(_prepare(_clean(gray), layout, turn)[0], languages, place, psm)
+        first = second if second._score > first._score else first
+    if place.scale == 1 and not place.angle and not coloured:  # the ink is measured on `gray` as it is
+        first = _fill_missed(first, gray, languages)
+    return first
+
+
+def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrResult:
+    """`result` with the text its layout analysis left out beside its lines (`ingest.ocr_missed`)."""
+    words = [(w.text, w.confidence, w.left, w.top, w.width, w.height, w.line) for w in result.words]
+    segments = missed_segments(gray, words)
+    if not segments:
+        return result
+    stack, offsets = stack_segments(gray, segments)
+    read = _tesseract(stack, languages, None, "6")  # at its own size: enlarged 2x it read no better (dev set)
+    found = [(w.text, w.confidence, w.left, w.top, w.width, w.height, w.line) for w in read.words]
+    merged = merge_words(words, segments, offsets, found, _is_junk)
+    if len(merged) == len(words):
+        return result
+    lines: dict[int, list[OcrWord]] = {}
+    for word in merged:
+        lines.setdefault(word[6], []).append(OcrWord(*word))
+    new = sorted((n for n in lines if n < 0), key=lambda n: min(w.top for w in lines[n]))
+    parts: list[tuple[str, list[OcrWord]]] = []
+    number = 0
+    for text in result.text.split("\n"):
+        members = lines.get(number, []) if text else []
+        if members:  # a line not read at all goes in before the first line read below it
+            while new and min(w.top for w in lines[new[0]]) < min(w.top for w in members):
+                parts.append(("", lines.pop(new.pop(0))))
+        parts.append((text, members))
+        number += bool(text)
+    parts += [("", lines.pop(n)) for n in new]
+    texts: list[str] = []
+    every: list[OcrWord] = []
+    for text, members in parts:
+        if members:
+            members.sort(key=lambda w: w.left)
+            text = " ".join(w.text for w in members)
+            every += [replace(w, line=len(texts) - texts.count("")) for w in members]
+        texts.append(text)
+    confidences = [w.confidence for w in every if w.confidence >= 0]
+    mean = sum(confidences) / len(confidences) if confidences else None
+    return OcrResult("\n".join(texts), mean, tuple(every))
 
 
 def _has_coloured_panels(image: Image.Image) -> bool:

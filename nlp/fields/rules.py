@@ -5,6 +5,16 @@ the value printed after it on the same row, or at the start of the next row;
 labels and values are in Italian and English. Rules that have no label to go
 by (the supplier: the name printed at the top; the currency: the sign printed
 most) say so with a lower confidence.
+
+Scanned receipts are read by OCR, so the rules expect its errors: dates are
+found with `find_ocr_dates` (a repaired date loses to one read as printed);
+the total is checked against the cash paid minus the change, against the cash
+alone when no change is printed, and against a second total label printing
+the same amount; the supplier's legal form is put right however OCR read it
+("SDN BID", "5/B", "(N) SDN BHD"), a name cut after "&" is joined with the next
+row, and a misread word of the name is corrected from the same word printed
+at least twice elsewhere on the page. The rules were written on the SROIE
+development receipts only (bench/fields.py --sroie), never on the evaluation ones.
 """
 
 from __future__ import annotations
@@ -19,7 +29,7 @@ from stdnum.it import iva as std_iva
 
 from core.clock import now
 from nlp.fields.layout import Box, Row
-from nlp.fields.values import Amount, find_amounts, find_dates
+from nlp.fields.values import Amount, find_amounts, find_ocr_dates
 
 __all__ = ["Found", "find_all"]
 
@@ -44,14 +54,14 @@ _TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
     (
         _label(
             r"\b(grand\s?total|total\s?(amount|due|payable|incl\w*|inclusive|rounded|sales\s?\(?incl\w*)|"
-            r"nett?\s?total|rounded\s?total|amount\s?due|balance\s?due|totale\s?(documento|fattura|"
+            r"nett?\s?total|rounded\s?total|(amount|amt)\.?\s?due|balance\s?due|totale\s?(documento|fattura|"
             r"complessivo|euro|eur|da\s?pagare|generale|dovuto)|importo\s?(totale|da\s?pagare|dovuto)|"
             r"netto\s?a\s?pagare|da\s?pagare)\b"
         ),
         3.0,
     ),
-    # OCR reads the L of TOTAL as I, 1 or ] and the O as 0
-    (_label(r"\b(t[o0]ta[l1i|\]]|totale|tot\.?|jumlah|importo|amount)(?![a-z])"), 2.0),
+    # OCR reads the L of TOTAL as I, 1, ] or ! and the O as 0
+    (_label(r"\b(t[o0]ta[l1i|\]!]|totale|tot\.?|jumlah|importo|amount)(?![a-z])"), 2.0),
 ]
 _NOT_TOTAL = _label(
     r"\b(sub\s?-?\s?total\w*|subtot\w*|imponibile|total\s?(qty|quantity|item|items|disc\w*|savings?|"
@@ -80,7 +90,7 @@ _VAT_LABEL = _label(
     r"(?P<value>(?:[A-Z]{2}\s?)?\d[\d\-]{5,16}\d)",
 )
 _CASH = _label(
-    r"\b(cash|tunai|contanti|contante|tendered|paid|pagato|visa|master\s?card|master|amex|edc|credit\s?card|"
+    r"\b(cash|tunai|contanti|contante|tendered|paid|payment|pagato|visa|master\s?card|master|amex|edc|credit\s?card|"
     r"debit|bancomat|carta)\b"
 )
 _CHANGE = _label(r"\b(change|resto|baki|kembali)\b")
@@ -102,6 +112,19 @@ _LEGAL_FORM = _label(
 )
 # how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
 _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
+# after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD"
+_MISREAD_SDN_BHD = re.compile(r"(?<![\w])(?:S[DO0I1l]N)(?P<sep>\.?\s?)[B38][A-Z0-9]{1,3}(?![\w])")
+# "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
+_MISREAD_COUNTRY = re.compile(r"\(\s?[A-LN-Z0-9]\s?\)(?=\s?SDN\.?\s?BHD)")
+# "(KL )SDN BHD": the space OCR put inside the parenthesis belongs after it
+_MOVED_SPACE = re.compile(r"\s+\)(?=\w)")
+_STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]))")  # "(KL) 'SDN BHD"
+# a logo or a rule read as a symbol or a lone accented letter before the name: "| UNIHAKKA", "È = SYARIKAT"
+_LEADING_JUNK = re.compile(r"^(?:(?:[^\w\s(&]+|[^\x00-\x7f])\s+)+")
+_MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
+_MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as the euro sign: "€ W KHOO"
+_DANGLING = re.compile(r"(?:&|\band)\s*$", re.IGNORECASE)  # a name cut at the end of a row
+_CURLY_APOSTROPHE = str.maketrans("‘’`´", "''''")
 _INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
 _REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
 _ADDRESS = _label(
@@ -159,6 +182,7 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
                 candidates.append((weight, found[1].value, index, *found))
             break
     paid = _paid(rows)
+    exact = _paid(rows, exact=True) if paid is None else None
     if not candidates:
         printed = _printed_amount(rows, paid) if paid is not None else None
         if printed is None:
@@ -169,12 +193,25 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
             "total", f"{amount.value:.2f}", text, 0.6, row.box(amount.start, amount.end)
         ), amount.currency
     rounding = [i for i, row in enumerate(rows) if _ROUNDING.search(row.text)]
+    # the same amount after two different total labels ("TOTAL AMOUNT 8.60", "NETT TOTAL 8.60") is
+    # twice as sure; a summary row printed twice ("TOTAL 0% SUPPLIES: 39.01") is one label
+    labels: dict[int, set[str]] = {}
+    for candidate in candidates:
+        row = rows[candidate[2]]
+        before = row.text[: candidate[4].start] if candidate[3] is row else row.text
+        label = "".join(ch for ch in before.casefold() if ch.isalpha())
+        labels.setdefault(round(candidate[1] * 100), set()).add(label)
+    agreeing = {cents: len(found) for cents, found in labels.items()}
 
     def rank(candidate: tuple[float, float, int, Row, Amount]) -> tuple[float, float]:
         weight, value, index = candidate[0], candidate[1], candidate[2]
         if paid is not None and abs(value - paid) < 0.005:
             weight += 2.0
+        elif exact is not None and abs(value - exact) < 0.005:
+            weight += 1.5  # "TOTAL: 38.00", "CASH: 38.00" and no change: a "TOTAL INCL. 38.90" was misread
         if any(0 < index - r <= 3 for r in rounding):
+            weight += 1.0
+        if agreeing[round(value * 100)] >= 2:
             weight += 1.0
         return weight, value
 
@@ -182,6 +219,8 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
     confidence = 0.9 if weight >= 3 else 0.75
     if paid is not None and abs(value - paid) < 0.005:
         confidence = 0.95
+    elif agreeing[round(value * 100)] >= 2:
+        confidence = 0.9  # two labels agree: a cash or change amount that disagrees was misread
     elif paid is not None and (printed := _printed_amount(rows, paid)) is not None:
         row, amount = printed  # the labels missed it (or OCR garbled them), but what was paid is printed
         value, confidence = paid, 0.7
@@ -218,9 +257,12 @@ def _rounded_below(
     return None
 
 
-def _paid(rows: Sequence[Row]) -> float | None:
-    """Cash handed over minus the change given back, when a receipt prints both."""
-    cash = change = None
+def _paid(rows: Sequence[Row], exact: bool = False) -> float | None:
+    """Cash handed over minus the change given back, when a receipt prints both.
+
+    With `exact`, the cash handed over when no change is printed (the exact amount was paid).
+    """
+    cash = change = cash_here = None
     for index, row in enumerate(rows):
         if change is None and (match := _CHANGE.search(row.text)):
             found = _amount_after(rows, index, match.end())
@@ -228,6 +270,9 @@ def _paid(rows: Sequence[Row]) -> float | None:
         elif cash is None and (match := _CASH.search(row.text)):
             found = _amount_after(rows, index, match.end())
             cash = found[1].value if found else None
+            cash_here = cash if found and found[0] is row else None
+    if exact and cash_here is not None and change is None:
+        return cash_here
     if cash is None or change is None or change < 0 or cash - change <= 0:
         return None
     return round(cash - change, 2)
@@ -257,14 +302,17 @@ def _tax(rows: Sequence[Row], total: float | None) -> Found | None:
 def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
     document: list[tuple[float, Found]] = []
     due: list[tuple[float, Found]] = []
+    latest = _latest_plausible()
     for index, row in enumerate(rows):
-        for match in find_dates(row.text):
+        for match in find_ocr_dates(row.text, latest):
             before = row.text[: match.start]
             above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
             is_due = bool(_DUE_LABELS.search(before) or (not before.strip() and _DUE_LABELS.search(above)))
             score = 1.0 - index * 0.002 - (1.0 if row.page > rows[0].page else 0.0)
-            if match.value > _latest_plausible():
-                score -= 2.0  # a year misread by OCR (2078 for 2018): any other date is likelier
+            if match.value > latest and not is_due:
+                continue  # a year misread by OCR beyond repair ("2042" from a product code): no document date
+            if match.repaired:
+                score -= 0.3  # a date read as printed, with the same label, is likelier
             if _DATE_LABELS.search(before):
                 score += 1.0
             elif not before.strip() and _DATE_LABELS.search(above):
@@ -345,6 +393,50 @@ def _iban(rows: Sequence[Row]) -> Found | None:
 
 
 def _supplier(rows: Sequence[Row]) -> Found | None:
+    """The supplier's name (`_name_at_top`), its words checked against the rest of the page."""
+    found = _name_at_top(rows)
+    if found is None:
+        return None
+    value = _reconciled(found.value, rows)
+    return Found(found.name, value, found.text, found.confidence, found.box)
+
+
+# letters OCR takes for one another (a shop's name is often printed again lower on the page)
+_CONFUSABLE = {frozenset(pair) for pair in ("ou", "oc", "oa", "ce", "ea", "il", "lt", "hm", "hn", "mn")} | {
+    frozenset(pair) for pair in ("bh", "rk", "uv", "vy", "bd", "ht", "ij", "gq", "ao", "ec")
+}
+
+
+def _reconciled(name: str, rows: Sequence[Row]) -> str:
+    """`name` with a word OCR misread put right from the same word printed (read) at least twice elsewhere.
+
+    "SANYO STATIONERY SHOP" over "SANYU SUPPLY SDN BHD" and "Facebook: Sanyu.Stationery":
+    a word of four letters or more is replaced by a variant that differs from it in one
+    letter of a confusable pair (o/u, i/l, h/m...) and occurs more often on the page.
+    """
+    counts: dict[str, int] = {}
+    for row in rows:
+        for word in re.findall(r"[^\W\d_]+", row.text.casefold()):
+            counts[word] = counts.get(word, 0) + 1
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        folded = word.casefold()
+        if len(word) < 4:
+            return word
+        best, seen = word, counts.get(folded, 0)
+        for variant, count in counts.items():
+            if count < 2 or count <= seen or len(variant) != len(folded):
+                continue
+            differ = [(a, b) for a, b in zip(folded, variant, strict=True) if a != b]
+            if len(differ) == 1 and frozenset(differ[0]) in _CONFUSABLE:
+                best, seen = (variant.upper() if word.isupper() else variant), count
+        return best
+
+    return re.sub(r"[^\W\d_]+", fix, name)
+
+
+def _name_at_top(rows: Sequence[Row]) -> Found | None:
     """The name at the top: a row with a company suffix among the first rows, else the first name-like row.
 
     The name ends at its legal form ("SDN BHD", "S.R.L."): the registration
@@ -368,17 +460,47 @@ def _supplier(rows: Sequence[Row]) -> Found | None:
             joined = f"{above.text} {text}"
             box = _union(above.box(0, len(above.text)), row.box(0, len(text)))
             return Found("supplier", joined, joined, 0.7, box)
-        return Found("supplier", text, text, 0.8, row.box(0, len(text)))
-    for row in first_page[:5]:
-        if _is_name(row.text) and not _ADDRESS.search(row.text):
-            return Found("supplier", row.text, row.text, 0.4, row.box(0, len(row.text)))
+        return _name_with_rest(first_page, position, text, 0.8)
+    for position, row in enumerate(first_page[:5]):
+        name = _LEADING_JUNK.sub("", row.text).translate(_CURLY_APOSTROPHE)
+        words = sum(sum(ch.isalpha() for ch in word) >= 4 for word in name.split())
+        if name != row.text.translate(_CURLY_APOSTROPHE) and words < 2:
+            continue  # a logo read as symbols and letters ("| ugar î"), not a name after a speck
+        if _is_name(name) and not _ADDRESS.search(name):
+            return _name_with_rest(first_page, position, name, 0.4)
     return None
+
+
+def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: float) -> Found:
+    """The name on row `position`, and the next row's when it ends in '&' or 'AND' (cut by the paper)."""
+    row = rows[position]
+    below = rows[position + 1] if position + 1 < len(rows) else None
+    if (
+        below is not None
+        and _DANGLING.search(text)
+        and _is_name(below.text)
+        and not _ADDRESS.search(below.text)
+    ):
+        rest = _name_part(below.text)
+        joined = f"{text} {rest}"
+        return Found(
+            "supplier",
+            joined,
+            joined,
+            confidence - 0.1,
+            _union(row.box(0, len(text)), below.box(0, len(rest))),
+        )
+    return Found("supplier", text, text, confidence, row.box(0, len(text)))
 
 
 def _name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
     text = re.sub(r"^[^:\d]{2,20}:\s*(?=\S)", "", text)  # a label before the name ("Ragione sociale:")
+    text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
+    text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(_CURLY_APOSTROPHE)
+    text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", _LEADING_JUNK.sub("", text)))
+    text = _MOVED_SPACE.sub(") ", text)
     ends = [m.end() for m in _LEGAL_FORM.finditer(text)]
     if ends:  # a registration number printed before the legal form is not part of the name either
         return " ".join(_INNER_REGISTRATION.sub(" ", text[: ends[-1]]).strip(" ,;:").split())

@@ -11,6 +11,11 @@ Amounts: European ("1.234,56") and Anglo-Saxon ("1,234.56") grouping, with or
 without a currency sign or code before or after ("RM54.50", "€ 12,00",
 "12.00 EUR"); a lone comma or dot followed by two digits is the decimal mark, also
 with the space OCR puts after it ("64. 15").
+
+`find_ocr_dates` also reads dates as OCR garbles them: letters that look like
+digits inside a date-shaped group ("O5/O9/2O17", "Q1-Nov-2017"), a speck read
+as a quote ("23- “06- 2018"), and a year that cannot be (after next year, before
+1990) with one misread digit put back ("17/04/2078" → 2018, "05/09/2617" → 2017).
 """
 
 from __future__ import annotations
@@ -19,7 +24,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["CURRENCIES", "Amount", "DateMatch", "find_amounts", "find_dates", "parse_amount"]
+__all__ = [
+    "CURRENCIES",
+    "Amount",
+    "DateMatch",
+    "find_amounts",
+    "find_dates",
+    "find_ocr_dates",
+    "parse_amount",
+]
 
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -90,6 +103,7 @@ class DateMatch:
     value: date
     start: int
     end: int
+    repaired: bool = False  # read after undoing OCR confusions (`find_ocr_dates`)
 
 
 @dataclass(frozen=True)
@@ -139,6 +153,84 @@ def find_dates(text: str) -> list[DateMatch]:
             day, month, year = int(match["d"]), int(match["m"]), _year(match["y"])
             value = _make(day, month, year) or _make(month, day, year)
             add(value, match.start(), match.end())
+    return sorted(found, key=lambda m: m.start)
+
+
+# A date as OCR may read it: digit groups (with letters that look like digits) and separators
+_DATE_SHAPED = re.compile(
+    r"(?<![\w])[\dOoQDIl|SZB]{1,4}(?:\s?[/.\-]\s?[\"“”'‘’`]?[\dOoQDIl|SZB]{1,4}){2}(?![\w])"
+)
+_DATE_SHAPED_MONTH = re.compile(
+    r"(?<![\w])(?P<d>[\dOoQDIl|SZB]{1,2})(?P<mid>[\s/.\-]{1,3}(?P<mon>[A-Za-z]{3,9})\.?[\s/.\-,]{1,3})"
+    r"(?P<y>[\dOoQDIl|SZB]{2,4})(?!\d)"
+)
+_QUOTES = re.compile(r"[\"“”'‘’`]")  # specks OCR reads as quotes: "23- “06- 2018"
+_LOOKALIKES = str.maketrans("OoQDIl|SZB", "0000111528")
+# digits thermal print and low-resolution scans are read as, and the digits they were printed as
+_MISREAD_DIGITS = {"7": "1", "8": "0361", "6": "058", "9": "08", "3": "8", "4": "1"}
+
+
+def _repair_year(year: str, latest: int) -> str:
+    """A four-digit year outside 1990..`latest` with one misread digit put back (the latest such year).
+
+    "2078" → "2018", "2617" → "2017", "2918" → "2018"; unchanged when no single
+    look-alike digit gives a plausible year.
+    """
+    if 1990 <= int(year) <= latest:
+        return year
+    best = ""
+    for position, read in enumerate(year):
+        for printed in _MISREAD_DIGITS.get(read, ""):
+            candidate = year[:position] + printed + year[position + 1 :]
+            if 1990 <= int(candidate) <= latest and candidate > best:
+                best = candidate
+    return best or year
+
+
+def _undo_confusions(text: str, latest: int) -> str:
+    """`text` with look-alike letters inside date-shaped groups read as digits and misread years repaired.
+
+    Every change keeps the group's length (a quote dropped leaves a space at its end), so a date
+    found in the result starts where it is printed in `text`.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        group = match.group(0)
+        if sum(ch.isdigit() for ch in group) < 4:  # "S/B", "I/O": words, not dates
+            return group
+        digits = _QUOTES.sub("", group.translate(_LOOKALIKES)).ljust(len(group))
+        return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda y: _repair_year(y.group(0), latest), digits)
+
+    def fix_month(match: re.Match[str]) -> str:  # "Q1-Nov-2017": the day and year only
+        if match["mon"].lower() not in _MONTHS or not any(ch.isdigit() for ch in match["d"] + match["y"]):
+            return match.group(0)
+        year = match["y"].translate(_LOOKALIKES)
+        year = _repair_year(year, latest) if len(year) == 4 and year.isdigit() else year
+        return match["d"].translate(_LOOKALIKES) + match["mid"] + year
+
+    return _DATE_SHAPED_MONTH.sub(fix_month, _DATE_SHAPED.sub(fix, text))
+
+
+def find_ocr_dates(text: str, latest: date) -> list[DateMatch]:
+    """`find_dates`, plus dates OCR garbled in a way that can be undone (marked ``repaired``).
+
+    Inside a group shaped like a date, letters that look like digits are read
+    as digits ("O5/O9/2O17", "l2-03-18") and a four-digit year that cannot be
+    (after `latest`'s year, before 1990) has one misread digit put back
+    ("17/04/2078", "05/09/2617"). Dates found as printed come first at their place.
+    """
+    found = find_dates(text)
+    fixed = _undo_confusions(text, latest.year)
+    if fixed == text:
+        return found
+    for match in find_dates(fixed):
+        if not any(match.start < m.end and m.start < match.end for m in found):
+            found.append(DateMatch(match.value, match.start, match.end, repaired=True))
+    for index, match in enumerate(found):
+        if match.value > latest and not match.repaired:  # a year read wrong but still "valid"
+            repaired = [m for m in find_dates(fixed) if m.start < match.end and match.start < m.end]
+            if repaired and repaired[0].value <= latest:
+                found[index] = DateMatch(repaired[0].value, match.start, match.end, repaired=True)
     return sorted(found, key=lambda m: m.start)
 
 

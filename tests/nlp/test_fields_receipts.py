@@ -114,3 +114,67 @@ def test_a_registration_number_before_the_legal_form_and_a_co_reg_row() -> None:
 def test_a_logo_read_as_symbols_and_an_address_are_no_supplier() -> None:
     text = "| ugar î\n(TI AA\nKAWASAN PERINDUSTRIAN BALAKONG\nPASAR MINI JIN SENG\nTOTAL 5.00\n"
     assert values(text)["supplier"] == "PASAR MINI JIN SENG"
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("GARDENIA BAKERIES (KL )SDN BID (139386 X)", "GARDENIA BAKERIES (KL) SDN BHD"),
+        ("99 SPEED MART 5/B (519537-X)", "99 SPEED MART S/B"),
+        ("MR. D.I.Y. (N) SIN BHD", "MR. D.I.Y. (M) SDN BHD"),
+        ("€ W KHOO HARDWARE SDN BHD", "C W KHOO HARDWARE SDN BHD"),
+        ("| UNIHAKKA INTERNATIONAL SDN BHD", "UNIHAKKA INTERNATIONAL SDN BHD"),
+        ("È = SYARIKAT PERNIAGAAN GIN KEE", "SYARIKAT PERNIAGAAN GIN KEE"),
+        ("Watson’s Personal Care Stores Sdn Bhd", "Watson's Personal Care Stores Sdn Bhd"),
+    ],
+)
+def test_the_supplier_as_ocr_misreads_it(printed: str, name: str) -> None:
+    assert values(f"{printed}\nNO. 5, JALAN BESAR\nTOTAL 5.00\n")["supplier"] == name
+
+
+def test_a_name_cut_after_and_goes_on_the_next_row() -> None:
+    text = "HOME MASTER HARDWARE &\nELECTRICAL\nNO.113G & 115G, JALAN SETIA\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "HOME MASTER HARDWARE & ELECTRICAL"
+
+
+def test_a_misread_word_of_the_name_is_put_right_by_its_other_occurrences() -> None:
+    rows = ["SANYO STATIONERY SHOP", "NO. 31G, JALAN SETIA", "40170 SETIA ALAM", "Tel: +603-3362 4137",
+            "GST ID No: 001531760640", "TAX INVOICE", "Owned By :", "CASH SALES COUNTER",
+            "SANYU SUPPLY SDN BHD", "Total 8.70", "Follow us in Facebook: Sanyu.Stationery"]  # fmt: skip
+    assert values("\n".join(rows))["supplier"] == "SANYU STATIONERY SHOP"
+    alone = ["MARTA CAFE", "NO. 5, JALAN BESAR", "PARTA 2.00", "Total 8.70"]  # once elsewhere is not enough
+    assert values("\n".join(alone))["supplier"] == "MARTA CAFE"
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        ("SHOP\nSubtoiat : 15.90\nTota! Incl. of GST 16.90\nPayment : 50.00\nChange Due : 34.10\n", "15.90"),
+        (
+            "SHOP\nSub Total 129,30\nAmt Due 129.30\nGST @6% 7.30\nGST Summary Amount\nS=GST @6%: 122.00\n",
+            "129.30",
+        ),
+        # two labels agree; the cash amount was misread (2.60 for 8.60)
+        ("SHOP\nTotal Amount: $8.60\nNett Total: $8.60\nCASH $2.60\nChange $0.00\n", "8.60"),
+        # paid exactly (no change printed): the total equal to the cash wins over a misread one
+        ("SHOP\nTotal (Inclusive of GST): 38.90\nTOTAL: 38.00\nCASH : 38.00\n", "38.00"),
+        # a summary row printed twice is one label, not two agreeing ones
+        (
+            "SHOP\nTOTAL 0% SUPPLIES: 39.01\nTOTAL 6% SUPPLIES: -18.80\nTOTAL 0% SUPPLIES: 39.01\n"
+            "TOTAL PAYABLE: 20.21\n",
+            "20.21",
+        ),
+    ],
+)
+def test_totals_as_ocr_reads_them(text: str, total: str) -> None:
+    assert values(text)["total"] == total
+
+
+def test_a_product_code_read_as_a_date_far_ahead_is_no_document_date() -> None:
+    assert "doc_date" not in values("SHOP SDN BHD\nRC11-23-42 - 12/144\nTOTAL 5.00\n")
+
+
+def test_a_misread_year_is_repaired() -> None:
+    assert (
+        values("SHOP SDN BHD\nDoc No. CS00011904 Date: 17/04/2078\nTOTAL 5.00\n")["doc_date"] == "2018-04-17"
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from nlp.fields.values import find_amounts, find_dates
+from nlp.fields.values import find_amounts, find_dates, find_ocr_dates
 
 
 @pytest.mark.parametrize(
@@ -59,3 +61,31 @@ def test_amounts(printed: str, value: float, currency: str) -> None:
 
 def test_dates_and_times_are_not_amounts() -> None:
     assert [a.value for a in find_amounts("06/03/2018 12:06:00 TOTAL 54.50")] == [54.5]
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Date: 17/04/2078", "2018-04-17"),  # a 1 read as 7: the year cannot be
+        ("Date: 05/09/2617", "2017-09-05"),  # a 0 read as 6
+        ("001-2918-03-18 13:21:02", "2018-03-18"),  # a 0 read as 9, inside a longer code
+        ("O5/O9/2O17", "2017-09-05"),  # letters that look like digits
+        ("Date i 23- “06- 2018", "2018-06-23"),  # a speck read as a quote
+        ("Q1-Nov-2017_11:20:04AM", "2017-11-01"),
+    ],
+)
+def test_dates_as_ocr_garbles_them(printed: str, iso: str) -> None:
+    found = find_ocr_dates(printed, date(2027, 12, 1))
+    assert [d.value.isoformat() for d in found] == [iso]
+    assert found[0].repaired
+    assert find_dates(printed) == [] or find_dates(printed)[0].value.isoformat() != iso
+
+
+def test_dates_read_right_are_kept_as_printed() -> None:
+    found = find_ocr_dates("DATE 12/03/2018 10:00 TOTAL 5.00", date(2027, 12, 1))
+    assert [(d.value.isoformat(), d.repaired) for d in found] == [("2018-03-12", False)]
+
+
+@pytest.mark.parametrize("printed", ["99 SPEED MART S/B", "TEL 03-87686092", "SDN BHD 2017", "I/O 12-B"])
+def test_words_and_codes_are_no_dates_however_ocr_reads_them(printed: str) -> None:
+    assert find_ocr_dates(printed, date(2027, 12, 1)) == []
