@@ -52,7 +52,10 @@ receipts, never on these 99. ``DIR`` is the ``data/`` folder of GitHub
 With ``--sroie``, no OCR is run: the key fields are found on the ground-truth
 lines (each line of ``box/NNN.csv`` as one OCR word with its box) of every
 receipt whose image is not byte-identical (SHA-256) to one of the 99, and the
-per-field accuracy is printed. It measures the rules alone, not OCR.
+per-field accuracy is printed. It measures the rules alone, not OCR. With
+``--sroie DIR --ocr-sample N`` a seeded sample of N of those receipts is read
+by the pipeline (``--save-readings`` keeps the readings, ``--readings`` scores
+saved ones again without OCR) and the fields and CER of that reading are printed.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ import csv
 import hashlib
 import json
 import os
+import random
 import re
 import resource
 import shutil
@@ -217,17 +221,69 @@ def ground_truth_fields(folder: Path, stem: str) -> dict[str, str]:
     return {f.name: f.value for f in extract_fields([""], {1: PageWords(1, width, height, words)})}
 
 
-def development_fields(sroie: Path, receipts: Path) -> None:
-    """Per-field accuracy on the ground-truth lines of the SROIE receipts that are not among ours."""
+def development_stems(sroie: Path, receipts: Path) -> list[str]:
+    """The SROIE receipts whose image is not byte-identical to one of ours (nor to another one)."""
     ours = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (receipts / "img").glob("*.jpg")}
+    if not ours:
+        raise SystemExit(f"no evaluation receipts in {receipts}: pass --corpus")
     seen: set[str] = set()
-    tally = {"date": 0, "total": 0, "company": 0, "company_loose": 0}
-    count = 0
+    stems: list[str] = []
     for path in sorted((sroie / "img").glob("*.jpg")):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest in ours or digest in seen:  # the evaluation receipts, and duplicates
             continue
         seen.add(digest)
+        stems.append(path.stem)
+    return stems
+
+
+def development_ocr(sroie: Path, receipts: Path, args: argparse.Namespace) -> None:
+    """Fields and CER of the pipeline's reading of a seeded sample of development receipts."""
+    stems = development_stems(sroie, receipts)
+    random.Random(15).shuffle(stems)
+    stems = stems[: args.ocr_sample]
+    readings: dict[str, dict[str, Any]] = {}
+    if args.readings:
+        for line in args.readings.read_text(encoding="utf-8").splitlines():
+            if line:
+                saved = json.loads(line)
+                readings[saved["stem"]] = saved["pipeline"]
+        stems = [s for s in stems if s in readings]
+    else:
+        paths = [str(sroie / "img" / f"{s}.jpg") for s in stems]
+        with ProcessPoolExecutor(args.workers) as pool:
+            for number, (stem, reading) in enumerate(
+                zip(stems, pool.map(read_pipeline, paths), strict=True), 1
+            ):
+                readings[stem] = reading
+                print(f"development {number}/{len(stems)}", file=sys.stderr, flush=True)
+                if args.save_readings:
+                    with args.save_readings.open("a", encoding="utf-8") as file:
+                        file.write(json.dumps({"stem": stem, "pipeline": reading}) + "\n")
+    tally = {"date": 0, "total": 0, "company": 0, "company_loose": 0}
+    errors = []
+    for stem in stems:
+        key = json.loads((sroie / "key" / f"{stem}.json").read_text(encoding="utf-8", errors="replace"))
+        scored = score_fields(key, fields_of(readings[stem]))
+        for name in tally:
+            tally[name] += scored[name]
+        errors.append(cer(readings[stem]["text"], reference_text(sroie / "box" / f"{stem}.csv")))
+    count = max(1, len(stems))
+    print(json.dumps({
+        "development_receipts_read": len(stems),
+        "accuracy": {name: round(hits / count, 3) for name, hits in tally.items()},
+        "cer_pipeline_mean": round(statistics.mean(errors), 4) if errors else None,
+        "cer_pipeline_median": round(statistics.median(errors), 4) if errors else None,
+        "pipeline_tesseract_cpu_s": round(sum(r["cpu"] for r in readings.values() if r), 1),
+    }))  # fmt: skip
+
+
+def development_fields(sroie: Path, receipts: Path) -> None:
+    """Per-field accuracy on the ground-truth lines of the SROIE receipts that are not among ours."""
+    tally = {"date": 0, "total": 0, "company": 0, "company_loose": 0}
+    count = 0
+    for stem in development_stems(sroie, receipts):
+        path = sroie / "img" / f"{stem}.jpg"
         key = json.loads((sroie / "key" / f"{path.stem}.json").read_text(encoding="utf-8", errors="replace"))
         scored = score_fields(key, ground_truth_fields(sroie, path.stem))
         count += 1
@@ -308,8 +364,17 @@ def main() -> None:
     parser.add_argument(
         "--sroie", type=Path, help="development set: SROIE's data/ folder (see the docstring); fields only"
     )
+    parser.add_argument(
+        "--ocr-sample",
+        type=int,
+        default=0,
+        help="with --sroie: read N development receipts (seeded sample) with the pipeline; fields and CER",
+    )
     args = parser.parse_args()
     receipts = args.corpus / "receipts"
+    if args.sroie and args.ocr_sample:
+        development_ocr(args.sroie, receipts, args)
+        return
     if args.sroie:
         development_fields(args.sroie, receipts)
         return
