@@ -123,6 +123,10 @@ _STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]
 _LEADING_JUNK = re.compile(r"^(?:(?:[^\w\s(&]+|[^\x00-\x7f])\s+)+")
 _MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
 _MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as the euro sign: "€ W KHOO"
+# the shop's owner, printed under the shop's own name: the shop is the supplier the receipt names
+_OWNED_BY = _label(
+    r"\b(owned\s?by|operated\s?by|managed\s?by|a\s?division\s?of|di\s?propriet[aà]\s?di|gestito\s?da)\b"
+)
 _DANGLING = re.compile(r"(?:&|\band)\s*$", re.IGNORECASE)  # a name cut at the end of a row
 _CURLY_APOSTROPHE = str.maketrans("‘’`´", "''''")
 _INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
@@ -449,7 +453,11 @@ def _name_at_top(rows: Sequence[Row]) -> Found | None:
     named = [
         (position, row, text)
         for position, row, text in parts
-        if _COMPANY_SUFFIX.search(text) and _letters(text) >= 0.6 and not _NOT_SUPPLIER.search(text)
+        if _COMPANY_SUFFIX.search(text)
+        and _letters(text) >= 0.6
+        and not _NOT_SUPPLIER.search(text)
+        and not _owner(first_page, position)
+        and (not _continues(text) or (position > 0 and _is_name(first_page[position - 1].text)))
     ]
     # the registered name (with its legal form) before a shop sign ("... CAFE") above it
     named.sort(key=lambda found: _LEGAL_FORM.search(found[2]) is None)
@@ -491,6 +499,13 @@ def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: f
             _union(row.box(0, len(text)), below.box(0, len(rest))),
         )
     return Found("supplier", text, text, confidence, row.box(0, len(text)))
+
+
+def _owner(rows: Sequence[Row], position: int) -> bool:
+    """True when row `position` names the company that owns the shop ("Owned By :" on it or just above)."""
+    if _OWNED_BY.search(rows[position].text):
+        return True
+    return position > 0 and bool(_OWNED_BY.search(rows[position - 1].text))
 
 
 def _name_part(text: str) -> str:

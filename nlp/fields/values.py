@@ -57,8 +57,10 @@ for _number, _names in enumerate(
 
 _MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _SEP = r"\s?[/.\-]\s?"
+# a four-digit year may run into the time printed after it: "09/01/20198:01:11PM"
 _NUMERIC = re.compile(
-    r"(?<![\d/.\-])(?P<d>[0-3]?\d)(?P<s>" + _SEP + r")(?P<m>[0-3]?\d)(?P=s)(?P<y>(?:19|20)\d\d|\d\d)(?![\d])"
+    r"(?<![\d/.\-])(?P<d>[0-3]?\d)(?P<s>" + _SEP + r")(?P<m>[0-3]?\d)(?P=s)"
+    r"(?P<y>(?:19|20)\d\d(?=\d{1,2}:\d\d)|(?:(?:19|20)\d\d|\d\d)(?!\d))"
 )
 _NUMERIC_LOOSE = re.compile(
     r"(?<![\d/.\-])(?P<d>[0-3]?\d)" + _SEP + r"(?P<m>[0-3]?\d)" + _SEP + r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d)"

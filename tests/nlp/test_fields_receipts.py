@@ -178,3 +178,13 @@ def test_a_misread_year_is_repaired() -> None:
     assert (
         values("SHOP SDN BHD\nDoc No. CS00011904 Date: 17/04/2078\nTOTAL 5.00\n")["doc_date"] == "2018-04-17"
     )
+
+
+def test_the_shop_is_the_supplier_not_the_company_that_owns_it() -> None:
+    text = "SANYU STATIONERY SHOP\nNO. 31G, JALAN SETIA\nOwned By : TAX INVOICE\nSANYU SUPPLY SDN BHD"
+    assert values(text + "\nTotal 8.70\n")["supplier"] == "SANYU STATIONERY SHOP"
+
+
+def test_a_legal_form_alone_is_no_name() -> None:
+    text = "BHD\nIGHTROOM GALL\nJALAN ASTANA\nPASAR MINI JIN SENG\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "IGHTROOM GALL"

@@ -89,3 +89,8 @@ def test_dates_read_right_are_kept_as_printed() -> None:
 @pytest.mark.parametrize("printed", ["99 SPEED MART S/B", "TEL 03-87686092", "SDN BHD 2017", "I/O 12-B"])
 def test_words_and_codes_are_no_dates_however_ocr_reads_them(printed: str) -> None:
     assert find_ocr_dates(printed, date(2027, 12, 1)) == []
+
+
+def test_a_year_run_into_the_time_after_it() -> None:
+    assert [d.value.isoformat() for d in find_dates("Date: 09/01/20198:01:11PM")] == ["2019-01-09"]
+    assert find_dates("12/03/20181") == []
