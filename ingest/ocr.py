@@ -67,6 +67,7 @@ import contextlib
 import csv
 import fcntl
 import io
+import itertools
 import math
 import os
 import shutil
@@ -231,6 +232,8 @@ def ocr_image(image: Image.Image, languages: str = "ita+eng") -> OcrResult:
 
 def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrResult:
     """`result` with the text its layout analysis left out beside its lines (`ingest.ocr_missed`)."""
+    if not _upright(result.words):
+        return result  # tesseract turned the page (--psm 1): its lines do not run left to right in `gray`
     words = [(w.text, w.confidence, w.left, w.top, w.width, w.height, w.line) for w in result.words]
     segments = missed_segments(gray, words)
     if not segments:
@@ -245,6 +248,7 @@ def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrRes
     for word in merged:
         lines.setdefault(word[6], []).append(OcrWord(*word))
     new = sorted((n for n in lines if n < 0), key=lambda n: min(w.top for w in lines[n]))
+    grown = {word[6] for word in merged[len(words) :]}
     parts: list[tuple[str, list[OcrWord]]] = []
     number = 0
     for text in result.text.split("\n"):
@@ -258,14 +262,26 @@ def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrRes
     texts: list[str] = []
     every: list[OcrWord] = []
     for text, members in parts:
-        if members:
+        if members and members[0].line in grown:
             members.sort(key=lambda w: w.left)
             text = " ".join(w.text for w in members)
-            every += [replace(w, line=len(texts) - texts.count("")) for w in members]
+        every += [replace(w, line=len(texts) - texts.count("")) for w in members]
         texts.append(text)
     confidences = [w.confidence for w in every if w.confidence >= 0]
     mean = sum(confidences) / len(confidences) if confidences else None
     return OcrResult("\n".join(texts), mean, tuple(every))
+
+
+def _upright(words: Iterable[OcrWord]) -> bool:
+    """True when the lines' words run left to right and the lines top to bottom in the image's pixels."""
+    lefts: dict[int, list[int]] = {}
+    tops: dict[int, int] = {}
+    for word in words:
+        lefts.setdefault(word.line, []).append(word.left)
+        tops.setdefault(word.line, word.top)
+    pairs = [b > a for line in lefts.values() for a, b in itertools.pairwise(line)]
+    downs = [b > a for a, b in itertools.pairwise(tops.values())]
+    return sum(pairs) >= 0.8 * len(pairs) and sum(downs) >= 0.8 * len(downs)
 
 
 def _has_coloured_panels(image: Image.Image) -> bool:
