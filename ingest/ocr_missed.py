@@ -1,21 +1,22 @@
-"""Text beside a line that tesseract's page layout left out, found on the ink and read again.
+"""Text that tesseract's page layout left out, found on the ink and read again.
 
 Tesseract's automatic segmentation (``--psm 1``) sometimes drops a whole column
 of a receipt: the labels "Total", "CASH", "CHANGE" are read and the amounts
 printed at the right margin, on the same lines, are not in the reading at all
 (a faint watermark behind them makes the layout analysis call the column an
-image). Those amounts are plain print that tesseract reads well once it is
-shown them as lines.
+image); or a whole printed line, the date's, is missing. That is plain print
+that tesseract reads well once it is shown it as lines.
 
-`missed_segments` looks, along each line that was read, for ink that no word
-box covers: blobs of ink (connected components) as tall as the line's
-characters, side by side over at least a character's width (specks, dashed
-rules, underlines and the fringes of word boxes are lower). `read_missed`
-crops those segments, stacks them into one small image (a single tesseract
-run: starting tesseract costs about as much as reading a small strip) and
-reads it as a uniform block (``--psm 6``); each word it reads with confidence
-is put back on its line, at its place from left to right. A page where nothing
-was missed costs no tesseract run at all.
+`missed_segments` looks for ink that no word box covers: blobs of ink
+(connected components) as tall as the characters, side by side over at least
+a character's width (specks, dashed rules, underlines and the fringes of word
+boxes are lower), either on a line that was read, clear of its words, or
+between the lines read (at least three blobs: a line not read at all, numbered
+-1, -2... top to bottom). `stack_segments` crops them and stacks them into one
+small image, which the caller reads in a single tesseract run (``--psm 6``:
+starting tesseract costs about as much as reading a small strip);
+`merge_words` puts each word read with confidence back on its line. A page
+where nothing was missed costs no tesseract run at all.
 """
 
 from __future__ import annotations
