@@ -54,14 +54,14 @@ _TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
     (
         _label(
             r"\b(grand\s?total|total\s?(amount|due|payable|incl\w*|inclusive|rounded|sales\s?\(?incl\w*)|"
-            r"nett?\s?total|rounded\s?total|(amount|amt)\.?\s?due|balance\s?due|totale\s?(documento|fattura|"
+            r"nett?\s?total|rounded\s?total|after\s?rounding|(amount|amt)\.?\s?due|balance\s?due|totale\s?(documento|fattura|"
             r"complessivo|euro|eur|da\s?pagare|generale|dovuto)|importo\s?(totale|da\s?pagare|dovuto)|"
             r"netto\s?a\s?pagare|da\s?pagare)\b"
         ),
         3.0,
     ),
-    # OCR reads the L of TOTAL as I, 1, ] or ! and the O as 0
-    (_label(r"\b(t[o0]ta[l1i|\]!]|totale|tot\.?|jumlah|importo|amount)(?![a-z])"), 2.0),
+    # OCR reads the L of TOTAL as I, 1, ] or !, the O as 0, U or A, the first T as F
+    (_label(r"\b([tf][o0ua]ta[l1i|\]!]|totale|tot\.?|jumlah|importo|amount)(?![a-z])"), 2.0),
 ]
 _NOT_TOTAL = _label(
     r"\b(sub\s?-?\s?total\w*|subtot\w*|imponibile|total\s?(qty|quantity|item|items|disc\w*|savings?|"
@@ -228,6 +228,10 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
     elif paid is not None and (printed := _printed_amount(rows, paid)) is not None:
         row, amount = printed  # the labels missed it (or OCR garbled them), but what was paid is printed
         value, confidence = paid, 0.7
+    elif paid is not None and row is not rows[index] and _CASH.search(row.text):
+        # "TOTAL" with its amount lost, then "CASH 100.00", "CHANGE 24.30": what was paid, not the cash
+        text = f"{paid:.2f}"
+        return Found("total", text, text, 0.6, rows[index].box(0, len(rows[index].text))), amount.currency
     elif (rounded := _rounded_below(rows, index, value, rounding)) is not None:
         row, amount = rounded
         value = amount.value

@@ -158,6 +158,10 @@ def test_a_misread_word_of_the_name_is_put_right_by_its_other_occurrences() -> N
         ("SHOP\nTotal Amount: $8.60\nNett Total: $8.60\nCASH $2.60\nChange $0.00\n", "8.60"),
         # paid exactly (no change printed): the total equal to the cash wins over a misread one
         ("SHOP\nTotal (Inclusive of GST): 38.90\nTOTAL: 38.00\nCASH : 38.00\n", "38.00"),
+        ("SHOP\nSubTotal: 445.00\nTatal Inclusive GST: 165.00\n", "165.00"),  # TOTAL read as Tatal
+        ("SHOP\nital After Rounding >, 85.10\nCHANGE 15,00\n", "85.10"),
+        # the total's own amount lost: the amount below it is the cash; paid is cash minus change
+        ("SHOP\nTOTAL\nCASH 100.00\nCHANGE 24. 30\n", "75.70"),
         # a summary row printed twice is one label, not two agreeing ones
         (
             "SHOP\nTOTAL 0% SUPPLIES: 39.01\nTOTAL 6% SUPPLIES: -18.80\nTOTAL 0% SUPPLIES: 39.01\n"
