@@ -274,7 +274,7 @@ def development_ocr(sroie: Path, receipts: Path, args: argparse.Namespace) -> No
         "accuracy": {name: round(hits / count, 3) for name, hits in tally.items()},
         "cer_pipeline_mean": round(statistics.mean(errors), 4) if errors else None,
         "cer_pipeline_median": round(statistics.median(errors), 4) if errors else None,
-        "pipeline_tesseract_cpu_s": round(sum(r["cpu"] for r in readings.values() if r), 1),
+        "pipeline_tesseract_cpu_s": round(sum(readings[s]["cpu"] for s in stems), 1),
     }))  # fmt: skip
 
 
