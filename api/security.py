@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse
 
 from api.access import AuditMark
 from api.auth import authenticate
-from core.audit import AuditLog
+from core.audit import AuditLog, AuditUnavailable
 
 __all__ = ["SecurityMiddleware", "audit_in_route"]
 
@@ -80,7 +80,7 @@ class SecurityMiddleware:
                 log.exception("audit entry could not be written; answer withheld")
                 withheld = True
                 await JSONResponse(
-                    {"error": {"code": "audit_unavailable", "message": "audit log unavailable"}},
+                    {"error": {"code": AuditUnavailable.code, "message": "audit log unavailable"}},
                     status_code=500,
                 )(scope, _nothing, send)
                 return False

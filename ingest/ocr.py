@@ -86,7 +86,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from core.errors import ErrorKind, FaldoneError
 from ingest.errors import CorruptDocument, ExtractionTimeout
-from ingest.ocr_missed import merge_words, missed_segments, stack_segments
+from ingest.ocr_missed import WordT, merge_words, missed_segments, stack_segments
 from ingest.ocr_prepare import Layout, measure
 
 __all__ = [
@@ -235,13 +235,13 @@ def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrRes
     """`result` with the text its layout analysis left out beside its lines (`ingest.ocr_missed`)."""
     if not _upright(result.words):
         return result  # tesseract turned the page (--psm 1): its lines do not run left to right in `gray`
-    words = [(w.text, w.confidence, w.left, w.top, w.width, w.height, w.line) for w in result.words]
+    words = [_as_row(w) for w in result.words]
     segments = missed_segments(gray, words)
     if not segments:
         return result
     stack, offsets = stack_segments(gray, segments)
     read = _tesseract(stack, languages, None, "6")  # at its own size: enlarged 2x it read no better (dev set)
-    found = [(w.text, w.confidence, w.left, w.top, w.width, w.height, w.line) for w in read.words]
+    found = [_as_row(w) for w in read.words]
     merged = merge_words(words, segments, offsets, found, _is_junk)
     if len(merged) == len(words):
         return result
@@ -271,6 +271,11 @@ def _fill_missed(result: OcrResult, gray: Image.Image, languages: str) -> OcrRes
     confidences = [w.confidence for w in every if w.confidence >= 0]
     mean = sum(confidences) / len(confidences) if confidences else None
     return OcrResult("\n".join(texts), mean, tuple(every))
+
+
+def _as_row(word: OcrWord) -> WordT:
+    """The word as `ingest.ocr_missed` takes it (that module cannot import `OcrWord`: this one imports it)."""
+    return (word.text, word.confidence, word.left, word.top, word.width, word.height, word.line)
 
 
 def _upright(words: Iterable[OcrWord]) -> bool:

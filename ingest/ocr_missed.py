@@ -28,7 +28,7 @@ from PIL import Image
 
 from ingest.ocr_prepare import components, ink_mask
 
-__all__ = ["Segment", "merge_words", "missed_segments", "stack_segments"]
+__all__ = ["Segment", "WordT", "merge_words", "missed_segments", "stack_segments"]
 
 Segment = tuple[int, int, int, int, int]  # line number, left, top, right, bottom (px of the page)
 

@@ -225,12 +225,13 @@ def find_ocr_dates(text: str, latest: date) -> list[DateMatch]:
     fixed = _undo_confusions(text, latest.year)
     if fixed == text:
         return found
-    for match in find_dates(fixed):
+    readings = find_dates(fixed)
+    for match in readings:
         if not any(match.start < m.end and m.start < match.end for m in found):
             found.append(DateMatch(match.value, match.start, match.end, repaired=True))
     for index, match in enumerate(found):
         if match.value > latest and not match.repaired:  # a year read wrong but still "valid"
-            repaired = [m for m in find_dates(fixed) if m.start < match.end and match.start < m.end]
+            repaired = [m for m in readings if m.start < match.end and match.start < m.end]
             if repaired and repaired[0].value <= latest:
                 found[index] = DateMatch(repaired[0].value, match.start, match.end, repaired=True)
     return sorted(found, key=lambda m: m.start)
