@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -120,6 +121,26 @@ class SearchRequest:
     vector: tuple[float, ...] | None = None
     # Only these documents may match (None: no such restriction); applied by the engine.
     only_ids: frozenset[str] | None = None
+
+
+_CHECK_CHUNK = 5_000  # ids per search of `SearchBackend.matching_ids`
+
+
+def _keyword_check(request: SearchRequest, ids: frozenset[str]) -> SearchRequest:
+    """`request` as a plain keyword search of the documents `ids` (all of them on one page)."""
+    return replace(
+        request,
+        mode="keyword",
+        vector=None,
+        offset=0,
+        limit=len(ids),
+        facets=[],
+        highlight=False,
+        search_after=None,
+        collapse_threads=False,
+        sort="relevance",
+        only_ids=ids,
+    )
 
 
 @dataclass(frozen=True)
@@ -233,6 +254,27 @@ class SearchBackend:
     def more_like_this(self, doc_id: str, limit: int = 10) -> list[Hit]:
         """Documents whose text resembles that of `doc_id` (itself excluded), most similar first."""
         raise NotImplementedError
+
+    def keyword_ranking(self, request: SearchRequest) -> SearchResult:
+        """`search` (keyword mode) for a ranking: ids, scores, total and facets are those of
+        `search`; a backend may leave the hits' fields out (`index.semantic` fuses ids)."""
+        return self.search(request)
+
+    def matching_ids(self, request: SearchRequest, ids: Collection[str]) -> set[str]:
+        """Which of `ids` match `request` as a keyword search: its query, filters, dates,
+        exclusions, `only_ids` and scope (mode, vector, paging, sort and facets are ignored).
+
+        `index.semantic` checks every vector hit with it. This default runs `search` on the
+        ids, `_CHECK_CHUNK` at a time; a backend may answer without fetching any document.
+        """
+        only = request.only_ids
+        wanted = [doc_id for doc_id in dict.fromkeys(ids) if only is None or doc_id in only]
+        passed: set[str] = set()
+        for first in range(0, len(wanted), _CHECK_CHUNK):
+            chunk = frozenset(wanted[first : first + _CHECK_CHUNK])
+            found = self.search(_keyword_check(request, chunk))
+            passed |= {hit.id for hit in found.hits}
+        return passed
 
     def nearest_passages(self, vector: list[float], k: int) -> list[PassageMatch]:
         """The `k` passages most similar to `vector`, of ANY document: unscoped and unfiltered.

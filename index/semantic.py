@@ -22,11 +22,16 @@ rest and the meaning, or semantic alone when nothing else is written); with
 syntax, is searched hybrid; every other query stays a keyword query, unchanged.
 
 No leak through similarity: a backend's `nearest_passages` knows nothing of scopes or
-filters, so every document it names is checked by a keyword search restricted to those
-ids (`SearchRequest.only_ids`) carrying the request's filters, dates, exclusions and
-the scope the API added; only documents that search returns are ranked, counted,
-faceted or shown. When too few pass, the passage search is widened (x4) until enough
-pass or every passage has been seen.
+filters, so every document it names is checked by `SearchBackend.matching_ids`: a keyword
+search restricted to those ids (`SearchRequest.only_ids`) carrying the request's filters,
+dates, exclusions and the scope the API added (the embedded index answers it with one
+search that reads no stored document); only documents it returns are ranked, counted,
+faceted or shown. The passage search asks for twice as many passages as documents are
+wanted; when too few pass, it is widened (x4) until enough pass or every passage has
+been seen. The keyword list of hybrid mode comes from `SearchBackend.keyword_ranking`
+(ids, total and facets; the embedded index converts no stored fields for it), and the
+page's fields are read once: with the keyword highlights for the page's keyword hits,
+by one more search for the others.
 
 Facets, dates and filters therefore work as in keyword mode; paging is by `offset`
 within the ranked set (cursors are refused); a semantic hit's first highlight is the
@@ -83,7 +88,7 @@ SENTENCE_WORDS = 5
 # Cosine below which a passage is not about the query at all (USE-m v3: unrelated texts score
 # about 0.0-0.1, paraphrases and translations 0.4-0.9); such documents are not in the result set.
 MIN_SIMILARITY = 0.1
-_CHECK_CHUNK = 5_000  # ids per verification search
+_CANDIDATES = 2  # passages asked for per document wanted (then x4 while too few pass)
 
 RequestedMode = Literal["auto", "keyword", "semantic", "hybrid"]
 
@@ -173,25 +178,14 @@ def _plain(request: SearchRequest, **changes: object) -> SearchRequest:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-def _allowed(backend: SearchBackend, request: SearchRequest, ids: list[str]) -> set[str]:
-    """Which of `ids` the request may return (its keyword part, filters and scope all apply)."""
-    passed: set[str] = set()
-    for first in range(0, len(ids), _CHECK_CHUNK):
-        chunk = frozenset(ids[first : first + _CHECK_CHUNK])
-        if request.only_ids is not None:
-            chunk &= request.only_ids
-        if not chunk:
-            continue
-        found = backend.search(_plain(request, only_ids=chunk, limit=len(chunk)))
-        passed |= {hit.id for hit in found.hits}
-    return passed
-
-
 def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int) -> list[PassageMatch]:
     """The best passage of each of the `depth` most similar documents the request may see."""
     assert request.vector is not None
     vector = list(request.vector)
-    k = max(200, 4 * depth)
+    # The passages nearest a query are nearly all of different documents, so twice the depth
+    # is enough unless the request's filters or scope reject many (then x4); the passage
+    # search's cost grows with k. The ranking is the same for any k that reaches `depth`.
+    k = _CANDIDATES * depth
     checked: dict[str, bool] = {}
     previous = -1
     while True:
@@ -201,7 +195,7 @@ def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int
             if match.score >= MIN_SIMILARITY:
                 best.setdefault(match.doc_id, match)
         unseen = [doc_id for doc_id in best if doc_id not in checked]
-        passed = _allowed(backend, request, unseen)
+        passed = backend.matching_ids(request, unseen)
         checked.update({doc_id: doc_id in passed for doc_id in unseen})
         ranked = [match for doc_id, match in best.items() if checked[doc_id]]
         exhausted = len(matches) < k or len(matches) <= previous  # all seen, or the engine's cap
@@ -277,13 +271,13 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
         total = len(fused)
         facets = _facets(backend, request, set(passage_of))
     else:
-        keyword = backend.search(
+        keyword = backend.keyword_ranking(
             _plain(request, limit=depth, facets=request.facets, facet_size=request.facet_size)
         )
         keyword_ids = {hit.id for hit in keyword.hits}
         fused = _fuse([hit.id for hit in keyword.hits], [match.doc_id for match in passages])
         # Documents found by meaning alone (their text does not match the keyword query at all).
-        matching = _allowed(backend, request, list(passage_of))
+        matching = backend.matching_ids(request, passage_of)
         extra = set(passage_of) - matching
         keyword_ids |= matching
         total = keyword.total + len(extra)
@@ -296,25 +290,30 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
     score_of = dict(fused)
     # Every id in `order` already passed the request's filters and scope; fields are read
     # for the page alone unless the order depends on them.
-    whole = request.sort != "relevance" or request.collapse_threads
-    shown = _fetch(
-        backend, request, order if whole else order[request.offset : request.offset + request.limit]
-    )
-    if request.sort != "relevance":
-        order = sorted(
-            (doc_id for doc_id in order if doc_id in shown),
-            key=lambda doc_id: _date_key(shown[doc_id].fields.get("date")),
-            reverse=request.sort == "date_desc",
-        )
-    if request.collapse_threads:
-        order = _collapse(order, shown)
-    window = [doc_id for doc_id in order if doc_id in shown] if whole else order
-    page = [d for d in window[request.offset : request.offset + request.limit] if d in shown]
-    marked = _keyword_highlights(backend, request, [d for d in page if d in keyword_ids])
+    if request.sort != "relevance" or request.collapse_threads:
+        shown = _fetch(backend, request, order)
+        if request.sort != "relevance":
+            order = sorted(
+                (doc_id for doc_id in order if doc_id in shown),
+                key=lambda doc_id: _date_key(shown[doc_id].fields.get("date")),
+                reverse=request.sort == "date_desc",
+            )
+        if request.collapse_threads:
+            order = _collapse(order, shown)
+        window = [doc_id for doc_id in order if doc_id in shown]
+        page = window[request.offset : request.offset + request.limit]
+        marked = _keyword_highlights(backend, request, [d for d in page if d in keyword_ids])
+    else:
+        wanted = order[request.offset : request.offset + request.limit]
+        # The page's keyword hits come with their fields from the highlighting search: the
+        # others' fields are read by one more search, and no document is read twice.
+        marked = _keyword_highlights(backend, request, [d for d in wanted if d in keyword_ids])
+        shown = {**marked, **_fetch(backend, request, [d for d in wanted if d not in marked])}
+        page = [d for d in wanted if d in shown]
     hits: list[Hit] = []
     for doc_id in page:
         hit = shown[doc_id]
-        lights = list(marked.get(doc_id, []))
+        lights = list(marked[doc_id].highlights) if doc_id in marked else []
         match = passage_of.get(doc_id)
         if match is not None and request.highlight:
             lights.insert(0, Highlight(fragment=html.escape(match.text), page=match.page))
@@ -348,10 +347,9 @@ def _collapse(order: list[str], shown: dict[str, Hit]) -> list[str]:
     return kept
 
 
-def _keyword_highlights(
-    backend: SearchBackend, request: SearchRequest, ids: list[str]
-) -> dict[str, list[Highlight]]:
+def _keyword_highlights(backend: SearchBackend, request: SearchRequest, ids: list[str]) -> dict[str, Hit]:
+    """The documents `ids` with their fields and their keyword highlights ({} without highlighting)."""
     if not ids or not request.highlight or not (request.query.strip() or request.tree is not None):
         return {}
     found = backend.search(_plain(request, only_ids=frozenset(ids), limit=len(ids), highlight=True))
-    return {hit.id: hit.highlights for hit in found.hits}
+    return {hit.id: hit for hit in found.hits}

@@ -19,7 +19,10 @@ discipline); semantic and hybrid requests are run by `index.semantic`.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ from index.backend import (
     WriterBusy,
     encode_cursor,
 )
+from index.backends.derived import id_key
 from index.backends.embedded_aggs import facets, histogram
 from index.backends.embedded_highlight import Highlighter
 from index.backends.embedded_paging import Ranked, collapse, date_page, id_key_page, relevance_page
@@ -234,6 +238,13 @@ class EmbeddedBackend(SearchBackend):
     def search(self, request: SearchRequest) -> SearchResult:
         if request.mode != "keyword":
             return search_by_meaning(self, request)
+        return self._search(request, with_fields=True)
+
+    def keyword_ranking(self, request: SearchRequest) -> SearchResult:
+        """Hits carry their id alone: their stored fields are not converted."""
+        return self._search(request, with_fields=False)
+
+    def _search(self, request: SearchRequest, *, with_fields: bool) -> SearchResult:
         started = time.perf_counter()
         clock = StageClock()
         if request.offset < 0 or request.limit < 0:
@@ -286,7 +297,7 @@ class EmbeddedBackend(SearchBackend):
         clock.lap("highlight")
         hits: list[Hit] = []
         for (values, _), stored, highlights in zip(ranked, stored_docs, marked, strict=True):
-            fields = hit_fields(stored)
+            fields = hit_fields(stored) if with_fields else {"id": stored.get_first("id")}
             hits.append(
                 Hit(
                     id=str(fields["id"]),
@@ -357,6 +368,22 @@ class EmbeddedBackend(SearchBackend):
                 return kept[request.offset :], counts
             window *= 4
 
+    def matching_ids(self, request: SearchRequest, ids: Collection[str]) -> set[str]:
+        """One search, no document fetched: the hits are ordered by the fast field ``id_key``
+        (a hash of the id), whose values name the ids asked about."""
+        candidates = [i for i in dict.fromkeys(ids) if request.only_ids is None or i in request.only_ids]
+        named = {_id_key(doc_id): doc_id for doc_id in candidates}
+        if len(named) < len(candidates):  # two ids with one hash: let the stored ids tell them apart
+            return super().matching_ids(request, candidates)
+        if not named:
+            return set()
+        query, _ = self._queries(replace(request, only_ids=frozenset(candidates)))
+        try:
+            found = self._index.searcher().search(query, limit=len(named), order_by_field="id_key")
+        except ValueError as err:
+            raise SearchError(f"search failed: {err}") from err
+        return {named[int(key)] for key, _ in found.hits}
+
     # -- similar documents -----------------------------------------------------------------------
 
     def _address(self, searcher: tantivy.Searcher, doc_id: str) -> tantivy.DocAddress:
@@ -416,6 +443,10 @@ class EmbeddedBackend(SearchBackend):
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
         query, _ = self._queries(request)
         return histogram(self._index.searcher(), query, interval)
+
+
+# The ids that search by meaning checks recur from one query to the next: hashed once.
+_id_key = lru_cache(maxsize=65_536)(id_key)
 
 
 def _tree(request: SearchRequest) -> ast.Node:

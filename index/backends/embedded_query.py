@@ -7,6 +7,7 @@ a query word is stemmed exactly as the indexed words were.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -28,6 +29,7 @@ _REGEX_META = frozenset("\\.+*?()|[]{}^$#&-~")
 
 
 _FEW_TERMS = 64
+_COMPILED = 64  # compiled trees kept (`QueryCompiler.compile`)
 
 
 def any_term(schema: tantivy.Schema, field: str, values: Iterable[object]) -> tantivy.Query:
@@ -62,11 +64,20 @@ class QueryCompiler:
     def __init__(self, schema: tantivy.Schema, analyzers: Analyzers) -> None:
         self._schema = schema
         self._analyzers = analyzers
+        # The same tree is compiled several times by one search by meaning (ranking, checks,
+        # highlights): its analysed words are looked up once. Queries are immutable.
+        self._compiled: OrderedDict[ast.Node, tantivy.Query] = OrderedDict()
 
     def compile(self, node: ast.Node) -> tantivy.Query:
         """The tantivy query for `node` (a word that analyses to nothing matches nothing)."""
-        query = self._node(node)
-        return query if query is not None else tantivy.Query.empty_query()
+        query = self._compiled.get(node)
+        if query is None:
+            compiled = self._node(node)
+            query = compiled if compiled is not None else tantivy.Query.empty_query()
+            self._compiled[node] = query
+            while len(self._compiled) > _COMPILED:
+                self._compiled.popitem(last=False)
+        return query
 
     # -- structure -------------------------------------------------------------------------------
 

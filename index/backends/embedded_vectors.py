@@ -334,10 +334,9 @@ class VectorStore:
                 min(k, len(self._entries)),
                 exact=len(self._entries) < EXACT_BELOW,
             )
-            entries = [self._entries.get(int(key)) for key in found.keys]
-        matches: list[PassageMatch] = []
-        for entry, distance in zip(entries, found.distances, strict=True):
-            if entry is not None:
-                doc_id, page, text = entry
-                matches.append(PassageMatch(doc_id=doc_id, page=page, text=text, score=1.0 - float(distance)))
-        return matches
+            entries = [self._entries.get(key) for key in found.keys.tolist()]
+        return [
+            PassageMatch(doc_id=entry[0], page=entry[1], text=entry[2], score=1.0 - distance)
+            for entry, distance in zip(entries, found.distances.tolist(), strict=True)
+            if entry is not None
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -224,3 +225,38 @@ def test_highlights_mark_the_same_words(
     assert sorted(map(sorted, found)) == sorted(map(sorted, marks.values()))
     pages = [h.page for h in hit.highlights if h.page is not None]
     assert pages == ([page] if page is not None else [])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"query": "fattura OR invoice OR contract"},
+        {"query": "NOT complaint:true"},
+        {"filters": {"category": ["billing", "delivery"]}},
+        {"filters": {"language": ["en"]}, "date_from": datetime(2024, 3, 1, tzinfo=UTC)},
+        {"exclude_ids": frozenset({"it-fattura", "en-contract"})},
+        {"only_ids": frozenset({"it-fatture", "three-pages", "en-invoice"}), "query": "fatture OR pagina"},
+        {"only_ids": frozenset()},
+    ],
+    ids=["all", "words", "negation", "filter", "filter-and-date", "excluded", "only-ids", "only-none"],
+)
+def test_matching_ids_are_the_ids_search_finds_among_those_asked(
+    backend: SearchBackend, options: dict[str, Any]
+) -> None:
+    asked = ["it-fattura", "en-invoice", "en-contract", "three-pages", "it-fatture", "no-such-doc"]
+    expected = {hit.id for hit in backend.search(SearchRequest(limit=100, **options)).hits} & set(asked)
+    # Mode, vector, paging and facets do not change which documents match.
+    request = SearchRequest(
+        mode="semantic", vector=(1.0, 0.0), offset=3, limit=1, facets=["language"], **options
+    )
+    assert backend.matching_ids(request, asked) == expected
+    assert backend.matching_ids(request, []) == set()
+
+
+def test_keyword_ranking_is_the_order_total_and_facets_of_search(backend: SearchBackend) -> None:
+    request = SearchRequest(query="fattura OR fatture OR invoice OR pagina", limit=3, facets=["language"])
+    searched, ranked = backend.search(request), backend.keyword_ranking(request)
+    assert [hit.id for hit in ranked.hits] == [hit.id for hit in searched.hits]
+    assert ranked.total == searched.total >= 3
+    assert ranked.facets == searched.facets
