@@ -14,7 +14,9 @@ the customer registry links customers. Documents without letters skip NER, the
 encoder and the heads.
 
 Entity offsets index `Document.text`; the e-mail subject is analysed but never
-tagged. Models load once per process. When the sentence encoder is not installed
+tagged. A reply is read without the messages it answers (`nlp.quoted`): names, sentiment,
+complaint and category come from what its sender wrote; languages, pattern entities and
+customers from the whole text. Models load once per process. When the sentence encoder is not installed
 the cue-based rules (`nlp.complaint`, `nlp.category`) stand in, with a warning.
 """
 
@@ -40,6 +42,7 @@ from nlp.entities.linking import link_entities
 from nlp.errors import ModelNotAvailableError
 from nlp.features import feature_matrix, lexicon_features
 from nlp.language import detect_language
+from nlp.quoted import own_text
 from nlp.sentiment import sentiment_score
 
 if TYPE_CHECKING:
@@ -118,7 +121,9 @@ class Annotator:
         texts = [doc.text for doc in docs]
         subjects = [doc.email.subject if doc.email else "" for doc in docs]
         addresses = [_addresses(doc) for doc in docs]
-        for doc, result in zip(docs, self._annotate(texts, subjects, addresses), strict=True):
+        # An e-mail is read without the messages it quotes or forwards (`nlp.quoted`).
+        owns = [own_text(doc.text, doc.email.subject) if doc.email else doc.text for doc in docs]
+        for doc, result in zip(docs, self._annotate(texts, subjects, addresses, owns), strict=True):
             doc.annotations = result
         if self._corrections is not None and docs:
             stored = self._corrections([doc.id for doc in docs])
@@ -127,16 +132,24 @@ class Annotator:
                     apply_corrections(doc, stored[doc.id])
 
     def _annotate(
-        self, texts: list[str], subjects: list[str], addresses: list[list[str]]
+        self,
+        texts: list[str],
+        subjects: list[str],
+        addresses: list[list[str]],
+        owns: list[str] | None = None,
     ) -> list[Annotations]:
-        full = [_with_subject(t, s) for t, s in zip(texts, subjects, strict=True)]
-        languages = [detect_language(f) for f in full]
-        ner = self._ner_entities([t for t, lang in zip(texts, languages, strict=True) if lang == "en"])
-        italian = self._italian_entities(
-            [t for t, lang in zip(texts, languages, strict=True) if lang == "it"]
-        )
-        sentiments = [sentiment_score(f, lang) for f, lang in zip(full, languages, strict=True)]
-        predictions = self._predict(texts, subjects, languages, sentiments)
+        """`owns`: what the writer wrote of each text (same length and offsets; default the texts):
+        names, sentiment, complaint and category are read there; languages, identifiers,
+        addresses and customers in the whole text."""
+        read = texts if owns is None else owns
+        languages = [detect_language(_with_subject(t, s)) for t, s in zip(texts, subjects, strict=True)]
+        ner = self._ner_entities([t for t, lang in zip(read, languages, strict=True) if lang == "en"])
+        italian = self._italian_entities([t for t, lang in zip(read, languages, strict=True) if lang == "it"])
+        sentiments = [
+            sentiment_score(_with_subject(t, s), lang)
+            for t, s, lang in zip(read, subjects, languages, strict=True)
+        ]
+        predictions = self._predict(read, subjects, languages, sentiments)
         matcher = matcher_for(tuple(self._registry()))
         registry = matcher.names_by_term() if matcher else None
         results = []
@@ -146,9 +159,9 @@ class Annotator:
             if language == "en":
                 model = next(ner)
             elif language == "it":
-                model = combine_italian(text, next(italian), patterns, registry)
+                model = combine_italian(read[i], next(italian), patterns, registry)
             entities = link_entities(merge_entities(patterns + model))
-            annotations = classified(text, subject, language, sentiments[i], predictions[i])
+            annotations = classified(read[i], subject, language, sentiments[i], predictions[i])
             annotations.entities = entities
             if matcher:
                 annotations.customers = matcher.match(text, subject, addresses[i], entities)

@@ -7,7 +7,9 @@ and its page. The cost per document is bounded: at most `MAX_PASSAGES` passages
 are embedded; a longer document keeps its first `MAX_PASSAGES // 2` passages (where
 letters say what they are about) and passages spread evenly over the rest (so a
 complaint told at the end is still found). The document says so:
-``metadata["passages_total"]`` holds how many passages it had.
+``metadata["passages_total"]`` holds how many passages it had. An e-mail's passages come
+from what its sender wrote: in a reply, quoted lines and the answered history are left out
+(`nlp.quoted`), so a search by meaning finds the message that said it, not every reply.
 
 `embed_passages` embeds the passages of a whole batch of documents in few encoder
 calls (`nlp.embedding.embed`, chunks of `EMBED_BATCH`) and stores them in
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from core.document import PAGE_BREAK, Document, Passage
 from core.vectors import encode_vector
 from nlp.embedding import embed
+from nlp.quoted import unquoted_segments
 
 __all__ = [
     "EMBED_BATCH",
@@ -99,8 +102,11 @@ def split_passages(doc: Document, cap: int = MAX_PASSAGES) -> tuple[list[Span], 
     spans: list[Span] = []
     offset = 0
     for page in doc.pages:
-        for start, end in _page_passages(page.text):
-            spans.append(Span(page.number, offset + start, offset + end))
+        # A reply's quoted lines and answered history are the earlier messages' passages.
+        segments = unquoted_segments(page.text, doc.email.subject) if doc.email else [(0, len(page.text))]
+        for first, last in segments:
+            for start, end in _page_passages(page.text[first:last]):
+                spans.append(Span(page.number, offset + first + start, offset + first + end))
         offset += len(page.text) + len(PAGE_BREAK)
     return _select(spans, cap), len(spans)
 
