@@ -25,12 +25,13 @@ import re
 __all__ = ["own_text", "quoted_spans", "unquoted_segments"]
 
 _QUOTED_LINE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
-# A line that opens the answered history: from it on, the earlier message.
+# A line that opens the answered history: from it on, the earlier message. "On …/Il … wrote:"
+# must carry a date or time before "wrote" ("Il direttore ha scritto: …" is prose).
 _HISTORY = re.compile(
     r"^[ \t]*(?:"
     r"-{2,}[ \t]*(?P<marker>original message|messaggio originale|forwarded message|messaggio inoltrato)"
     r"[ \t]*-{2,}"
-    r"|(?P<wrote>(?:on|il)\b[^\n]{0,200}(?:\n[^\n]{0,100})?\b(?:wrote|ha scritto|scrive)[ \t]*:)"
+    r"|(?P<wrote>(?:on|il)\b[^\n\d]{0,200}\d[^\n]{0,200}(?:\n[^\n]{0,100})?\b(?:wrote|ha scritto)[ \t]*:)"
     r"|(?:from|da)[ \t]*:[^\n]*\n(?:[ \t]*\S[^\n]*\n){0,3}?[ \t]*(?:sent|date|inviato|data)[ \t]*:"
     r")",
     re.IGNORECASE | re.MULTILINE,

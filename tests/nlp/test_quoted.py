@@ -79,6 +79,8 @@ def test_a_forward_and_a_message_without_words_of_its_own_are_read_whole() -> No
     assert quoted_spans(only_quotes) == [] and own_text(only_quotes) == only_quotes
     plain = "Il pacco non è arrivato: attendo il rimborso."
     assert own_text(plain) == plain
+    prose = "Buongiorno,\nil direttore ha scritto: il rimborso arriverà a marzo 2024.\nSaluti\n"
+    assert own_text(prose, "Rimborso") == prose
 
 
 def test_a_real_reply_from_the_corpus(corpus: Path, settings: Settings) -> None:
