@@ -10,7 +10,10 @@ complaint to each reply and costs NLP work per message.
 A forward is different: what it carries is the content being passed on, often never seen
 by this mailbox. A message whose subject says it is forwarded ("Fwd:", "FW:", "I:",
 "Inoltro:", "TR:") or whose history opens with "Forwarded message" / "Messaggio inoltrato"
-is read whole, and so is a message with no letters of its own outside the history.
+is read whole, and so is a message with no letters of its own outside the history. An
+unquoted history (a header block, "Original Message") is cut only from a reply, whose
+subject says so ("Re:", "R:", "AW:", "Rif:", after any list tags): without it the block
+may be a message passed on without "Fwd:" (a list that renames subjects).
 
 `own_text` returns the text with the answered parts replaced by spaces (newlines kept), so
 every offset into it is an offset into the original: entities found in it index
@@ -37,7 +40,11 @@ _HISTORY = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _FORWARD_MARKERS = ("forwarded message", "messaggio inoltrato")
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|r|aw|sv)\s*:\s*)*(?:fwd?|fw|i|inoltro|inoltra|tr|wg)\s*:", re.I)
+_TAGS = r"^\s*(?:\[[^\]\n]*\]\s*)*"  # list tags before the prefix: "[ILUG] Re: …"
+_FORWARD_SUBJECT = re.compile(
+    _TAGS + r"(?:(?:re|r|aw|sv)\s*:\s*)*(?:fwd?|fw|i|inoltro|inoltra|tr|wg)\s*:", re.I
+)
+_REPLY_SUBJECT = re.compile(_TAGS + r"(?:re|r|aw|sv|rif|ris)\s*(?:\[\d+\]\s*)?:", re.I)
 # "… wrote:" followed by quoted lines: an inline reply, the answers stand between the quotes.
 _QUOTED_NEXT = re.compile(r"[ \t]*\n(?:[ \t]*\n)*[ \t]*>")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -57,7 +64,8 @@ def quoted_spans(text: str, subject: str = "") -> list[tuple[int, int]]:
         if marker.group("wrote") and _QUOTED_NEXT.match(text, marker.end()):
             spans.append((marker.start(), marker.end()))
             continue
-        cut = marker.start()
+        if _REPLY_SUBJECT.match(subject):  # without "Re:" the block may be what is passed on
+            cut = marker.start()
         break
     spans += [(line.start(), line.end()) for line in _QUOTED_LINE.finditer(text, 0, cut)]
     spans.sort()

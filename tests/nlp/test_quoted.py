@@ -54,7 +54,7 @@ def test_offsets_are_kept_and_only_the_answered_history_is_blanked() -> None:
     own = own_text(OUTLOOK_REPLY, "R: Ordine 4471")
     assert len(own) == len(OUTLOOK_REPLY) and own.count("\n") == OUTLOOK_REPLY.count("\n")
     assert all(a == b for a, b in zip(own, OUTLOOK_REPLY, strict=True) if a != " ")
-    assert _kept(OUTLOOK_REPLY) == (
+    assert _kept(OUTLOOK_REPLY, "[Ordini] Re: Ordine 4471") == (
         "Buongiorno, confermo che la merce partirà lunedì dal magazzino di Verona. Cordiali saluti"
     )
 
@@ -73,6 +73,7 @@ def test_an_inline_reply_keeps_the_answers_between_the_quotes() -> None:
 def test_a_forward_and_a_message_without_words_of_its_own_are_read_whole() -> None:
     assert own_text(OUTLOOK_REPLY, "I: Ordine 4471") == OUTLOOK_REPLY
     assert own_text(OUTLOOK_REPLY, "Fwd: Ordine 4471") == OUTLOOK_REPLY
+    assert own_text(OUTLOOK_REPLY, "[Ordini] Ordine 4471") == OUTLOOK_REPLY  # no "Re:": passed on
     forwarded = "Vedi sotto.\n\n---------- Messaggio inoltrato ---------\nDa: Anna\nData: oggi\n\nTesto."
     assert own_text(forwarded, "Ordine") == forwarded
     only_quotes = "> Il pacco non è mai arrivato.\n> Attendo il rimborso.\n"
