@@ -14,10 +14,11 @@ the customer registry links customers. Documents without letters skip NER, the
 encoder and the heads.
 
 Entity offsets index `Document.text`; the e-mail subject is analysed but never
-tagged. A reply is read without the messages it answers (`nlp.quoted`): names, sentiment,
-complaint and category come from what its sender wrote; languages, pattern entities and
-customers from the whole text. Models load once per process. When the sentence encoder is not installed
-the cue-based rules (`nlp.complaint`, `nlp.category`) stand in, with a warning.
+tagged. A reply is read without the messages it answers (`nlp.quoted`): names,
+sentiment, complaint and category come from what its sender wrote; languages, pattern
+entities and customers from the whole text. Models load once per process. When the
+sentence encoder is not installed the cue-based rules (`nlp.complaint`, `nlp.category`)
+stand in, with a warning.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class Annotator:
         texts = [doc.text for doc in docs]
         subjects = [doc.email.subject if doc.email else "" for doc in docs]
         addresses = [_addresses(doc) for doc in docs]
-        # An e-mail is read without the messages it quotes or forwards (`nlp.quoted`).
+        # A reply is read without the messages it answers; a forward is read whole (`nlp.quoted`).
         owns = [own_text(doc.text, doc.email.subject) if doc.email else doc.text for doc in docs]
         for doc, result in zip(docs, self._annotate(texts, subjects, addresses, owns), strict=True):
             doc.annotations = result
