@@ -18,7 +18,7 @@ fails when the interfaces gain a method the scopes have not learnt.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -133,6 +133,13 @@ class ScopedBackend(SearchBackend):
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
         scoped = self._scoped(request)
         return [] if scoped is None else self.inner.histogram(scoped, interval)
+
+    def keyword_ranking(self, request: SearchRequest) -> SearchResult:
+        return self.search(request)  # scoped like every search
+
+    def matching_ids(self, request: SearchRequest, ids: Collection[str]) -> set[str]:
+        scoped = self._scoped(request)
+        return set() if scoped is None else self.inner.matching_ids(scoped, ids)
 
     def count(self) -> int:
         return self.search(SearchRequest(limit=0, highlight=False)).total

@@ -23,7 +23,7 @@ from starlette.routing import Mount
 
 from api.state import ScopedBackend, ScopedCatalog
 from core.catalog import Catalog
-from index.backend import SearchBackend
+from index.backend import SearchBackend, SearchRequest
 from tests.api._legal_support import PASSWORD, PUBLIC_WORD, ROLES, SECRET_WORD, Seeded, seed
 
 PUBLIC = {"anonymous", *ROLES}
@@ -247,6 +247,23 @@ def test_search_totals_facets_highlights_and_metrics_only_count_visible_document
 
     assert histogram_total("quality") == 2
     assert histogram_total("admin") == 4
+
+
+def test_the_checks_of_search_by_meaning_are_scoped_too(seeded: Seeded) -> None:
+    """`matching_ids` and `keyword_ranking` (index.semantic's checks) see only the user's sources."""
+    state = seeded.app.state.faldone
+    public_only = ScopedBackend(state.backend, ["public"], state.catalog)
+    everything = ScopedBackend(state.backend, None, state.catalog)
+    ids = [doc.id for doc in seeded.docs.values()]
+    request = SearchRequest(query="", highlight=False)
+    assert seeded.secret.id in everything.matching_ids(request, ids)
+    visible = public_only.matching_ids(request, ids)
+    assert visible and seeded.secret.id not in visible
+    assert {seeded.docs[name].source for name in seeded.docs if seeded.docs[name].id in visible} == {"public"}
+    hidden = ScopedBackend(state.backend, ["nowhere"], state.catalog)
+    assert hidden.matching_ids(request, ids) == set()
+    ranking = public_only.keyword_ranking(SearchRequest(query=PUBLIC_WORD, limit=50, highlight=False))
+    assert ranking.total == len(ranking.hits) > 0 and seeded.secret.id not in {h.id for h in ranking.hits}
 
 
 def test_ingest_views_are_scoped(seeded: Seeded) -> None:
