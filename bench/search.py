@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-bench] [--runs 3]
                                         [--requests 300] [--warmup 30] [--concurrency 1]
-                                        [--engines embedded,opensearch,elasticsearch]
+                                        [--engines embedded,opensearch,elasticsearch] [--phrase-pairs]
 
 1. Builds (once, cached in ``--cache``) a corpus of ``--docs`` documents of real Italian
    and English text from the Debian documentation (see ``bench/search_corpus.py``;
@@ -25,6 +25,9 @@ Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-be
    Reported: the median over rounds of each round's p50 and p95, with the range of the
    rounds' p95, and the median time per stage (the API's ``Server-Timing`` header).
 4. Checks that every engine reports the same number of hits for the measured queries.
+
+``--phrase-pairs`` builds and serves the embedded index with the setting ``phrase_pairs``
+(word-pair fields, `index.backends.embedded_pairs`); give it its own ``--cache``.
 
 Writes ``<cache>/search-results-<docs>.json`` and prints markdown tables.
 """
@@ -74,10 +77,10 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def index_embedded(corpus: Path, folder: Path, docs: int) -> dict[str, Any]:
+def index_embedded(corpus: Path, folder: Path, docs: int, pairs: bool = False) -> dict[str, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
-    backend = EmbeddedBackend(folder, writer=True)
+    backend = EmbeddedBackend(folder, writer=True, pairs=pairs)
     for batch in _batches(corpus):
         backend.index(batch)
     backend.commit()
@@ -262,6 +265,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests per query kind first")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--engines", default="embedded,opensearch,elasticsearch")
+    parser.add_argument("--phrase-pairs", action="store_true", help="embedded index with word pairs")
     args = parser.parse_args()
     wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
     if "embedded" not in wanted or any(e not in ("embedded", *_ENGINES) for e in wanted):
@@ -277,10 +281,11 @@ def main() -> int:
     with ExitStack() as stack:
         data = cache / f"data-embedded-{args.docs}"
         print(f"indexing: embedded (load {_load()})", flush=True)
-        indexing["embedded"] = index_embedded(corpus, data / "index", args.docs)
+        indexing["embedded"] = index_embedded(corpus, data / "index", args.docs, args.phrase_pairs)
         print(f"  {indexing['embedded']}", flush=True)
         env = {**common, "FALDONE_DATA_DIR": str(data), "FALDONE_SEARCH_BACKEND": "embedded"}
-        embedded = EmbeddedBackend(data / "index", writer=False)
+        env["FALDONE_PHRASE_PAIRS"] = str(args.phrase_pairs).lower()
+        embedded = EmbeddedBackend(data / "index", writer=False, pairs=args.phrase_pairs)
         stack.callback(embedded.close)
         engines["embedded"] = (embedded, stack.enter_context(closing(serve(env))))
         for name in (e for e in wanted if e in _ENGINES):

@@ -33,6 +33,14 @@ class Settings(BaseSettings):
         pattern=r"^[a-z][a-z0-9]*$",
         description="Search backend by name: 'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch).",
     )
+    phrase_pairs: bool = Field(
+        default=False,
+        description=(
+            "Embedded index: also index each text's adjacent word pairs, so that a two-word phrase reads "
+            "no positions (faster phrases on large archives; indexing costs more CPU and the index is "
+            "larger, see bench/README.md). Changing it rebuilds the index from the catalog."
+        ),
+    )
     cluster_url: str = Field(
         default="http://127.0.0.1:9200",
         description="Elasticsearch/OpenSearch URL; several nodes separated by commas.",

@@ -78,17 +78,17 @@ def open_writer(
         return Healed(remote, rebuilt=rebuild(remote, catalog, progress) if rebuild_always else 0)
     from index.backends.embedded import EmbeddedBackend  # only the engine this process runs
 
-    path = settings.index_dir
+    path, pairs = settings.index_dir, settings.phrase_pairs
     lock = WriterLock(path).acquire()
     try:
         try:
-            backend: SearchBackend = EmbeddedBackend(path, writer=True, lock=lock)
+            backend: SearchBackend = EmbeddedBackend(path, writer=True, lock=lock, pairs=pairs)
             damage = ""
         except IndexDamaged as err:
             damage = str(err)
             aside = set_aside(path)
             log.error("the search index is damaged (%s); set aside in %s, rebuilding it", err, aside)
-            backend = EmbeddedBackend(path, writer=True, lock=lock)
+            backend = EmbeddedBackend(path, writer=True, lock=lock, pairs=pairs)
     except BaseException:
         lock.release()
         raise

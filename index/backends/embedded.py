@@ -88,9 +88,14 @@ class EmbeddedBackend(SearchBackend):
         heap_size: int = _WRITER_HEAP,
         threads: int = 1,
         lock: WriterLock | None = None,
+        pairs: bool = False,
     ) -> None:
-        """`lock`: a `WriterLock` the caller already holds (it is released by `close`)."""
-        self._schema = build_schema()
+        """`lock`: a `WriterLock` the caller already holds (it is released by `close`).
+
+        `pairs`: the index has word-pair fields (`index.backends.embedded_pairs`, ``phrase_pairs``).
+        """
+        self._schema = build_schema(pairs=pairs)
+        self._pairs = pairs
         analyzers = Analyzers()
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
@@ -107,7 +112,9 @@ class EmbeddedBackend(SearchBackend):
                 ) from err
             register_analyzers(self._index, analyzers)
             self._vectors = VectorStore(path / "vectors", writable=writer)
-            self._compiler = QueryCompiler(self._schema, analyzers)
+            self._compiler = QueryCompiler(self._schema, analyzers, pairs=pairs)
+            # Snippets mark the terms a query names in the stored field: not a word pair.
+            self._positional = QueryCompiler(self._schema, analyzers, pairs=False)
             self._analyzers = analyzers
             self._writer: tantivy.IndexWriter | None = None
             if writer:
@@ -130,7 +137,8 @@ class EmbeddedBackend(SearchBackend):
     def index(self, documents: list[Document]) -> None:
         writer = self._need_writer()
         # Convert everything first: a bad document fails the batch before anything is deleted.
-        converted = [(doc.id, to_tantivy(doc)) for doc in documents]
+        pairs = self._analyzers.pairs if self._pairs else None
+        converted = [(doc.id, to_tantivy(doc, pairs)) for doc in documents]
         try:
             for doc_id, doc in converted:
                 writer.delete_documents_by_term("id", doc_id)
@@ -285,7 +293,7 @@ class EmbeddedBackend(SearchBackend):
                 highlight_query,
                 self._schema,
                 positive_part(node),
-                self._compiler,
+                self._positional,
                 page_ids=list(page.values()),
                 page_addresses=page,
                 analyzers=self._analyzers,
@@ -473,4 +481,4 @@ def _facet_field(name: str) -> str:
 @register_backend("embedded")
 def open_embedded(settings: Settings, *, writer: bool) -> EmbeddedBackend:
     """The tantivy index under ``settings.index_dir``."""
-    return EmbeddedBackend(settings.index_dir, writer=writer)
+    return EmbeddedBackend(settings.index_dir, writer=writer, pairs=settings.phrase_pairs)

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
+from itertools import pairwise
 
 import tantivy
 
 from index.backend import SearchError
+from index.backends.embedded_pairs import pair, pairs_field
 from index.backends.embedded_schema import Analyzers
 from index.fields import DATE_FIELDS, FLOAT_FIELDS, KEYWORD_FIELDS, TEXT_FIELDS
 from index.query import ast
@@ -61,9 +63,11 @@ def _best_of(queries: list[tantivy.Query]) -> tantivy.Query:
 class QueryCompiler:
     """Builds tantivy queries for one schema and set of analyzers."""
 
-    def __init__(self, schema: tantivy.Schema, analyzers: Analyzers) -> None:
+    def __init__(self, schema: tantivy.Schema, analyzers: Analyzers, *, pairs: bool = False) -> None:
+        """`pairs`: phrases use the word-pair fields (the index has them); without, positions only."""
         self._schema = schema
         self._analyzers = analyzers
+        self._pairs = pairs
         # The same tree is compiled several times by one search by meaning (ranking, checks,
         # highlights): its analysed words are looked up once. Queries are immutable.
         self._compiled: OrderedDict[ast.Node, tantivy.Query] = OrderedDict()
@@ -184,14 +188,30 @@ class QueryCompiler:
                 query = tantivy.Query.term_query(self._schema, index_field, tokens[0].text)
             else:
                 first = tokens[0].position
-                words: list[str | tuple[int, str]] = [(t.position - first, t.text) for t in tokens]
-                query = tantivy.Query.phrase_query(self._schema, index_field, words, slop)
+                query = self._phrase(index_field, [(t.position - first, t.text) for t in tokens], slop)
             if index_field == field:
                 query = tantivy.Query.boost_query(query, _EXACT_BOOST)
             variants.append(query)
         if not variants:
             return None
         return _best_of(variants)
+
+    def _phrase(self, index_field: str, words: list[tuple[int, str]], slop: int) -> tantivy.Query:
+        """A phrase of analysed `words` (position, token): by word pairs where it can (`embedded_pairs`)."""
+        positional: list[str | tuple[int, str]] = list(words)
+        phrase = tantivy.Query.phrase_query(self._schema, index_field, positional, slop)
+        if slop or not self._pairs:
+            return phrase
+        pairs = sorted({pair(a, b) for (p, a), (q, b) in pairwise(words) if q == p + 1})
+        field = pairs_field(index_field)
+        if len(words) == 2 and pairs:
+            return tantivy.Query.term_query(self._schema, field, pairs[0])
+        if not pairs:
+            return phrase
+        # The pairs only narrow the documents whose positions are read; the phrase decides and scores.
+        held = [tantivy.Query.term_query(self._schema, field, p) for p in pairs]
+        clauses = [phrase, *(tantivy.Query.const_score_query(q, 0.0) for q in held)]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in clauses])
 
     def _keyword(self, node: _Leaf, field: str) -> tantivy.Query:
         """Keyword values match whole; as typed or lower-cased (e-mail addresses are stored lower)."""

@@ -8,6 +8,11 @@ Each text field (title, subject, text) is indexed three times:
   stemmed. A document goes into the variant of its language, or into both when
   its language is unknown or neither.
 
+With the setting ``phrase_pairs``, each of these variants has a ``<variant>_pairs``
+companion, its adjacent tokens as single terms (`index.backends.embedded_pairs`):
+two-word phrases read no positions. An index built with the other choice has
+another schema, so switching rebuilds it from the catalog (`index.healing`).
+
 The derived fields of ``index.backends.derived`` (cursor tiebreak, thread key,
 near-duplicate signature) are added to every document.
 Keyword fields use the raw tokenizer and are fast (filters, facets); dates,
@@ -23,6 +28,7 @@ import tantivy
 
 from core.document import Document
 from index.backends.derived import DERIVED_INT_FIELDS, DERIVED_KEYWORD_FIELDS, derived_fields
+from index.backends.embedded_pairs import PAIRS_ANALYZER, PairMaker, pairs_analyzer, pairs_field
 from index.fields import (
     BOOL_FIELDS,
     DATE_FIELDS,
@@ -34,6 +40,7 @@ from index.fields import (
     document_fields,
 )
 from index.query.semantics import STEM_LANGUAGES, utc
+from index.query.stopwords import STOP_WORDS
 
 __all__ = [
     "EXACT_ANALYZER",
@@ -86,6 +93,12 @@ class Analyzers:
             .build()
             for code, name in _TANTIVY_LANGUAGES.items()
         }
+        unstopped = {
+            code: _builder().filter(tantivy.Filter.ascii_fold()).filter(tantivy.Filter.stemmer(name)).build()
+            for code, name in _TANTIVY_LANGUAGES.items()
+        }
+        stop_words = {code: STOP_WORDS[name] for code, name in _TANTIVY_LANGUAGES.items()}
+        self.pairs = PairMaker(self.exact, self.stemmed, unstopped, stop_words)
 
     def variants(self, field: str, *, exact: bool) -> list[tuple[str, tantivy.TextAnalyzer]]:
         """(index field, analyzer) pairs a query on text field `field` searches."""
@@ -100,9 +113,11 @@ def register_analyzers(index: tantivy.Index, analyzers: Analyzers) -> None:
     index.register_tokenizer(EXACT_ANALYZER, analyzers.exact)
     for code, analyzer in analyzers.stemmed.items():
         index.register_tokenizer(_analyzer_name(code), analyzer)
+    index.register_tokenizer(PAIRS_ANALYZER, pairs_analyzer())
 
 
-def build_schema() -> tantivy.Schema:
+def build_schema(*, pairs: bool = False) -> tantivy.Schema:
+    """`pairs`: with the word-pair fields (setting ``phrase_pairs``)."""
     builder = tantivy.SchemaBuilder()
     for name in KEYWORD_FIELDS:
         # sha256 is stored too: duplicates() looks it up.
@@ -116,6 +131,8 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, stored=True, tokenizer_name=EXACT_ANALYZER)
         for code in STEM_LANGUAGES:
             builder.add_text_field(stemmed_field(name, code), tokenizer_name=_analyzer_name(code))
+        for variant in (name, *(stemmed_field(name, code) for code in STEM_LANGUAGES)) if pairs else ():
+            builder.add_text_field(pairs_field(variant), tokenizer_name=PAIRS_ANALYZER, index_option="freq")
     for name in DATE_FIELDS:
         builder.add_date_field(name, stored=name in STORED_FIELDS, indexed=True, fast=True)
     for name in FLOAT_FIELDS:
@@ -127,8 +144,8 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def to_tantivy(doc: Document) -> tantivy.Document:
-    """The tantivy document for `doc` (empty keyword values are left out)."""
+def to_tantivy(doc: Document, pairs: PairMaker | None = None) -> tantivy.Document:
+    """The tantivy document for `doc` (empty keyword values are left out), with word pairs if `pairs`."""
     fields = document_fields(doc)
     out = tantivy.Document()
     for name in KEYWORD_FIELDS:
@@ -145,6 +162,12 @@ def to_tantivy(doc: Document) -> tantivy.Document:
         out.add_text(name, text)
         for code in codes:
             out.add_text(stemmed_field(name, code), text)
+        if pairs is None:
+            continue
+        exact, stemmed = pairs.pairs(text, codes)
+        for variant, made in ((name, exact), *((stemmed_field(name, c), p) for c, p in stemmed.items())):
+            if made:
+                out.add_text(pairs_field(variant), made)
     for name in DATE_FIELDS:
         out.add_date(name, utc(fields[name]))
     for name in FLOAT_FIELDS:

@@ -31,6 +31,11 @@ def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
     return EmbeddedBackend(path / "index", writer=True)
 
 
+def _embedded_pairs(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
+    """With word pairs (setting ``phrase_pairs``): phrases by pair terms."""
+    return EmbeddedBackend(path / "index", writer=True, pairs=True)
+
+
 def _cluster(node: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend]:
     def opener(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
         url = node_url(node, request.getfixturevalue("tmp_path_factory"))
@@ -44,6 +49,7 @@ def _cluster(node: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend
 
 OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "embedded": _embedded,
+    "embedded-pairs": _embedded_pairs,
     "elasticsearch": _cluster("elasticsearch"),
     "elasticsearch-secure": _cluster("elasticsearch-secure"),  # https + basic auth
     "opensearch": _cluster("opensearch"),
