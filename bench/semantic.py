@@ -40,9 +40,11 @@ What is measured (all through Faldone's own code: `nlp.passages`, the embedded b
 1. **nDCG@10 on Cranfield**: keyword as typed (the sentence's words: an AND in keyword
    mode), keyword with the words OR-ed (BM25: the strong baseline), semantic, and hybrid
    (the sentence in hybrid mode, as the API sends it: `index.semantic` searches its words
-   as a ranked disjunction and fuses that list with the meaning). Gains: Cranfield grade
+   as a ranked disjunction and fuses that list with the meaning, `index.fusion`), and the
+   previous product's hybrid (reciprocal rank fusion 1:1 always). Gains: Cranfield grade
    1..4 -> 4..1 (-1: not relevant). Queries with an odd number are half A, even half B;
-   ``--tune`` chooses the fusion's keyword weight on half A alone and reports half B.
+   ``--tune`` runs `GRID` (the fusion's constants) on half A alone: the product's constants
+   are to be its best point (the report says whether they are), then reported on B.
 2. **Cross-lingual top-10 rate** on Tatoeba: every English sentence as a query, restricted
    to Italian documents (``filter=language:it``): is its translation among the first 10?
    And Italian -> English the same way. The pool: the 1,000 pairs plus the distractors;
@@ -245,31 +247,47 @@ def _half(number: str) -> str:
     return "A" if int(number) % 2 else "B"
 
 
+MODES = ("keyword_all_words", "keyword_any_word", "semantic", "hybrid", "hybrid_rrf")
+
+
 def _ndcg_by_mode(
-    backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]]
+    backend: EmbeddedBackend,
+    queries: list[tuple[str, str]],
+    qrels: dict[str, dict[str, int]],
+    modes: tuple[str, ...] = MODES,
 ) -> dict[str, dict[str, list[float]]]:
     """nDCG@10 per query, per mode, per half (A/B)."""
+    import index.fusion as fusion
+
     scores: dict[str, dict[str, list[float]]] = {}
     for number, text in queries:
         if number not in qrels:
             continue
         vector = vector_of(text)
+        # the sentence in hybrid mode, as the API sends it: `index.semantic` makes the keyword
+        # half a ranked disjunction of the words
+        hybrid = SearchRequest(
+            query=bare_words(text), mode="hybrid", vector=vector, limit=10, highlight=False
+        )
         requests = {
             # the sentence typed in keyword mode: an AND of every word (the product's keyword mode)
             "keyword_all_words": SearchRequest(query=bare_words(text), limit=10, highlight=False),
             # the words OR-ed, BM25: the strong keyword baseline
             "keyword_any_word": SearchRequest(query=keyword_query(text), limit=10, highlight=False),
             "semantic": SearchRequest(mode="semantic", vector=vector, limit=10, highlight=False),
-            # the sentence in hybrid mode, as the API sends it: `index.semantic` makes the
-            # keyword half a ranked disjunction of the words
-            "hybrid": SearchRequest(
-                query=bare_words(text), mode="hybrid", vector=vector, limit=10, highlight=False
-            ),
+            "hybrid": hybrid,
+            "hybrid_rrf": hybrid,  # the previous product: reciprocal rank fusion 1:1 always
         }
-        for mode, request in requests.items():
-            value = ndcg10([h.id for h in backend.search(request).hits], qrels[number])
+        for mode in modes:
+            agree = fusion.agree
+            if mode == "hybrid_rrf":
+                fusion.agree = lambda *_: False
+            try:
+                ranked = [h.id for h in backend.search(requests[mode]).hits]
+            finally:
+                fusion.agree = agree
             by_half = scores.setdefault(mode, {"A": [], "B": []})
-            by_half[_half(number)].append(value)
+            by_half[_half(number)].append(ndcg10(ranked, qrels[number]))
     return scores
 
 
@@ -289,37 +307,61 @@ def _summary(scores: dict[str, dict[str, list[float]]]) -> dict[str, Any]:
             else sum(len(v) for v in next(iter(scores.values())).values()),
             "ndcg@10": means,
             "hybrid_over_keyword_any_word": round(means["hybrid"] / means["keyword_any_word"], 3),
+            "hybrid_rrf_over_keyword_any_word": round(means["hybrid_rrf"] / means["keyword_any_word"], 3),
             "hybrid_over_keyword_all_words": round(means["hybrid"] / means["keyword_all_words"], 3),
         }
     return out
 
 
-def quality(
-    backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]], tune: bool
-) -> Any:
-    """nDCG@10 per mode with the product's settings; with `tune`, the keyword weight of the
-    fusion is chosen on half A alone and reported on half B."""
-    import index.semantic as fusion
+# The grid of `--tune` (index.fusion's constants), searched on half A alone.
+GRID = {
+    "FEEDBACK_DOCS": (2, 3, 4, 5),
+    "FEEDBACK_TERMS": (10, 20, 30),
+    "FEEDBACK_WEIGHT": (1.0, 1.5, 2.0),
+    "KEYWORD_SHARE": (0.75, 0.8, 0.85),
+}
 
-    report: dict[str, Any] = {"product_settings": _summary(_ndcg_by_mode(backend, queries, qrels))}
-    if not tune:
-        return report
-    default = fusion.KEYWORD_WEIGHT
+
+def tune_on_half_a(
+    backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]]
+) -> dict[str, Any]:
+    """Hybrid nDCG@10 on half A alone (no query of half B is run) at every point of `GRID`."""
+    import itertools
+
+    import index.fusion as fusion
+
+    product = {name: getattr(fusion, name) for name in GRID}
     tuning_half = [(n, t) for n, t in queries if _half(n) == "A"]
     grid: dict[str, float] = {}
     try:
-        for weight in (1.0, 1.5, 2.0, 3.0, 5.0):
-            fusion.KEYWORD_WEIGHT = weight
-            grid[str(weight)] = round(
-                statistics.fmean(_ndcg_by_mode(backend, tuning_half, qrels)["hybrid"]["A"]), 4
-            )
-        best = max(grid, key=lambda w: grid[w])
-        fusion.KEYWORD_WEIGHT = float(best)
-        held_out = _summary(_ndcg_by_mode(backend, queries, qrels))["B"]
+        for values in itertools.product(*GRID.values()):
+            for name, value in zip(GRID, values, strict=True):
+                setattr(fusion, name, value)
+            found = _ndcg_by_mode(backend, tuning_half, qrels, ("hybrid",))
+            point = json.dumps(dict(zip(GRID, values, strict=True)))
+            grid[point] = round(statistics.fmean(found["hybrid"]["A"]), 4)
     finally:
-        fusion.KEYWORD_WEIGHT = default
-    report["tuned_on_half_A"] = {"hybrid_ndcg_on_A_by_keyword_weight": grid, "chosen": float(best)}
-    report["tuned_reported_on_half_B"] = held_out
+        for name, value in product.items():
+            setattr(fusion, name, value)
+    best = max(grid, key=lambda point: grid[point])
+    return {
+        "hybrid_ndcg_on_A": grid,
+        "best": json.loads(best),
+        "best_ndcg_on_A": grid[best],
+        "product": product,
+        "product_is_best": json.loads(best) == product,
+    }
+
+
+def quality(
+    backend: EmbeddedBackend, queries: list[tuple[str, str]], qrels: dict[str, dict[str, int]], tune: bool
+) -> Any:
+    """With `tune`, first `tune_on_half_a`; then nDCG@10 per mode with the product's
+    settings (all queries, half A, half B)."""
+    report: dict[str, Any] = {}
+    if tune:
+        report["tuned_on_half_A"] = tune_on_half_a(backend, queries, qrels)
+    report["product_settings"] = _summary(_ndcg_by_mode(backend, queries, qrels))
     return report
 
 
@@ -644,7 +686,7 @@ def main() -> None:
     parser.add_argument(
         "--xling-minutes", type=float, help="stop embedding distractors after this long (pool: what is done)"
     )
-    parser.add_argument("--tune", action="store_true", help="also tune the fusion weight on half A")
+    parser.add_argument("--tune", action="store_true", help="also run the fusion grid on half A")
     parser.add_argument("--out", type=Path, default=Path("/work/.cache/faldone-bench/semantic.json"))
     args = parser.parse_args()
     parts = set(args.parts.split(","))

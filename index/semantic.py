@@ -7,13 +7,15 @@ Three modes, one language (`SearchRequest.mode`):
   (`SearchRequest.vector`, from the multilingual sentence encoder: an English query
   finds Italian passages). The result set is the `SEMANTIC_DEPTH` most similar
   documents that the request may see; a keyword part of the query, if any, restricts it.
-- **hybrid** — reciprocal rank fusion (`RRF_K`) of the keyword ranking and the
-  semantic ranking, each `SEMANTIC_DEPTH` deep. When the keyword part is bare words (what
-  a typed sentence parses to: no fields, operators or patterns), it is searched as a ranked
-  disjunction (`any_words`): a document with any of the words (stop words left out)
-  matches and BM25 ranks them, instead of the keyword mode's AND of every word, which finds
-  next to nothing for a sentence of ten words. The total then counts documents with any of
-  the words.
+- **hybrid** — the keyword ranking and the semantic ranking, each `SEMANTIC_DEPTH` deep,
+  fused by `index.fusion`: where they agree, a convex fusion of scores re-ranked by
+  pseudo-relevance feedback from the passages that matched; where they do not, reciprocal
+  rank fusion; the best document by meaning is never below rank `fusion.MEANING_RANK`.
+  When the keyword part is bare words (what a typed sentence parses to: no fields,
+  operators or patterns), it is searched as a ranked disjunction (`any_words`): a
+  document with any of the words (stop words left out) matches and BM25 ranks them,
+  instead of the keyword mode's AND of every word, which finds next to nothing for a
+  sentence of ten words. The total then counts documents with any of the words.
 
 `plan_query` turns the user's text and chosen mode into a `QueryPlan`: ``~"free text"``
 asks for meaning inside a query (``~"rimborso in ritardo" type:email``: hybrid of the
@@ -48,6 +50,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from index import fusion
 from index.backend import (
     FacetBucket,
     Highlight,
@@ -65,10 +68,8 @@ if TYPE_CHECKING:
     from index.backend import SearchBackend
 
 __all__ = [
-    "KEYWORD_WEIGHT",
     "MAX_DEPTH",
     "MIN_SIMILARITY",
-    "RRF_K",
     "SEMANTIC_DEPTH",
     "SENTENCE_WORDS",
     "QueryPlan",
@@ -78,10 +79,6 @@ __all__ = [
     "search_by_meaning",
 ]
 
-RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al. 2009)
-# Weight of the keyword list against the meaning list (1.0 each: plain RRF). Not tuned on any
-# evaluation data; `bench/semantic.py --tune` measures other values on a held-out half.
-KEYWORD_WEIGHT = 1.0
 SEMANTIC_DEPTH = 100  # documents per ranked list
 MAX_DEPTH = 1_000  # offset + limit in semantic and hybrid modes
 SENTENCE_WORDS = 5
@@ -205,12 +202,26 @@ def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int
         k *= 4
 
 
-def _fuse(keyword: list[str], meaning: list[str]) -> list[tuple[str, float]]:
-    scores: dict[str, float] = {}
-    for ranking, weight in ((keyword, KEYWORD_WEIGHT), (meaning, 1.0)):
-        for rank, doc_id in enumerate(ranking, start=1):
-            scores[doc_id] = scores.get(doc_id, 0.0) + weight / (RRF_K + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+def _hybrid_order(
+    backend: SearchBackend, request: SearchRequest, keyword: list[Hit], passages: list[PassageMatch]
+) -> list[tuple[str, float]]:
+    """The fused ranking of hybrid mode (`index.fusion`). The feedback passages are those of
+    `passages`, documents that passed the request's filters and scope; the feedback search
+    carries them too (`_plain`)."""
+    keyword_ids = [hit.id for hit in keyword]
+    meaning = {match.doc_id: match.score for match in passages}
+    if not fusion.agree(keyword_ids, meaning):
+        return fusion.reciprocal_rank(keyword_ids, list(meaning))
+    scores = {hit.id: hit.score for hit in keyword}
+    first = [doc_id for doc_id, _ in fusion.convex(scores, meaning)]
+    tree = fusion.feedback_query(fusion.feedback_terms(first, {m.doc_id: m.text for m in passages}))
+    if tree is not None:
+        # Only the keyword hits are re-ranked: the feedback search is restricted to them (cheap).
+        only = frozenset(keyword_ids)
+        extra = backend.keyword_ranking(_plain(request, tree=tree, only_ids=only, limit=len(only)))
+        feedback = {hit.id: hit.score for hit in extra.hits}
+        scores = fusion.with_feedback(scores, feedback)
+    return fusion.promote(fusion.convex(scores, meaning), passages[0].doc_id if passages else None)
 
 
 def _merge_facets(
@@ -275,7 +286,7 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
             _plain(request, limit=depth, facets=request.facets, facet_size=request.facet_size)
         )
         keyword_ids = {hit.id for hit in keyword.hits}
-        fused = _fuse([hit.id for hit in keyword.hits], [match.doc_id for match in passages])
+        fused = _hybrid_order(backend, request, keyword.hits, passages)
         # Documents found by meaning alone (their text does not match the keyword query at all).
         matching = backend.matching_ids(request, passage_of)
         extra = set(passage_of) - matching
