@@ -45,7 +45,7 @@ from index.backend import (
     encode_cursor,
 )
 from index.backends.derived import id_key
-from index.backends.embedded_aggs import facets, histogram
+from index.backends.embedded_aggs import counted_facets, histogram
 from index.backends.embedded_highlight import Highlighter
 from index.backends.embedded_paging import Ranked, collapse, date_page, id_key_page, relevance_page
 from index.backends.embedded_query import QueryCompiler, any_term
@@ -113,6 +113,8 @@ class EmbeddedBackend(SearchBackend):
             register_analyzers(self._index, analyzers)
             self._vectors = VectorStore(path / "vectors", writable=writer)
             self._compiler = QueryCompiler(self._schema, analyzers, pairs=pairs)
+            # The same matches without scores: counts, facets and histograms run it (cheaper).
+            self._matcher = QueryCompiler(self._schema, analyzers, pairs=pairs, scoring=False)
             # Snippets mark the terms a query names in the stored field: not a word pair.
             self._positional = QueryCompiler(self._schema, analyzers, pairs=False)
             self._analyzers = analyzers
@@ -224,6 +226,19 @@ class EmbeddedBackend(SearchBackend):
         """(query with filters, query to highlight)."""
         node = _tree(request) if node is None else node
         main = self._compiler.compile(node)
+        query = self._restricted(main, request)
+        positive = positive_part(node)
+        if positive is None:
+            return query, None
+        # Without negations the positive part is the query itself: compiled once.
+        return query, (main if positive == node else self._compiler.compile(positive))
+
+    def _matching(self, request: SearchRequest, node: ast.Node | None = None) -> tantivy.Query:
+        """The documents `_queries` finds, by a query that does not score (counts and aggregations)."""
+        return self._restricted(self._matcher.compile(_tree(request) if node is None else node), request)
+
+    def _restricted(self, main: tantivy.Query, request: SearchRequest) -> tantivy.Query:
+        """`main` within the request's filters, excluded ids and allowed ids."""
         clauses = [(tantivy.Occur.Must, main)]
         # Filters restrict without changing the score.
         clauses += [
@@ -236,12 +251,7 @@ class EmbeddedBackend(SearchBackend):
             # no id is "": an empty set matches nothing
             only = any_term(self._schema, "id", request.only_ids or {""})
             clauses.append((tantivy.Occur.Must, tantivy.Query.const_score_query(only, 0.0)))
-        query = main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
-        positive = positive_part(node)
-        if positive is None:
-            return query, None
-        # Without negations the positive part is the query itself: compiled once.
-        return query, (main if positive == node else self._compiler.compile(positive))
+        return main if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
 
     def search(self, request: SearchRequest) -> SearchResult:
         if request.mode != "keyword":
@@ -263,9 +273,12 @@ class EmbeddedBackend(SearchBackend):
             raise SearchError("search_after and collapse_threads cannot be combined")
         node = _tree(request)
         query, highlight_query = self._queries(request, node)
+        facet_fields = [_facet_field(f) for f in request.facets]
         searcher = self._index.searcher()
         clock.lap("compile")
-        counted: list[int] = []  # filled by the page search when it runs the whole query
+        # The number of matches: counted by the facet aggregation when there is one (then the
+        # page search does not count), else by the page search when it runs the whole query.
+        counted: list[int] = []
         threads: dict[str, int] = {}
         if request.collapse_threads:
             ranked, threads = self._collapsed(searcher, query, node, request)
@@ -273,10 +286,17 @@ class EmbeddedBackend(SearchBackend):
             ranked = self._offset_page(searcher, query, request, counted)
         else:
             ranked = self._page(
-                searcher, query, node, request.sort, request.search_after, request.limit, counted
+                searcher,
+                query,
+                node,
+                request.sort,
+                request.search_after,
+                request.limit,
+                None if facet_fields else counted,
             )
         try:
-            total = counted[0] if counted else _total(searcher.search(query, limit=1, count=True))
+            if not counted and not facet_fields:
+                counted.append(_total(searcher.search(self._matching(request, node), limit=1, count=True)))
         except ValueError as err:
             raise SearchError(f"search failed: {err}") from err
         clock.lap("query")
@@ -317,7 +337,11 @@ class EmbeddedBackend(SearchBackend):
                 )
             )
         clock.lap("fetch")
-        counts = facets(searcher, query, [_facet_field(f) for f in request.facets], request.facet_size)
+        if facet_fields:
+            matching = self._matching(request, node)
+            total, counts = counted_facets(searcher, matching, facet_fields, request.facet_size)
+        else:
+            total, counts = counted[0], {}
         clock.lap("facets")
         return SearchResult(
             total=total,
@@ -449,8 +473,7 @@ class EmbeddedBackend(SearchBackend):
         return [hit for _, hit in sorted(found, key=lambda pair: (pair[0], pair[1].id))]
 
     def histogram(self, request: SearchRequest, interval: Interval) -> list[HistogramBucket]:
-        query, _ = self._queries(request)
-        return histogram(self._index.searcher(), query, interval)
+        return histogram(self._index.searcher(), self._matching(request), interval)
 
 
 # The ids that search by meaning checks recur from one query to the next: hashed once.

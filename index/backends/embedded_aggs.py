@@ -18,12 +18,15 @@ import tantivy
 from index.backend import FacetBucket, HistogramBucket, Interval, SearchError
 from index.fields import BOOL_FIELDS, KEYWORD_FIELDS
 
-__all__ = ["facets", "histogram"]
+__all__ = ["counted_facets", "facets", "histogram"]
 
 _NS = 1_000_000_000
 _MS = 1_000
 # Per-segment candidates: generous so that the merged top counts are exact in practice.
 _MIN_SEGMENT_SIZE = 1_000
+# Every document has exactly one id_key (`index.backends.derived`): its value count is the match count.
+_COUNT_FIELD = "id_key"
+_COUNT = "faldone_count"
 _SUB_AGGS: dict[str, Any] = {
     "sentiment": {"stats": {"field": "sentiment"}},
     "complaint": {"terms": {"field": "complaint", "size": 2}},
@@ -43,12 +46,28 @@ def facets(
     """Top `size` values of each field over every document matching `query`."""
     if not fields:
         return {}
+    return _buckets(_aggregate(searcher, query, _terms(fields, size)), fields, size)
+
+
+def counted_facets(
+    searcher: tantivy.Searcher, query: tantivy.Query, fields: list[str], size: int
+) -> tuple[int, dict[str, list[FacetBucket]]]:
+    """The number of documents matching `query` and their `facets`, in one pass over them."""
+    agg = {**_terms(fields, size), _COUNT: {"value_count": {"field": _COUNT_FIELD}}}
+    answer = _aggregate(searcher, query, agg)
+    total = int(answer.get(_COUNT, {}).get("value") or 0)
+    return total, _buckets(answer, fields, size) if fields else {}
+
+
+def _terms(fields: list[str], size: int) -> dict[str, Any]:
     for field in fields:
         if field not in KEYWORD_FIELDS and field not in BOOL_FIELDS:
             raise SearchError(f"cannot facet on {field!r}: facets need a keyword or boolean field")
     segment_size = max(size * 10, _MIN_SEGMENT_SIZE)
-    agg = {f: {"terms": {"field": f, "size": size, "segment_size": segment_size}} for f in fields}
-    answer = _aggregate(searcher, query, agg)
+    return {f: {"terms": {"field": f, "size": size, "segment_size": segment_size}} for f in fields}
+
+
+def _buckets(answer: dict[str, Any], fields: list[str], size: int) -> dict[str, list[FacetBucket]]:
     result: dict[str, list[FacetBucket]] = {}
     for field in fields:
         buckets = [
