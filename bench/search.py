@@ -19,7 +19,8 @@ Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-be
    - *API*: the real API (``uvicorn --factory api.asgi:app``, one process, auth off, one per
      engine, started once) from a separate load-generator process (``bench/search_load.py``);
    - for the embedded index, *floor*: raw tantivy, the compiled query's top 20 and count
-     (plus the facet aggregation for the faceted kind), no stored fields, no highlights.
+     as the backend runs them (for the faceted kind: top 20 without counting, then one
+     aggregation counting the matches and their facets), no stored fields, no highlights.
    Every measurement gets the same warm-up (``--warmup`` requests per kind). The engines'
    order rotates from round to round, and in process / API swap places every other round.
    Reported: the median over rounds of each round's p50 and p95, with the range of the
