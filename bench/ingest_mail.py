@@ -20,6 +20,8 @@ loaded before the clock, as in a running worker), and reports:
   **catalog** (the indexing thread's catalog reads and ``complete``), **enqueue**, and
   **other** (the rest of the worker process: the claiming loop, moving outcomes between
   processes, tantivy's own writer and merge threads);
+Without ``--nlp-processes`` a run uses the product's setting (``FALDONE_NLP_PROCESSES`` if
+set, otherwise one NLP process per core, at most 4);
 ``--nlp-processes 1,2`` compares settings of ``FALDONE_NLP_PROCESSES`` (`ingest.nlp_processes`):
 every round runs each of them once, in alternating order, and the medians per setting are
 reported with their ratio to the first.
@@ -151,9 +153,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--cache", type=Path, default=Path("/work/.cache/faldone-mail"))
     parser.add_argument("--mirrors", type=Path, default=Path("/work/.mirror"))
-    parser.add_argument("--nlp-processes", default="1", help="comma-separated settings to compare")
+    parser.add_argument(
+        "--nlp-processes", default=None, help="comma-separated settings to compare (default: the product's)"
+    )
     args = parser.parse_args()
-    settings = [int(n) for n in args.nlp_processes.split(",")]
+    if args.nlp_processes is None:
+        settings = [Settings(_env_file=None).nlp_processes]  # type: ignore[call-arg]
+    else:
+        settings = [int(n) for n in args.nlp_processes.split(",")]
     maildir = build_maildir(args.cache, args.mirrors)
     files = pick(sorted((maildir / "cur").iterdir()), args.messages)
     runs: list[dict[str, Any]] = []

@@ -64,6 +64,7 @@ def ingest_run(
             "FALDONE_CLUSTER_URL": os_url,
             "FALDONE_CLUSTER_INDEX": tag,
             "FALDONE_WORKER_CONCURRENCY": "1",
+            "FALDONE_NLP_PROCESSES": "1",  # one core per worker: the figures scale workers, not NLP processes
             "FALDONE_AUTH_DISABLED": "true",
             "OMP_THREAD_LIMIT": "1",
         }

@@ -17,6 +17,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 __all__ = ["Settings", "load_settings"]
 
 
+# NLP is most of a message's CPU, so bulk imports want it on every core; each process holds its
+# own models, hence a cap.
+_MAX_NLP_PROCESSES = 4
+
+
 class Settings(BaseSettings):
     """Typed configuration passed to every component (never read from globals)."""
 
@@ -87,10 +92,10 @@ class Settings(BaseSettings):
         description="PDFs with more pages to OCR are read this many per turn (slot freed between turns).",
     )
     nlp_processes: int = Field(
-        default=1,
+        default_factory=lambda: min(_MAX_NLP_PROCESSES, max(1, os.cpu_count() or 1)),
         ge=1,
-        description="Processes the worker's NLP runs in (2+: on several cores, models loaded in each; "
-        "1: in the worker's indexing thread).",
+        description="Processes the worker's NLP runs in (default: one per core, at most 4; 2+: on "
+        "several cores, models loaded in each, ~250 MB apiece; 1: in the worker's indexing thread).",
     )
     semantic_search: bool = Field(
         default=True,

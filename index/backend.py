@@ -122,25 +122,25 @@ class SearchRequest:
     # Only these documents may match (None: no such restriction); applied by the engine.
     only_ids: frozenset[str] | None = None
 
+    def as_keyword(self, **changes: Any) -> SearchRequest:
+        """This request as a plain keyword search (same query, filters, dates, exclusions,
+        scope): first page, no facets, highlights, cursor or threads, ordered by relevance;
+        then `changes` applied. What search by meaning and `matching_ids` run underneath."""
+        plain = replace(
+            self,
+            mode="keyword",
+            vector=None,
+            offset=0,
+            facets=[],
+            highlight=False,
+            search_after=None,
+            collapse_threads=False,
+            sort="relevance",
+        )
+        return replace(plain, **changes)
+
 
 _CHECK_CHUNK = 5_000  # ids per search of `SearchBackend.matching_ids`
-
-
-def _keyword_check(request: SearchRequest, ids: frozenset[str]) -> SearchRequest:
-    """`request` as a plain keyword search of the documents `ids` (all of them on one page)."""
-    return replace(
-        request,
-        mode="keyword",
-        vector=None,
-        offset=0,
-        limit=len(ids),
-        facets=[],
-        highlight=False,
-        search_after=None,
-        collapse_threads=False,
-        sort="relevance",
-        only_ids=ids,
-    )
 
 
 @dataclass(frozen=True)
@@ -272,7 +272,7 @@ class SearchBackend:
         passed: set[str] = set()
         for first in range(0, len(wanted), _CHECK_CHUNK):
             chunk = frozenset(wanted[first : first + _CHECK_CHUNK])
-            found = self.search(_keyword_check(request, chunk))
+            found = self.search(request.as_keyword(only_ids=chunk, limit=len(chunk)))
             passed |= {hit.id for hit in found.hits}
         return passed
 

@@ -159,22 +159,6 @@ def any_words(tree: ast.Node) -> ast.Node:
     return content[0] if len(content) == 1 else ast.Or(content)
 
 
-def _plain(request: SearchRequest, **changes: object) -> SearchRequest:
-    """A keyword request derived from `request` (same filters, dates, exclusions, scope)."""
-    base = replace(
-        request,
-        mode="keyword",
-        vector=None,
-        offset=0,
-        facets=[],
-        highlight=False,
-        search_after=None,
-        collapse_threads=False,
-        sort="relevance",
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
 def _semantic_ranking(backend: SearchBackend, request: SearchRequest, depth: int) -> list[PassageMatch]:
     """The best passage of each of the `depth` most similar documents the request may see."""
     assert request.vector is not None
@@ -207,7 +191,7 @@ def _hybrid_order(
 ) -> list[tuple[str, float]]:
     """The fused ranking of hybrid mode (`index.fusion`). The feedback passages are those of
     `passages`, documents that passed the request's filters and scope; the feedback search
-    carries them too (`_plain`)."""
+    carries them too (`SearchRequest.as_keyword`)."""
     keyword_ids = [hit.id for hit in keyword]
     meaning = {match.doc_id: match.score for match in passages}
     if not fusion.agree(keyword_ids, meaning):
@@ -218,7 +202,7 @@ def _hybrid_order(
     if tree is not None:
         # Only the keyword hits are re-ranked: the feedback search is restricted to them (cheap).
         only = frozenset(keyword_ids)
-        extra = backend.keyword_ranking(_plain(request, tree=tree, only_ids=only, limit=len(only)))
+        extra = backend.keyword_ranking(request.as_keyword(tree=tree, only_ids=only, limit=len(only)))
         feedback = {hit.id: hit.score for hit in extra.hits}
         scores = fusion.with_feedback(scores, feedback)
     return fusion.promote(fusion.convex(scores, meaning), passages[0].doc_id if passages else None)
@@ -244,8 +228,8 @@ def _facets(backend: SearchBackend, request: SearchRequest, ids: set[str]) -> di
     if not ids:
         return {name: [] for name in request.facets}
     found = backend.search(
-        _plain(
-            request, only_ids=frozenset(ids), limit=0, facets=request.facets, facet_size=request.facet_size
+        request.as_keyword(
+            only_ids=frozenset(ids), limit=0, facets=request.facets, facet_size=request.facet_size
         )
     )
     return found.facets
@@ -283,7 +267,7 @@ def search_by_meaning(backend: SearchBackend, request: SearchRequest) -> SearchR
         facets = _facets(backend, request, set(passage_of))
     else:
         keyword = backend.keyword_ranking(
-            _plain(request, limit=depth, facets=request.facets, facet_size=request.facet_size)
+            request.as_keyword(limit=depth, facets=request.facets, facet_size=request.facet_size)
         )
         keyword_ids = {hit.id for hit in keyword.hits}
         fused = _hybrid_order(backend, request, keyword.hits, passages)
@@ -342,7 +326,9 @@ def _fetch(backend: SearchBackend, request: SearchRequest, order: list[str]) -> 
     """Stored fields of `order`'s documents (only those the request may see)."""
     if not order:
         return {}
-    found = backend.search(_plain(request, query="", tree=None, only_ids=frozenset(order), limit=len(order)))
+    found = backend.search(
+        request.as_keyword(query="", tree=None, only_ids=frozenset(order), limit=len(order))
+    )
     return {hit.id: hit for hit in found.hits}
 
 
@@ -362,5 +348,5 @@ def _keyword_highlights(backend: SearchBackend, request: SearchRequest, ids: lis
     """The documents `ids` with their fields and their keyword highlights ({} without highlighting)."""
     if not ids or not request.highlight or not (request.query.strip() or request.tree is not None):
         return {}
-    found = backend.search(_plain(request, only_ids=frozenset(ids), limit=len(ids), highlight=True))
+    found = backend.search(request.as_keyword(only_ids=frozenset(ids), limit=len(ids), highlight=True))
     return {hit.id: hit for hit in found.hits}

@@ -25,6 +25,7 @@ def _clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         if key.startswith("FALDONE_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("OMP_THREAD_LIMIT", "1")
+    monkeypatch.setenv("FALDONE_NLP_PROCESSES", "1")  # servers a test starts too (see make_settings)
     yield
 
 

@@ -31,6 +31,7 @@ def faldone_env(data_dir: Path, **extra: str) -> dict[str, str]:
             "FALDONE_DATA_DIR": str(data_dir),
             "FALDONE_AUTH_DISABLED": "true",
             "FALDONE_WORKER_CONCURRENCY": "1",
+            "FALDONE_NLP_PROCESSES": "1",
             "OMP_THREAD_LIMIT": "1",
             **extra,
         }

@@ -15,9 +15,16 @@ def make_settings(folder: Path, **overrides: object) -> Settings:
     """Settings whose data lives under `folder`, ignoring any .env file.
 
     Authentication is off unless a test asks for it (`auth_disabled=False`): the
-    authorization tests walk every endpoint with every role themselves.
+    authorization tests walk every endpoint with every role themselves. NLP runs in the
+    worker's thread unless a test asks for processes (`nlp_processes=2`): the default, one
+    process per core, would start and load models for every test's worker.
     """
-    values: dict[str, object] = {"worker_concurrency": 2, "auth_disabled": True, **overrides}
+    values: dict[str, object] = {
+        "worker_concurrency": 2,
+        "nlp_processes": 1,
+        "auth_disabled": True,
+        **overrides,
+    }
     return Settings(data_dir=folder, _env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 

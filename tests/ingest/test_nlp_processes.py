@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
+
+import pytest
 
 from core.archive import Archive
 from core.catalog import Catalog, JobSpec
 from core.document import Document
 from core.settings import Settings
+from index.backend import SearchRequest
+from index.backends import open_backend
 from ingest.nlp_processes import ProcessAnnotator, chunks_by_length
 from ingest.nlp_stage import BoundedAnnotator
 from ingest.pipeline import extract_job
+from ingest.sources import enqueue_paths
+from ingest.worker import Worker
 from nlp.annotate import Annotator
 from nlp.passages import embed_passages
+from tests.conftest import IN_CI
 from tests.support import make_settings
 
 
@@ -55,3 +63,39 @@ def test_chunks_balance_text_length_and_keep_every_document(tmp_path: Path, corp
     sizes = [sum(len(docs[i].text) for i in group) for group in groups]
     assert max(sizes) - min(sizes) <= max(len(doc.text) for doc in docs)
     assert chunks_by_length(docs[:1], 4) == [[0]]
+
+
+def test_by_default_nlp_runs_on_every_core_up_to_four(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("FALDONE_NLP_PROCESSES")
+    for cores, expected in [(None, 1), (1, 1), (2, 2), (3, 3), (16, 4)]:
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert Settings(data_dir=tmp_path, _env_file=None).nlp_processes == expected  # type: ignore[call-arg]
+
+
+def test_a_worker_on_the_default_imports_real_mail_with_nlp_processes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: Path
+) -> None:
+    monkeypatch.delenv("FALDONE_NLP_PROCESSES")
+    settings = Settings(data_dir=tmp_path / "data", auth_disabled=True, _env_file=None)  # type: ignore[call-arg]
+    assert settings.nlp_processes == min(4, os.cpu_count() or 1)
+    if IN_CI:
+        assert settings.nlp_processes >= 2, "CI runs on two cores: the default must use both"
+    settings.ensure_dirs()
+    mail = sorted((corpus / "mail-mikel").rglob("*.eml"))[:6]
+    catalog = Catalog(settings.resolved_catalog_url)
+    enqueue_paths(mail, settings, catalog)
+    backend = open_backend(settings, writer=True)
+    try:
+        worker = Worker(settings, catalog, backend)
+        assert (worker.processes is not None) == (settings.nlp_processes > 1)
+        worker.run(until_empty=True)
+        status = catalog.status()
+        assert status.done == len(mail) and status.failed == 0
+        found = backend.search(SearchRequest(query="", limit=50, highlight=False))
+        assert found.total >= len(mail)
+        assert any(hit.fields.get("language") for hit in found.hits)
+    finally:
+        backend.close()
+        catalog.close()
