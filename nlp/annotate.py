@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
+from nlp.blas import one_blas_thread
 from nlp.category import categorize
 from nlp.classifier import Prediction, load_weights, predict
 from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint, is_informal_complaint
@@ -47,6 +48,8 @@ from nlp.quoted import own_text
 from nlp.sentiment import sentiment_score
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from core.catalog import Catalog
     from core.settings import Settings
 
@@ -197,9 +200,7 @@ class Annotator:
         """spaCy entities of each English text, in order; empty lists when NER is off."""
         if not self._english_ner or not texts:
             return iter([[] for _ in texts])
-        nlp = load_english_ner()
-        capped = (text[:NER_MAX_CHARS] for text in texts)
-        return (entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE))
+        return _model_entities(load_english_ner(), texts)
 
     def _italian_entities(self, texts: list[str]) -> Iterator[list[Entity]]:
         """Italian model entities of each text, in order; empty lists when it is off."""
@@ -212,8 +213,13 @@ class Annotator:
                 _WARNED.add(str(err))
                 log.warning("%s; Italian names come from rules only", err)
             return iter([[] for _ in texts])
-        capped = (text[:NER_MAX_CHARS] for text in texts)
-        return (entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE))
+        return _model_entities(nlp, texts)
+
+
+def _model_entities(nlp: Language, texts: list[str]) -> Iterator[list[Entity]]:
+    capped = (text[:NER_MAX_CHARS] for text in texts)
+    with one_blas_thread():  # spaCy's layers multiply with numpy's BLAS (nlp.entities.spacy_loading)
+        return iter([entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE)])
 
 
 def annotate_text(text: str, subject: str = "") -> Annotations:

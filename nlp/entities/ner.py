@@ -6,19 +6,20 @@ labels PER/ORG/LOC).
 The pipeline loads once per process (`load_english_ner`, behind `lru_cache`) with
 every component excluded except `ner`: in this model `ner` carries its own
 internal tok2vec instead of listening to the shared `tok2vec` component, so the
-tagger, parser, lemmatizer and shared tok2vec would be pure cost.
+tagger, parser, lemmatizer and shared tok2vec would be pure cost. Its layers run on
+numpy's BLAS (`nlp.entities.spacy_loading`).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from core.document import Entity
 from nlp.entities._base import collapse
+from nlp.entities.spacy_loading import load_pipeline
 from nlp.errors import ModelNotAvailableError
 
 __all__ = ["ENGLISH_MODEL", "entities_from_doc", "load_english_ner"]
@@ -32,7 +33,7 @@ _LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC
 def load_english_ner() -> Language:
     """The English NER pipeline; loaded on first use, then shared by the process."""
     try:
-        return spacy.load(ENGLISH_MODEL, exclude=_NOT_NEEDED_BY_NER)
+        return load_pipeline(ENGLISH_MODEL, exclude=_NOT_NEEDED_BY_NER)
     except OSError as err:
         raise ModelNotAvailableError(
             f"spaCy model {ENGLISH_MODEL!r} is not installed (see requirements-model.txt)"

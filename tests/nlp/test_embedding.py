@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from threadpoolctl import threadpool_info
 
-from nlp.embedding import embed, one_blas_thread
+from nlp.blas import one_blas_thread
+from nlp.embedding import embed
 
 
 def _blas_threads() -> list[int]:
