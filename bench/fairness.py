@@ -70,7 +70,7 @@ def one_case(small: list[Path], scan: Path | None, concurrency: int) -> tuple[fl
         catalog = Catalog(settings.resolved_catalog_url)
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
-        worker.annotator.annotate([])  # models load before the clock starts, as in a running worker
+        worker.annotator.load_models()  # before the clock starts, as in a running worker
         scan_ids = enqueue_paths([scan], settings, catalog).job_ids if scan is not None else []
         small_ids = enqueue_paths(small, settings, catalog).job_ids
         assert len(small_ids) == len(small), "the small files must have distinct bytes"

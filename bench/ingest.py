@@ -53,7 +53,7 @@ def one_run(files: list[Path]) -> tuple[float, int, int]:
         catalog = Catalog(settings.resolved_catalog_url)
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
-        worker.annotator.annotate([])  # models load before the clock starts, as in a running worker
+        worker.annotator.load_models()  # before the clock starts, as in a running worker
         start = time.perf_counter()
         enqueue_paths(files, settings, catalog)
         worker.run(until_empty=True)

@@ -70,7 +70,7 @@ def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str
         catalog = Catalog(settings.resolved_catalog_url)
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
-        worker.annotator.annotate([])  # models load before the clock starts
+        worker.annotator.load_models()  # before the clock starts
         container = build_container(corpus, Path(tmp), members, kb)
         samples: list[tuple[bool, int]] = []
         busy_shares: list[float] = []  # share of slots holding a job, sampled while jobs wait

