@@ -1,11 +1,13 @@
 """NLP on several cores: the worker's annotator and passage embedder run in child processes.
 
 The worker's NLP (spaCy NER, the sentence encoder, the passages for search by meaning) is
-most of a message's CPU time and runs, by default, in one thread of the worker process: on
-a two-core machine one core does NLP while the extraction children leave the other half
-idle. With ``FALDONE_NLP_PROCESSES=2`` (or more) each batch is split by text length into
-that many chunks, annotated at the same time in as many processes (models loaded once in
-each, before the first batch), and the results are copied back. The annotations are the
+most of a message's CPU time. In one thread of the worker process, on a two-core machine
+one core does NLP while the extraction children leave the other half idle. With
+``FALDONE_NLP_PROCESSES`` above 1 (the default: one per core, at most 4) each batch is split
+by text length into that many chunks, annotated at the same time in as many processes
+(models loaded once in each, before the first batch), and the results are copied back; a
+batch's annotations and passages are made in one call per process
+(`ProcessAnnotator.annotate_with_passages`). The annotations are the
 same as in-process: each child runs the same `Annotator` (with the catalog's customer
 registry) and the same `nlp.passages.embed_passages`; the caller (`BoundedAnnotator`)
 still limits each document, shares identical content and applies stored corrections.
@@ -19,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, wait
 from multiprocessing import get_context
 
 from core.catalog import Catalog
-from core.document import Document
+from core.document import Annotations, Document, Passage
 from core.settings import Settings
 from nlp.annotate import Annotator
 
@@ -53,6 +55,24 @@ def _passages(docs: list[Document]) -> list[Document]:
 
     embed_passages(docs)
     return docs
+
+
+# What a child sends back for one document: its annotations (read on the NLP-capped text),
+# the passages of its whole text, and how many passages that text had when more than were kept.
+_Done = tuple[Annotations, list[Passage], int | None]
+
+
+def _annotate_and_embed(capped: list[Document], whole: list[Document]) -> list[_Done]:
+    """Both NLP steps of one chunk in one call: one round trip per batch instead of two."""
+    from nlp.passages import embed_passages
+
+    assert _annotator is not None
+    _annotator.annotate(capped)
+    embed_passages(whole)
+    return [
+        (c.annotations, w.annotations.passages, w.metadata.get("passages_total"))
+        for c, w in zip(capped, whole, strict=True)
+    ]
 
 
 def chunks_by_length(docs: list[Document], count: int) -> list[list[int]]:
@@ -105,6 +125,23 @@ class ProcessAnnotator:
     def load_models(self) -> None:
         """Start the children; each loads every model before it takes a batch."""
         self._executor()
+
+    def annotate_with_passages(self, capped: list[Document], whole: list[Document]) -> None:
+        """`annotate(capped)` and `passages(whole)` (the same documents, their text capped for
+        NLP and whole) in one call per child, so a batch waits for its slowest child once."""
+        groups = chunks_by_length(whole, self.processes)
+        futures = [
+            self._executor().submit(
+                _annotate_and_embed, [capped[i] for i in group], [whole[i] for i in group]
+            )
+            for group in groups
+        ]
+        for group, future in zip(groups, futures, strict=True):
+            for i, (found, passages, total) in zip(group, future.result(), strict=True):
+                capped[i].annotations = found
+                whole[i].annotations.passages = passages
+                if total is not None:
+                    whole[i].metadata["passages_total"] = total
 
     def annotate(self, docs: list[Document]) -> None:
         for doc, done in self._spread(docs, _annotate):

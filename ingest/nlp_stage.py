@@ -18,7 +18,10 @@ content, and run beside the claiming loop instead of inside it.
 - **Passages.** With a `passages` embedder (`nlp.passages.embed_passages`), each distinct
   content is also cut into passages and embedded for search by meaning, in one batched
   call per batch, on the whole text (the embedder bounds its own cost: at most
-  `nlp.passages.MAX_PASSAGES` passages per document); copies share the vectors.
+  `nlp.passages.MAX_PASSAGES` passages per document); copies share the vectors. When the
+  embedder is the annotator's own and it can do both in one call (`annotate_with_passages`
+  of the NLP processes, `ingest.nlp_processes`), it is asked once per batch, so the batch
+  waits for its slowest process once, not twice.
 """
 
 from __future__ import annotations
@@ -67,6 +70,11 @@ class BoundedAnnotator:
         self.corrections = corrections
         self._cache: OrderedDict[str, Annotations] = OrderedDict()
         self.reused = 0  # documents that got a cached result (for tests and logs)
+        # When the embedder is the annotator's own (`ProcessAnnotator.passages`), both in one call.
+        own = passages is not None and passages == getattr(annotator, "passages", None)
+        self._together: Callable[[list[Document], list[Document]], None] | None = (
+            getattr(annotator, "annotate_with_passages", None) if own else None
+        )
 
     def annotate(self, docs: list[Document]) -> None:
         """Set `doc.annotations` for every document, annotating each distinct content once."""
@@ -77,9 +85,14 @@ class BoundedAnnotator:
                 fresh[key] = doc
         if fresh:
             proxies = [self._proxy(key, doc) for key, doc in fresh.items()]
-            self.annotator.annotate(proxies)
+            whole = list(fresh.values())  # passages read the whole text: the embedder caps its own cost
+            if self._together is not None:  # NLP processes: one round trip per batch
+                self._together(proxies, whole)
+            else:
+                self.annotator.annotate(proxies)
+                if self.passages is not None:
+                    self.passages(whole)
             if self.passages is not None:
-                self.passages(list(fresh.values()))  # the whole text: the embedder caps its own cost
                 for key, proxy in zip(fresh, proxies, strict=True):
                     proxy.annotations.passages = fresh[key].annotations.passages
             for key, proxy in zip(fresh, proxies, strict=True):

@@ -35,7 +35,13 @@ def _mail_documents(settings: Settings, corpus: Path) -> list[Document]:
     return docs
 
 
-def test_two_processes_annotate_real_mail_as_the_worker_thread_does(tmp_path: Path, corpus: Path) -> None:
+def _two_round_trips(self: ProcessAnnotator, docs: list[Document]) -> None:
+    raise AssertionError("a batch's annotations and passages go to the processes in one call")
+
+
+def test_two_processes_annotate_real_mail_as_the_worker_thread_does(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = make_settings(tmp_path / "data")
     settings.ensure_dirs()
     Catalog(settings.resolved_catalog_url).close()  # the children open the same catalog
@@ -43,6 +49,8 @@ def test_two_processes_annotate_real_mail_as_the_worker_thread_does(tmp_path: Pa
     assert len(docs) >= 20
     alone, spread = copy.deepcopy(docs), copy.deepcopy(docs)
     BoundedAnnotator(Annotator.from_settings(settings), passages=embed_passages).annotate(alone)
+    monkeypatch.setattr(ProcessAnnotator, "annotate", _two_round_trips)
+    monkeypatch.setattr(ProcessAnnotator, "passages", _two_round_trips)
     processes = ProcessAnnotator(settings, 2)
     try:
         BoundedAnnotator(processes, passages=processes.passages).annotate(spread)
