@@ -28,9 +28,8 @@ def add_key_fields(doc: Document, extraction: Extraction) -> None:
     read = set(range(1, min(count, _HEAD_PAGES) + 1)) | {count}
     texts = [page.text if page.number in read else "" for page in doc.pages]
     layouts = {n: words for n, words in extraction.layouts.items() if n in read}
-    fields = extract_fields(texts, layouts, doc.metadata)
-    if doc.email is not None or doc.mime_type.startswith("text/plain"):
-        fields = [f for f in fields if f.name != "supplier" or f.confidence >= _UNLAID_SUPPLIER_CONFIDENCE]
+    unlaid = doc.email is not None or doc.mime_type.startswith("text/plain")
+    fields = extract_fields(texts, layouts, doc.metadata, _UNLAID_SUPPLIER_CONFIDENCE if unlaid else 0.0)
     doc.metadata.pop("fields", None)
     if fields:
         doc.metadata["fields"] = fields_to_dicts(fields)

@@ -21,6 +21,7 @@ from email.header import decode_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from charset_normalizer import from_bytes
@@ -55,13 +56,32 @@ _BLOCK_TAGS = ["p", "div", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h
 _CHILD_TYPES = frozenset({"text/calendar", "text/vcard", "text/x-vcard", "text/directory"})
 
 
+class _ParsedOnce:
+    """`policy.default`'s header factory for one message, remembering what it parsed.
+
+    The standard library parses a header again on every read: Content-Type about a dozen
+    times per message (the parser itself, then every look at the type, charset or file name).
+    A header object is never changed once made, so the first one serves every later read.
+    """
+
+    def __init__(self) -> None:
+        self._factory = policy.default.header_factory
+        self._parsed: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, name: str, value: str) -> Any:
+        header = self._parsed.get((name, value))
+        if header is None:
+            header = self._parsed[(name, value)] = self._factory(name, value)
+        return header
+
+
 def parse_bytes(data: bytes) -> EmailMessage:
     """Parse RFC 822 bytes; raise `EmptyDocument`/`CorruptDocument` if they are not mail."""
     data = data.rstrip(b"\x00")  # NUL padding after the message (seen in real exports)
     if not data.strip():
         raise EmptyDocument("the message is empty")
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(data)
+        msg = BytesParser(policy=policy.default.clone(header_factory=_ParsedOnce())).parsebytes(data)
     except Exception as err:  # the parser is lenient; anything raised here is a real break
         raise CorruptDocument(f"not a parsable e-mail message: {err}") from err
     if not isinstance(msg, EmailMessage) or not list(msg.raw_items()):
@@ -79,12 +99,13 @@ def extraction_from_message(msg: Message, max_children: int) -> Extraction:
     result = Extraction()
     warn = result.warnings.append
     names: dict[str, str] = {}
+    charset = msg.get_content_charset()  # once: every call parses the Content-Type header again
     headers = EmailHeaders(
-        sender=next(iter(_addresses(msg, "from", names)), ""),
-        to=_addresses(msg, "to", names),
-        cc=_addresses(msg, "cc", names),
-        bcc=_addresses(msg, "bcc", names),
-        reply_to=_addresses(msg, "reply-to", names),
+        sender=next(iter(_addresses(msg, "from", names, charset)), ""),
+        to=_addresses(msg, "to", names, charset),
+        cc=_addresses(msg, "cc", names, charset),
+        bcc=_addresses(msg, "bcc", names, charset),
+        reply_to=_addresses(msg, "reply-to", names, charset),
         subject=header_text(msg, "subject"),
         message_id=_first_id(header_text(msg, "message-id")),
         in_reply_to=_first_id(header_text(msg, "in-reply-to")),
@@ -199,12 +220,15 @@ def _part_filename(part: Message) -> str:
         return ""
     if isinstance(name, tuple):
         name = name[2]
+    charset = part.get_content_charset()
     if not name:  # `filename==?utf-8?B?…?=`: an encoded word the parameter parser does not take
-        raw = " ".join(_raw_header(part, "content-disposition") + _raw_header(part, "content-type"))
+        raw = " ".join(
+            _raw_header(part, "content-disposition", charset) + _raw_header(part, "content-type", charset)
+        )
         encoded = _ENCODED_NAME_RE.search(raw)
         name = encoded.group(1) if encoded else ""
     # An unquoted name with blanks ("filename=This is a test.txt") is cut at the first blank.
-    match = _FILENAME_RE.search(" ".join(_raw_header(part, "content-disposition")))
+    match = _FILENAME_RE.search(" ".join(_raw_header(part, "content-disposition", charset)))
     if match and name and match.group(1).strip().startswith(f"{name} "):
         name = match.group(1).strip()
     return _decode_words(str(name)) if name else ""
@@ -287,17 +311,17 @@ def header_text(msg: Message, name: str) -> str:
     return _unfold(_decode_words(_fix_surrogates(raw, msg.get_content_charset())))
 
 
-def _raw_header(msg: Message, name: str) -> list[str]:
-    charset = msg.get_content_charset()
+def _raw_header(msg: Message, name: str, charset: str | None) -> list[str]:
+    """The raw values of header `name`, unfolded; 8-bit bytes decoded (`charset`: the part's own)."""
     return [
         _unfold(_fix_surrogates(str(raw), charset)) for key, raw in msg.raw_items() if key.lower() == name
     ]
 
 
-def _addresses(msg: Message, name: str, names: dict[str, str]) -> list[str]:
+def _addresses(msg: Message, name: str, names: dict[str, str], charset: str | None) -> list[str]:
     # Parse the raw value: encoded words may hide commas that would split one address.
     found: list[str] = []
-    raw = _raw_header(msg, name)
+    raw = _raw_header(msg, name, charset)
     pairs = getaddresses(raw)
     if any(not addr.partition("@")[0] for _, addr in pairs):
         # e.g. two bare addresses without a comma: take whatever looks like an address

@@ -50,15 +50,20 @@ def extract_fields(
     pages_text: Sequence[str],
     layouts: Mapping[int, PageWords] | None = None,
     metadata: Mapping[str, Any] | None = None,
+    min_supplier_confidence: float = 0.0,
 ) -> list[KeyField]:
-    """The key fields of a document from its pages' text, its OCR words by page number, its metadata."""
+    """The key fields of a document from its pages' text, its OCR words by page number, its metadata.
+
+    A supplier read with a confidence below `min_supplier_confidence` is left out (and the
+    rules do not look for one that could only be guessed so).
+    """
     invoice = (metadata or {}).get("invoice")
     if isinstance(invoice, dict):
-        return invoice_fields(invoice)
+        return _confident(invoice_fields(invoice), min_supplier_confidence)
     batch = (metadata or {}).get("invoice_batch")
     if isinstance(batch, dict):  # a FatturaPA lot: each invoice is a child; the supplier is shared
         shared = invoice_fields({"supplier": batch.get("supplier")})
-        return [f for f in shared if f.name.startswith("supplier")]
+        return _confident([f for f in shared if f.name.startswith("supplier")], min_supplier_confidence)
     rows: list[Row] = []
     layouts = layouts or {}
     for number, text in enumerate(pages_text, start=1):
@@ -66,5 +71,9 @@ def extract_fields(
         rows += rows_from_words(page) if page is not None and page.words else rows_from_text(text, number)
     return [
         KeyField(f.name, f.value, f.text, f.confidence, f.box, "layout" if f.box else "text")
-        for f in find_all(rows)
+        for f in find_all(rows, min_supplier_confidence)
     ]
+
+
+def _confident(fields: list[KeyField], min_supplier_confidence: float) -> list[KeyField]:
+    return [f for f in fields if f.name != "supplier" or f.confidence >= min_supplier_confidence]

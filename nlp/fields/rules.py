@@ -95,7 +95,16 @@ _CASH = _label(
 )
 _CHANGE = _label(r"\b(change|resto|baki|kembali)\b")
 _ROUNDING = _label(r"\b(rounding|rounded\s?adj\w*|arrotondamento)\b")
+# a row without a digit has no amount, date, VAT id, document number or IBAN of its own
+_DIGIT = re.compile(r"\d")
 _SPLIT_CENTS = re.compile(r"(?<![\d.,])(?P<whole>\d{1,6}) (?P<cents>\d{2})\s*$")
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_ENDS_WITH_TITLE = re.compile(r"(fattura|invoice|receipt|ricevuta)\s*$", re.I)
+_BLANK_OR_DASH = re.compile(r"[\s\-]")
+_BLANK = re.compile(r"\s")
+_WORD = re.compile(r"[^\W\d_]+")
+_LEADING_LABEL = re.compile(r"^[^:\d]{2,20}:\s*(?=\S)")
+_COUNTRY = re.compile(r"\(\s?[A-Z]{1,3}\s?\)")
 _IT_VAT = re.compile(r"(?<![\w])(?:IT\s?)?(?P<value>\d{11})(?!\d)")
 _IBAN = re.compile(r"(?<![A-Z0-9])(?P<value>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})", re.IGNORECASE)
 _COMPANY_SUFFIX = _label(
@@ -144,6 +153,22 @@ _NOT_SUPPLIER = _label(
 )
 
 
+def _with_digits(rows: Sequence[Row]) -> list[bool]:
+    """Per row: whether it has a digit."""
+    return [_DIGIT.search(row.text) is not None for row in rows]
+
+
+def _amount_near(rows: Sequence[Row], digits: Sequence[bool]) -> list[bool]:
+    """Per row: whether `_amount_after` can find an amount from it (a digit here or on the next row).
+
+    `digits`: `_with_digits` of `rows`.
+    """
+    below = [
+        i + 1 < len(rows) and digits[i + 1] and rows[i + 1].page == row.page for i, row in enumerate(rows)
+    ]
+    return [here or next_row for here, next_row in zip(digits, below, strict=True)]
+
+
 def _amount_after(rows: Sequence[Row], index: int, offset: int) -> tuple[Row, Amount] | None:
     """The rightmost amount after `offset` on row `index`, else the first amount of the next row."""
     row = rows[index]
@@ -164,7 +189,7 @@ def _amount_after(rows: Sequence[Row], index: int, offset: int) -> tuple[Row, Am
     return None
 
 
-def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
+def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str]:
     """The amount to pay: the strongest labelled amount, checked against what was paid.
 
     Candidates are amounts after a total label. Among them, the one equal to
@@ -174,6 +199,8 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
     """
     candidates: list[tuple[float, float, int, Row, Amount]] = []
     for index, row in enumerate(rows):
+        if not near[index]:
+            continue  # a label without an amount is no candidate
         for pattern, weight in _TOTAL_LABELS:
             match = pattern.search(row.text)
             if match is None:
@@ -185,8 +212,9 @@ def _total(rows: Sequence[Row]) -> tuple[Found | None, str]:
             if found is not None and found[1].value > 0:
                 candidates.append((weight, found[1].value, index, *found))
             break
-    paid = _paid(rows)
-    exact = _paid(rows, exact=True) if paid is None else None
+    paid, exact = _paid(rows, near)
+    if paid is not None:
+        exact = None
     if not candidates:
         printed = _printed_amount(rows, paid) if paid is not None else None
         if printed is None:
@@ -265,13 +293,16 @@ def _rounded_below(
     return None
 
 
-def _paid(rows: Sequence[Row], exact: bool = False) -> float | None:
-    """Cash handed over minus the change given back, when a receipt prints both.
+def _paid(rows: Sequence[Row], near: Sequence[bool]) -> tuple[float | None, float | None]:
+    """Cash handed over minus the change given back, when a receipt prints both; and the cash handed
+    over on its own row when no change is printed (the exact amount was paid).
 
-    With `exact`, the cash handed over when no change is printed (the exact amount was paid).
+    `near`: `_amount_near` of `rows` (a cash or change label without an amount near it is no payment).
     """
     cash = change = cash_here = None
     for index, row in enumerate(rows):
+        if not near[index]:
+            continue
         if change is None and (match := _CHANGE.search(row.text)):
             found = _amount_after(rows, index, match.end())
             change = found[1].value if found else None
@@ -279,16 +310,17 @@ def _paid(rows: Sequence[Row], exact: bool = False) -> float | None:
             found = _amount_after(rows, index, match.end())
             cash = found[1].value if found else None
             cash_here = cash if found and found[0] is row else None
-    if exact and cash_here is not None and change is None:
-        return cash_here
+    exact = cash_here if cash_here is not None and change is None else None
     if cash is None or change is None or change < 0 or cash - change <= 0:
-        return None
-    return round(cash - change, 2)
+        return None, exact
+    return round(cash - change, 2), exact
 
 
-def _tax(rows: Sequence[Row], total: float | None) -> Found | None:
+def _tax(rows: Sequence[Row], total: float | None, near: Sequence[bool]) -> Found | None:
     best: tuple[int, Found] | None = None
     for index, row in enumerate(rows):
+        if not near[index]:
+            continue
         match = _TAX_LABELS.search(row.text)
         if match is None or _NOT_TAX.search(row.text):
             continue
@@ -307,11 +339,13 @@ def _tax(rows: Sequence[Row], total: float | None) -> Found | None:
     return best[1] if best else None
 
 
-def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
+def _dates(rows: Sequence[Row], with_digits: Sequence[bool]) -> tuple[Found | None, Found | None]:
     document: list[tuple[float, Found]] = []
     due: list[tuple[float, Found]] = []
     latest = _latest_plausible()
     for index, row in enumerate(rows):
+        if not with_digits[index]:
+            continue
         for match in find_ocr_dates(row.text, latest):
             before = row.text[: match.start]
             above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
@@ -325,7 +359,7 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
                 score += 1.0
             elif not before.strip() and _DATE_LABELS.search(above):
                 score += 0.75  # the label printed above the value, as in a table header
-            if re.search(r"\d{1,2}:\d{2}", row.text[match.end :]):
+            if _TIME.search(row.text[match.end :]):
                 score += 0.5  # a receipt prints the time beside the date of the sale
             text = row.text[match.start : match.end]
             found = Found("doc_date", match.value.isoformat(), text, min(0.95, 0.5 + 0.2 * score),
@@ -349,14 +383,12 @@ def _rest(found: Found) -> tuple[str, str, float, Box | None]:
     return found.value, found.text, found.confidence, found.box
 
 
-def _number(rows: Sequence[Row]) -> Found | None:
+def _number(rows: Sequence[Row], with_digits: Sequence[bool]) -> Found | None:
     for index, row in enumerate(rows):
+        if not with_digits[index]:
+            continue  # a number without a digit is not taken
         match = _NUMBER_LABEL.search(row.text)
-        if (
-            match is None
-            and index > 0
-            and re.search(r"(fattura|invoice|receipt|ricevuta)\s*$", rows[index - 1].text, re.I)
-        ):
+        if match is None and index > 0 and _ENDS_WITH_TITLE.search(rows[index - 1].text):
             match = _NUMBER_ALONE.search(row.text)
         if match is not None and any(ch.isdigit() for ch in match["value"]):
             value = match["value"].strip(".-/")
@@ -364,12 +396,13 @@ def _number(rows: Sequence[Row]) -> Found | None:
     return None
 
 
-def _vat(rows: Sequence[Row]) -> Found | None:
+def _vat(rows: Sequence[Row], with_digits: Sequence[bool]) -> Found | None:
+    rows = [row for row, has_digit in zip(rows, with_digits, strict=True) if has_digit]  # a VAT id has digits
     for row in rows:
         match = _VAT_LABEL.search(row.text)
         if match is None:
             continue
-        raw = re.sub(r"[\s\-]", "", match["value"]).upper()
+        raw = _BLANK_OR_DASH.sub("", match["value"]).upper()
         digits = raw[2:] if raw[:2].isalpha() else raw
         if len(digits) == 11 and digits.isdigit():
             valid = std_iva.is_valid(digits)
@@ -388,10 +421,12 @@ def _vat(rows: Sequence[Row]) -> Found | None:
     return None
 
 
-def _iban(rows: Sequence[Row]) -> Found | None:
-    for row in rows:
+def _iban(rows: Sequence[Row], with_digits: Sequence[bool]) -> Found | None:
+    for row, has_digit in zip(rows, with_digits, strict=True):
+        if not has_digit:
+            continue
         for match in _IBAN.finditer(row.text):
-            compact = re.sub(r"\s", "", match["value"]).upper()
+            compact = _BLANK.sub("", match["value"]).upper()
             for end in range(len(compact), 14, -1):  # the regex may run into the next word
                 if std_iban.is_valid(compact[:end]):
                     return Found(
@@ -400,10 +435,13 @@ def _iban(rows: Sequence[Row]) -> Found | None:
     return None
 
 
-def _supplier(rows: Sequence[Row]) -> Found | None:
-    """The supplier's name (`_name_at_top`), its words checked against the rest of the page."""
-    found = _name_at_top(rows)
-    if found is None:
+def _supplier(rows: Sequence[Row], minimum: float) -> Found | None:
+    """The supplier's name (`_name_at_top`), its words checked against the rest of the page.
+
+    None when the name found has a confidence below `minimum`.
+    """
+    found = _name_at_top(rows, minimum)
+    if found is None or found.confidence < minimum:
         return None
     value = _reconciled(found.value, rows)
     return Found(found.name, value, found.text, found.confidence, found.box)
@@ -424,8 +462,13 @@ def _reconciled(name: str, rows: Sequence[Row]) -> str:
     """
     counts: dict[str, int] = {}
     for row in rows:
-        for word in re.findall(r"[^\W\d_]+", row.text.casefold()):
+        for word in _WORD.findall(row.text.casefold()):
             counts[word] = counts.get(word, 0) + 1
+
+    repeated: dict[int, list[tuple[str, int]]] = {}  # by length, in the order of `counts`
+    for variant, count in counts.items():
+        if count >= 2:
+            repeated.setdefault(len(variant), []).append((variant, count))
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
@@ -433,24 +476,25 @@ def _reconciled(name: str, rows: Sequence[Row]) -> str:
         if len(word) < 4:
             return word
         best, seen = word, counts.get(folded, 0)
-        for variant, count in counts.items():
-            if count < 2 or count <= seen or len(variant) != len(folded):
+        for variant, count in repeated.get(len(folded), []):
+            if count <= seen:
                 continue
             differ = [(a, b) for a, b in zip(folded, variant, strict=True) if a != b]
             if len(differ) == 1 and frozenset(differ[0]) in _CONFUSABLE:
                 best, seen = (variant.upper() if word.isupper() else variant), count
         return best
 
-    return re.sub(r"[^\W\d_]+", fix, name)
+    return _WORD.sub(fix, name)
 
 
-def _name_at_top(rows: Sequence[Row]) -> Found | None:
+def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
     """The name at the top: a row with a company suffix among the first rows, else the first name-like row.
 
     The name ends at its legal form ("SDN BHD", "S.R.L."): the registration
     number printed after it is not part of it. A name printed on two rows
     ("POPULAR BOOK" over "CO. (M) SDN BHD") is joined when the lower row is
     only a legal form, starts with "&" or "(", or closes a parenthesis opened above.
+    The first name-like row is not looked for when its confidence would be below `minimum`.
     """
     first_page = [r for r in rows if r.page == rows[0].page][:12] if rows else []
     parts = [(position, row, _name_part(row.text)) for position, row in enumerate(first_page[:8])]
@@ -473,14 +517,19 @@ def _name_at_top(rows: Sequence[Row]) -> Found | None:
             box = _union(above.box(0, len(above.text)), row.box(0, len(text)))
             return Found("supplier", joined, joined, 0.7, box)
         return _name_with_rest(first_page, position, text, 0.8)
+    if minimum > _GUESSED:
+        return None
     for position, row in enumerate(first_page[:5]):
         name = _LEADING_JUNK.sub("", row.text).translate(_CURLY_APOSTROPHE)
         words = sum(sum(ch.isalpha() for ch in word) >= 4 for word in name.split())
         if name != row.text.translate(_CURLY_APOSTROPHE) and words < 2:
             continue  # a logo read as symbols and letters ("| ugar î"), not a name after a speck
         if _is_name(name) and not _ADDRESS.search(name):
-            return _name_with_rest(first_page, position, name, 0.4)
+            return _name_with_rest(first_page, position, name, _GUESSED)
     return None
+
+
+_GUESSED = 0.4  # the first name-like row (less when the next row is joined to it)
 
 
 def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: float) -> Found:
@@ -514,7 +563,7 @@ def _owner(rows: Sequence[Row], position: int) -> bool:
 
 def _name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
-    text = re.sub(r"^[^:\d]{2,20}:\s*(?=\S)", "", text)  # a label before the name ("Ragione sociale:")
+    text = _LEADING_LABEL.sub("", text)  # a label before the name ("Ragione sociale:")
     text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(_CURLY_APOSTROPHE)
@@ -529,7 +578,7 @@ def _name_part(text: str) -> str:
 def _continues(text: str) -> bool:
     """True when a row cannot be a whole name: only a legal form, or it starts with '&' or '('."""
     rest = _LEGAL_FORM.sub(" ", text)
-    rest = re.sub(r"\(\s?[A-Z]{1,3}\s?\)", " ", rest)  # "(M)": the country of a Malaysian company
+    rest = _COUNTRY.sub(" ", rest)  # "(M)": the country of a Malaysian company
     unopened = text.find(")") >= 0 and (text.find("(") < 0 or text.find(")") < text.find("("))
     return text.lstrip().startswith(("&", "(")) or unopened or not any(ch.isalnum() for ch in rest)
 
@@ -541,14 +590,15 @@ def _letters(text: str) -> float:
 
 def _is_name(text: str) -> bool:
     """A row that can be a shop's name: mostly letters, a word of four or more, no stray symbols."""
+    words = text.split()
+    if len(text) < 3 or len(words) > 8:  # the cheap tests first: a long row is no name
+        return False
     plain = sum(ch.isalnum() or ch in " &.,'-()/" for ch in text) / max(1, len(text))
     return (
-        len(text) >= 3
-        and _letters(text) >= 0.7
+        _letters(text) >= 0.7
         and plain >= 0.95  # "| ugar î", "(TI AA": a logo read as text
-        and any(sum(ch.isalpha() for ch in word) >= 4 for word in text.split())
+        and any(sum(ch.isalpha() for ch in word) >= 4 for word in words)
         and not _NOT_SUPPLIER.search(text)
-        and len(text.split()) <= 8
     )
 
 
@@ -560,12 +610,12 @@ def _union(a: Box | None, b: Box | None) -> Box | None:
     return Box(a.page, x0, y0, x1 - x0, y1 - y0, a.page_width, a.page_height)
 
 
-def _currency(rows: Sequence[Row], near_total: str) -> Found | None:
+def _currency(rows: Sequence[Row], near_total: str, with_digits: Sequence[bool]) -> Found | None:
     if near_total:
         return Found("currency", near_total, near_total, 0.8, None)
     counts: dict[str, int] = {}
-    for row in rows:
-        for amount in find_amounts(row.text):
+    for row, has_digit in zip(rows, with_digits, strict=True):
+        for amount in find_amounts(row.text) if has_digit else ():
             if amount.currency:
                 counts[amount.currency] = counts.get(amount.currency, 0) + 1
     if not counts:
@@ -574,12 +624,19 @@ def _currency(rows: Sequence[Row], near_total: str) -> Found | None:
     return Found("currency", code, code, 0.6, None)
 
 
-def find_all(rows: Sequence[Row]) -> list[Found]:
-    """Every key field the rules find in `rows` (a field not found is absent)."""
+def find_all(rows: Sequence[Row], min_supplier_confidence: float = 0.0) -> list[Found]:
+    """Every key field the rules find in `rows` (a field not found is absent).
+
+    A supplier found with a confidence below `min_supplier_confidence` is absent too.
+    """
     found: list[Found | None] = []
-    total, total_currency = _total(rows)
-    doc_date, due_date = _dates(rows)
-    found += [doc_date, due_date, total, _supplier(rows), _vat(rows), _number(rows), _iban(rows)]
-    found.append(_tax(rows, float(total.value) if total else None))
-    found.append(_currency(rows, total_currency))
+    # most rows of a letter or an e-mail have no digit: no amount, date, VAT id, number or IBAN
+    digits = _with_digits(rows)
+    near = _amount_near(rows, digits)
+    total, total_currency = _total(rows, near)
+    doc_date, due_date = _dates(rows, digits)
+    found += [doc_date, due_date, total, _supplier(rows, min_supplier_confidence)]
+    found += [_vat(rows, digits), _number(rows, digits), _iban(rows, digits)]
+    found.append(_tax(rows, float(total.value) if total else None, near))
+    found.append(_currency(rows, total_currency, digits))
     return [f for f in found if f is not None]

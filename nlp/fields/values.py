@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 __all__ = [
     "CURRENCIES",
@@ -55,6 +56,9 @@ for _number, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name] = _number
 
+_DIGIT = re.compile(r"\d")
+_TWO_DIGITS = re.compile(r"\d\d")
+_CENTURY = re.compile(r"(?:19|20)\d\d")
 _MONTH = r"(?P<{}>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _SEP = r"\s?[/.\-]\s?"
 # a four-digit year may run into the time printed after it: "09/01/20198:01:11PM"
@@ -133,6 +137,17 @@ def _make(day: int, month: int, year: int) -> date | None:
 
 def find_dates(text: str) -> list[DateMatch]:
     """Every date in `text`, in order of position (overlaps resolved in favour of the first pattern)."""
+    if _TWO_DIGITS.search(text) is None:  # every date pattern needs a two-digit year at least
+        return []
+    return list(_dates_in(text))
+
+
+# The rules read the same row for dates and for amounts, and its amounts for several fields.
+_MEMO_SIZE = 2048
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _dates_in(text: str) -> tuple[DateMatch, ...]:
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
@@ -144,9 +159,11 @@ def find_dates(text: str) -> list[DateMatch]:
         taken.append((start, end))
         found.append(DateMatch(value, start, end))
 
-    for match in _ISO.finditer(text):
+    # an ISO or month-first date prints its year with four digits (most rows with digits have none)
+    century = _CENTURY.search(text) is not None
+    for match in _ISO.finditer(text) if century else ():
         add(_make(int(match["d"]), int(match["m"]), int(match["y"])), match.start(), match.end())
-    for pattern in (_DAY_MONTH, _MONTH_DAY):
+    for pattern in (_DAY_MONTH, _MONTH_DAY) if century else (_DAY_MONTH,):
         for match in pattern.finditer(text):
             month = _MONTHS[match["mon"].lower()]
             add(_make(int(match["d"]), month, _year(match["y"])), match.start(), match.end())
@@ -155,7 +172,7 @@ def find_dates(text: str) -> list[DateMatch]:
             day, month, year = int(match["d"]), int(match["m"]), _year(match["y"])
             value = _make(day, month, year) or _make(month, day, year)
             add(value, match.start(), match.end())
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 # A date as OCR may read it: digit groups (with letters that look like digits) and separators
@@ -166,6 +183,7 @@ _DATE_SHAPED_MONTH = re.compile(
     r"(?<![\w])(?P<d>[\dOoQDIl|SZB]{1,2})(?P<mid>[\s/.\-]{1,3}(?P<mon>[A-Za-z]{3,9})\.?[\s/.\-,]{1,3})"
     r"(?P<y>[\dOoQDIl|SZB]{2,4})(?!\d)"
 )
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _QUOTES = re.compile(r"[\"“”'‘’`]")  # specks OCR reads as quotes: "23- “06- 2018"
 _LOOKALIKES = str.maketrans("OoQDIl|SZB", "0000111528")
 # digits thermal print and low-resolution scans are read as, and the digits they were printed as
@@ -201,7 +219,7 @@ def _undo_confusions(text: str, latest: int) -> str:
         if sum(ch.isdigit() for ch in group) < 4:  # "S/B", "I/O": words, not dates
             return group
         digits = _QUOTES.sub("", group.translate(_LOOKALIKES)).ljust(len(group))
-        return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda y: _repair_year(y.group(0), latest), digits)
+        return _YEAR.sub(lambda y: _repair_year(y.group(0), latest), digits)
 
     def fix_month(match: re.Match[str]) -> str:  # "Q1-Nov-2017": the day and year only
         if match["mon"].lower() not in _MONTHS or not any(ch.isdigit() for ch in match["d"] + match["y"]):
@@ -222,6 +240,8 @@ def find_ocr_dates(text: str, latest: date) -> list[DateMatch]:
     ("17/04/2078", "05/09/2617"). Dates found as printed come first at their place.
     """
     found = find_dates(text)
+    if _DIGIT.search(text) is None:  # a date-shaped group is only repaired when it has digits
+        return found
     fixed = _undo_confusions(text, latest.year)
     if fixed == text:
         return found
@@ -255,10 +275,19 @@ def parse_amount(number: str) -> tuple[float, bool] | None:
 
 def find_amounts(text: str) -> list[Amount]:
     """Every amount in `text` (numbers that are part of a date, time or code are left out)."""
+    if _DIGIT.search(text) is None:  # an amount has digits
+        return []
+    return list(_amounts_in(text))
+
+
+@lru_cache(maxsize=_MEMO_SIZE)
+def _amounts_in(text: str) -> tuple[Amount, ...]:
     found: list[Amount] = []
-    dates = [(m.start, m.end) for m in find_dates(text)]
+    dates: list[tuple[int, int]] | None = None
     for match in _AMOUNT.finditer(text):
         start, end = match.span()
+        if dates is None:
+            dates = [(m.start, m.end) for m in find_dates(text)]
         if any(start < e and s < end for s, e in dates):
             continue
         if text[end : end + 2][1:].isdigit() and text[end : end + 1] == ":":
@@ -273,4 +302,4 @@ def find_amounts(text: str) -> list[Amount]:
             sign = ""  # "RM" without cents is more often Rome's province code (00144 Roma RM) than ringgit
         value = -parsed[0] if "-" in text[start : match.start("num")] else parsed[0]
         found.append(Amount(value, CURRENCIES.get(sign, ""), parsed[1], start, end))
-    return found
+    return tuple(found)

@@ -19,6 +19,7 @@ import pytest
 from core.document import Document
 from core.settings import Settings
 from ingest.key_fields import add_key_fields
+from nlp.fields import extract_fields
 from tests.ingest._extract_support import require_tesseract, run
 
 CORPUS_FATTURAPA = ["official", "real-world"]
@@ -131,6 +132,26 @@ def test_digital_invoice_pdf_matches_its_e_invoice(corpus: Path, settings: Setti
     assert fields["currency"]["value"] == "EUR"
     assert fields["supplier_vat"]["value"] == "IT00905811006"  # the "Partita IVA" printed in its header
     assert fields["total"]["box"] is None and fields["total"]["source"] == "text"  # a text layer has no boxes
+
+
+def test_a_supplier_too_unsure_to_keep_is_not_looked_for(corpus: Path, settings: Settings) -> None:
+    """E-mail and plain text keep a supplier read with confidence 0.5 or more only: asking the rules
+    for that minimum gives what filtering their full answer gives, on real mail, PEC and an invoice."""
+    paths = [
+        corpus / "italian/letters/30122583.pdf",
+        *sorted((corpus / "italian/pec").glob("*.txt")),
+        *sorted((corpus / "mail-mikel/plain_emails").glob("*.eml")),
+    ]
+    dropped = kept = 0
+    for path in paths:
+        extraction = run(path, settings)
+        texts = [page.text for page in extraction.pages]
+        every = extract_fields(texts, extraction.layouts, extraction.metadata)
+        sure = extract_fields(texts, extraction.layouts, extraction.metadata, min_supplier_confidence=0.5)
+        assert sure == [f for f in every if f.name != "supplier" or f.confidence >= 0.5], path.name
+        dropped += len(every) - len(sure)
+        kept += any(f.name == "supplier" for f in sure)
+    assert dropped >= 5 and kept >= 1, (dropped, kept)
 
 
 @pytest.mark.integration
