@@ -9,13 +9,15 @@ takes an evenly spread subset (default: all of them).
 
 Each run starts from an empty data folder, queues every message file (``enqueue_paths``:
 hashing, archive copy, one job each), runs one worker until the queue is empty (models
-loaded before the clock, as in a running worker), and reports:
+loaded and the extraction children started before the clock, as in a running worker), and
+reports:
 
 - messages/s and documents/s (attachments are documents too) over the wall time;
 - CPU seconds per message per stage: **parse** (the extraction children: type detection,
   MIME parsing, attachments; every child's CPU, from ``RUSAGE_CHILDREN`` once they have
-  exited, less what children already alive before the clock had spent, such as NLP
-  processes loading their models; with ``--nlp-processes`` 2+ it includes their NLP),
+  exited, less what children already alive before the clock had spent (NLP processes
+  loading their models, extraction children importing their code); with
+  ``--nlp-processes`` 2+ it includes their NLP),
   **nlp**, **index** (tantivy ``index`` + ``commit`` in the indexing thread),
   **catalog** (the indexing thread's catalog reads and ``complete``), **enqueue**, and
   **other** (the rest of the worker process: the claiming loop, moving outcomes between
@@ -107,7 +109,8 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         catalog = Catalog(settings.resolved_catalog_url)
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
-        worker.annotator.load_models()  # before the clock starts, as in a running worker
+        worker.annotator.load_models()  # before the clock starts, as in a running worker,
+        worker.pool.start()  # and so are the extraction children (their start-up CPU is not counted)
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
         before_clock = live_children_cpu()  # reaped later, counted then: not part of this run
@@ -138,6 +141,7 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         "documents_per_s": round(status.documents / wall, 2),
         "cpu_s_per_message": {stage: round(cpu[stage] / len(files), 4) for stage in STAGES},
         "cpu_s_total": round(process_cpu + child_cpu, 1),
+        "cpu_s_children_before_clock": round(before_clock, 1),  # their start-up: not counted above
         "busy": busy,
         "own_share": round((process_cpu + child_cpu) / (wall * (os.cpu_count() or 1)), 3),
         "load_average_1m": {"start": round(load, 2), "end": round(os.getloadavg()[0], 2)},

@@ -39,6 +39,7 @@ from ingest.pipeline import JobOutcome
 __all__ = ["ExtractionPool", "die_with_parent"]
 
 _CTX = mp.get_context("spawn")
+_READY = "ready?"
 _PR_SET_PDEATHSIG = 1
 
 
@@ -75,6 +76,9 @@ def _child_main(conn: Connection, settings: Settings, parent_pid: int, tokens_di
             return
         if job is None:
             return
+        if job == _READY:  # `ExtractionPool.start` asks once the imports are done
+            conn.send(_READY)
+            continue
         try:
             outcome = extract_job(job, settings)
         except MemoryError:
@@ -126,6 +130,16 @@ class ExtractionPool:
         self._slots = [s for s in self._slots if s.process.is_alive()]
         while len(self._slots) < self.size:
             self._slots.append(self._start())
+
+    def start(self) -> None:
+        """Start every child and wait until each has imported what it extracts with (a second or
+        two of CPU each): a worker's first jobs, or a benchmark's clock, then wait for none."""
+        self._ensure()
+        for slot in self._slots:
+            slot.conn.send(_READY)
+        for slot in self._slots:
+            if slot.conn.recv() != _READY:
+                raise RuntimeError("an extraction child answered out of turn")
 
     def _kill(self, slot: _Slot) -> None:
         pid = slot.process.pid

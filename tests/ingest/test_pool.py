@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from core.catalog import Catalog
+from core.archive import Archive
+from core.catalog import Catalog, JobSpec
 from core.settings import Settings
 from index.backend import SearchBackend
 from index.backends import open_backend
 from ingest.ocr import CpuTokens
+from ingest.pool import ExtractionPool
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
 from tests.ingest._extract_support import require_tesseract
@@ -189,3 +191,21 @@ def test_cpu_tokens_bound_concurrency_and_are_freed_by_a_killed_holder(tmp_path:
         if holder.stdout is not None:
             holder.stdout.close()
     assert os.path.exists(single / "cpu-0")
+
+
+def test_start_brings_every_child_up_and_jobs_then_run_on_them(tmp_path: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path / "data")
+    settings.ensure_dirs()
+    message = sorted((corpus / "mail-mikel").rglob("*.eml"))[0]
+    sha = Archive(settings.archive_dir).store_bytes(message.read_bytes())
+    job = JobSpec(id=1, sha256=sha, filename=message.name, source="test", source_path="", attempts=1)
+    pool = ExtractionPool(settings, size=2)
+    try:
+        pool.start()
+        children = [slot.process for slot in pool._slots]
+        assert len(children) == 2 and all(child.is_alive() for child in children)
+        outcome = pool.run([job])[1]
+        assert outcome.error is None and outcome.documents
+        assert [slot.process for slot in pool._slots] == children  # the same children did it
+    finally:
+        pool.close()
