@@ -16,8 +16,9 @@ still limits each document, shares identical content and applies stored correcti
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from core.catalog import Catalog
@@ -40,8 +41,10 @@ def _start(settings: Settings, parent_pid: int) -> None:
     _annotator.load_models()  # now, not inside the first batch (the passages' encoder is the same)
 
 
-def _ready() -> bool:
-    return _annotator is not None
+def _ready() -> int:
+    """This child's pid: it answers only once its initializer has loaded the models."""
+    time.sleep(0.05)  # long enough that one ready child cannot take every question alone
+    return os.getpid()
 
 
 def _annotate(docs: list[Document]) -> list[Document]:
@@ -102,8 +105,10 @@ class ProcessAnnotator:
                 initializer=_start,
                 initargs=(self.settings, os.getpid()),
             )
-            # one call per process while the others still load: every child starts now
-            wait([self._pool.submit(_ready) for _ in range(self.processes)])
+            # Until every child has answered: a child that is ready could answer for one still loading.
+            ready: set[int] = set()
+            while len(ready) < self.processes:
+                ready |= {f.result() for f in [self._pool.submit(_ready) for _ in range(self.processes)]}
         return self._pool
 
     def _spread(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -72,14 +73,26 @@ def _models_loaded() -> tuple[int, int, int]:
     return tuple(cache.cache_info().currsize for cache in caches)  # type: ignore[return-value]
 
 
-def test_a_child_has_every_model_loaded_before_its_first_batch(tmp_path: Path) -> None:
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def test_every_child_has_its_models_loaded_when_load_models_returns(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "data")
     settings.ensure_dirs()
     Catalog(settings.resolved_catalog_url).close()
-    processes = ProcessAnnotator(settings, 1)
+    processes = ProcessAnnotator(settings, 2)
     try:
         processes.load_models()
-        assert processes._executor().submit(_models_loaded).result() == (1, 1, 1)
+        pool = processes._executor()
+        children = [child.pid for child in pool._processes.values() if child.pid is not None]
+        assert len(children) == 2
+        before = [_cpu_seconds(pid) for pid in children]
+        time.sleep(1.0)
+        # a child still loading its models would be busy (about a CPU second per second)
+        assert all(_cpu_seconds(pid) - cpu < 0.25 for pid, cpu in zip(children, before, strict=True))
+        assert pool.submit(_models_loaded).result() == (1, 1, 1)
     finally:
         processes.close()
 
