@@ -339,14 +339,12 @@ def _tax(rows: Sequence[Row], total: float | None, near: Sequence[bool]) -> Foun
     return best[1] if best else None
 
 
-def _dates(rows: Sequence[Row], with_digits: Sequence[bool]) -> tuple[Found | None, Found | None]:
+def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
     document: list[tuple[float, Found]] = []
     due: list[tuple[float, Found]] = []
     latest = _latest_plausible()
     for index, row in enumerate(rows):
-        if not with_digits[index]:
-            continue
-        for match in find_ocr_dates(row.text, latest):
+        for match in find_ocr_dates(row.text, latest):  # nothing for a row without a digit
             before = row.text[: match.start]
             above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
             is_due = bool(_DUE_LABELS.search(before) or (not before.strip() and _DUE_LABELS.search(above)))
@@ -610,12 +608,12 @@ def _union(a: Box | None, b: Box | None) -> Box | None:
     return Box(a.page, x0, y0, x1 - x0, y1 - y0, a.page_width, a.page_height)
 
 
-def _currency(rows: Sequence[Row], near_total: str, with_digits: Sequence[bool]) -> Found | None:
+def _currency(rows: Sequence[Row], near_total: str) -> Found | None:
     if near_total:
         return Found("currency", near_total, near_total, 0.8, None)
     counts: dict[str, int] = {}
-    for row, has_digit in zip(rows, with_digits, strict=True):
-        for amount in find_amounts(row.text) if has_digit else ():
+    for row in rows:
+        for amount in find_amounts(row.text):  # nothing for a row without a digit
             if amount.currency:
                 counts[amount.currency] = counts.get(amount.currency, 0) + 1
     if not counts:
@@ -634,9 +632,9 @@ def find_all(rows: Sequence[Row], min_supplier_confidence: float = 0.0) -> list[
     digits = _with_digits(rows)
     near = _amount_near(rows, digits)
     total, total_currency = _total(rows, near)
-    doc_date, due_date = _dates(rows, digits)
+    doc_date, due_date = _dates(rows)
     found += [doc_date, due_date, total, _supplier(rows, min_supplier_confidence)]
     found += [_vat(rows, digits), _number(rows, digits), _iban(rows, digits)]
     found.append(_tax(rows, float(total.value) if total else None, near))
-    found.append(_currency(rows, total_currency, digits))
+    found.append(_currency(rows, total_currency))
     return [f for f in found if f is not None]
