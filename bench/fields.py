@@ -167,13 +167,16 @@ def reference_text(box_csv: Path) -> str:
 
 
 class _Word:
-    def __init__(self, text: str, left: int, top: int, width: int, height: int) -> None:
+    def __init__(
+        self, text: str, left: int, top: int, width: int, height: int, line: int | None = None
+    ) -> None:
         self.text, self.left, self.top, self.width, self.height = text, left, top, width, height
+        self.line = line  # the OCR line (`ingest.ocr.OcrWord.line`), as the image extractor passes it
 
 
 def fields_of(reading: dict[str, Any]) -> dict[str, str]:
     width, height = reading["size"]
-    words = [_Word(*w[:5]) for w in reading["words"]]
+    words = [_Word(*w[:6]) for w in reading["words"]]
     found = extract_fields([reading["text"]], {1: PageWords(1, width, height, words)})
     return {f.name: f.value for f in found}
 

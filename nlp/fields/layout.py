@@ -92,23 +92,72 @@ class Row:
         return 0.0
 
 
-def rows_from_words(page: PageWords) -> list[Row]:
-    """Group a page's words into rows by vertical overlap, each row left to right, rows top to bottom."""
-    words = sorted((w for w in page.words if w.text.strip()), key=lambda w: w.top + w.height / 2)
-    groups: list[list[WordLike]] = []
+def _line_of(word: WordLike) -> int | None:
+    """The OCR line a word was read on (`ingest.ocr.OcrWord.line`), None when the word has none."""
+    line = getattr(word, "line", None)
+    return line if isinstance(line, int) else None
+
+
+def _units(words: Sequence[WordLike]) -> list[list[WordLike]]:
+    """The words in units that stay together on one row: each OCR line, or each word without one.
+
+    A line whose boxes span more than two and a half of its words' heights (OCR ran over
+    several printed lines) is no unit: its words are placed one by one.
+    """
+    lines: dict[int, list[WordLike]] = {}
+    units: list[list[WordLike]] = []
     for word in words:
-        middle = word.top + word.height / 2
+        line = _line_of(word)
+        if line is None:
+            units.append([word])
+        else:
+            lines.setdefault(line, []).append(word)
+    for members in lines.values():
+        top = min(w.top for w in members)
+        bottom = max(w.top + w.height for w in members)
+        if bottom - top > 2.5 * _median_height(members):
+            units += [[w] for w in members]
+        else:
+            units.append(members)
+    return units
+
+
+def _median_height(words: Sequence[WordLike]) -> int:
+    return sorted(w.height for w in words)[len(words) // 2]
+
+
+def _overlap_across(unit: Sequence[WordLike], group: Sequence[WordLike]) -> bool:
+    """True when a line of words and a row share columns: two printed lines, not two blocks of one."""
+    left, right = min(w.left for w in unit), max(w.left + w.width for w in unit)
+    return any(w.left < right and left < w.left + w.width for w in group)
+
+
+def rows_from_words(page: PageWords) -> list[Row]:
+    """Group a page's words into rows by vertical overlap, each row left to right, rows top to bottom.
+
+    A line OCR read as one (`ingest.ocr.OcrWord.line`) stays one: on a skewed page its words
+    are not mixed with those of the line beside it; a row joins lines that sit side by side
+    (the label at the left margin, its amount at the right one).
+    """
+    units = _units([w for w in page.words if w.text.strip()])
+    units.sort(key=lambda u: sum(w.top + w.height / 2 for w in u) / len(u))
+    groups: list[list[WordLike]] = []
+    for unit in units:
+        middle = sum(w.top + w.height / 2 for w in unit) / len(unit)
+        size = _median_height(unit)
         best: list[WordLike] | None = None
         for group in groups[-4:]:  # rows close above are the only candidates
             top = min(w.top for w in group)
             bottom = max(w.top + w.height for w in group)
-            height = sorted(w.height for w in group)[len(group) // 2]
-            if top <= middle <= bottom and abs(word.height - height) <= max(word.height, height):
+            height = _median_height(group)
+            if top <= middle <= bottom and abs(size - height) <= max(size, height):
+                if _line_of(unit[0]) is not None and _overlap_across(unit, group):
+                    continue
                 best = group
         if best is None:
-            groups.append([word])
+            groups.append(list(unit))
         else:
-            best.append(word)
+            best.extend(unit)
     rows: list[Row] = []
     for index, group in enumerate(sorted(groups, key=lambda g: min(w.top for w in g))):
         group.sort(key=lambda w: w.left)

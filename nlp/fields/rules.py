@@ -13,8 +13,12 @@ alone when no change is printed, and against a second total label printing
 the same amount; the supplier's legal form is put right however OCR read it
 ("SDN BID", "5/B", "(N) SDN BHD"), a name cut after "&" is joined with the next
 row, and a misread word of the name is corrected from the same word printed
-at least twice elsewhere on the page. The rules were written on the SROIE
-development receipts only (bench/fields.py --sroie), never on the evaluation ones.
+at least twice elsewhere on the page, and its business words ("HART" → "MART") are put
+right (`nlp.fields.names`). A printed "CHANGE 0.00" makes the cash the total over one read
+after a misread label; a cash amount within 5 cents of the total on a receipt with a rounding
+line is the rounded total paid; rows of the tax summary ("Total 6% supplies") are no total; a
+date that can only be read month first loses to a day-first one. The rules were written on
+the SROIE development receipts only (bench/fields.py --sroie), never on the evaluation ones.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from stdnum.it import iva as std_iva
 
 from core.clock import now
 from nlp.fields.layout import Box, Row
+from nlp.fields.names import corrected_name
 from nlp.fields.values import Amount, find_amounts, find_ocr_dates
 
 __all__ = ["Found", "find_all"]
@@ -69,6 +74,8 @@ _NOT_TOTAL = _label(
     r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|rounding|discount|sconto|resto|summary|"
     r"riepilogo)\b"
 )
+# "Total 6% supplies (excl. GST)", "Total 0% supplies": a row of the tax summary, not the amount to pay
+_SUPPLIES = _label(r"\bsuppl(?:y|ies)\b")
 _TAX_LABELS = _label(r"\b(total\s?(gst|tax|vat|iva)|totale\s?iva|iva\s?totale|imposta|gst|vat|iva|tax|sst)\b")
 _NOT_TAX = _label(r"\b(p\.?\s?iva|partita|gst\s?(id|reg\w*|no)|vat\s?(no|number|reg\w*|id)|tax\s?invoice|"
                   r"incl\w*|excl\w*|exempt|esente)\b")  # fmt: skip
@@ -120,7 +127,7 @@ _LEGAL_FORM = _label(
     r"(?![\w])"
 )
 # how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
-_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
+_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
 # after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD"
 _MISREAD_SDN_BHD = re.compile(r"(?<![\w])(?:S[DO0I1l]N)(?P<sep>\.?\s?)[B38][A-Z0-9]{1,3}(?![\w])")
 # "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
@@ -149,7 +156,7 @@ _NOT_SUPPLIER = _label(
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
     r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|goods\s?sold|"
     r"returnable|refund|exchange|"
-    r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?no|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b"
+    r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?(no|reg\w*)|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b|#"
 )
 
 
@@ -206,17 +213,20 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
             if match is None:
                 continue
             excluded = _NOT_TOTAL.search(row.text)
-            if excluded and excluded.start() <= match.start() + 3:
+            if (excluded and excluded.start() <= match.start() + 3) or _SUPPLIES.search(row.text):
                 break
             found = _amount_after(rows, index, match.end())
             if found is not None and found[1].value > 0:
                 candidates.append((weight, found[1].value, index, *found))
             break
     paid, exact = _paid(rows, near)
+    settled = paid is not None and _no_change(rows, near)
     if paid is not None:
         exact = None
     if not candidates:
-        printed = _printed_amount(rows, paid) if paid is not None else None
+        # what was paid, or the cash handed over when no change is given, printed on another row too
+        due = paid if paid is not None else exact
+        printed = _printed_amount(rows, due) if due is not None else None
         if printed is None:
             return None, ""
         row, amount = printed
@@ -253,6 +263,15 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
         confidence = 0.95
     elif agreeing[round(value * 100)] >= 2:
         confidence = 0.9  # two labels agree: a cash or change amount that disagrees was misread
+    elif paid is not None and rounding and 0 < abs(value - paid) < 0.05 and round(paid * 100) % 5 == 0:
+        # "Rounding -0.01", "TOTAL 101.76", "CASH 101.75", "CHANGE 0.00": the rounded amount was paid
+        text = f"{paid:.2f}"
+        return Found("total", text, text, 0.8, rows[index].box(0, len(rows[index].text))), amount.currency
+    elif settled and paid is not None and weight < 3:
+        # "CHANGE 0.00": the cash handed over is the amount to pay; a total after a misread label
+        # ("TOTAI") that disagrees was misread too (one after a full label is trusted over the cash)
+        text = f"{paid:.2f}"
+        return Found("total", text, text, 0.7, rows[index].box(0, len(rows[index].text))), amount.currency
     elif paid is not None and (printed := _printed_amount(rows, paid)) is not None:
         row, amount = printed  # the labels missed it (or OCR garbled them), but what was paid is printed
         value, confidence = paid, 0.7
@@ -291,6 +310,15 @@ def _rounded_below(
                 if amount.decimals and cents % 5 == 0 and 0 < abs(amount.value - value) < 0.05:
                     return row, amount
     return None
+
+
+def _no_change(rows: Sequence[Row], near: Sequence[bool]) -> bool:
+    """True when the receipt prints a change of zero ("CHANGE 0.00"): the exact amount was paid."""
+    for index, row in enumerate(rows):
+        if near[index] and (match := _CHANGE.search(row.text)):
+            found = _amount_after(rows, index, match.end())
+            return found is not None and found[1].decimals and found[1].value == 0
+    return False
 
 
 def _paid(rows: Sequence[Row], near: Sequence[bool]) -> tuple[float | None, float | None]:
@@ -353,6 +381,8 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
                 continue  # a year misread by OCR beyond repair ("2042" from a product code): no document date
             if match.repaired:
                 score -= 0.3  # a date read as printed, with the same label, is likelier
+            if match.month_first:
+                score -= 0.6  # beside a day-first date, "01/19/2017" is likelier a misread "01/10/2017"
             if _DATE_LABELS.search(before):
                 score += 1.0
             elif not before.strip() and _DATE_LABELS.search(above):
@@ -561,7 +591,7 @@ def _owner(rows: Sequence[Row], position: int) -> bool:
 
 def _name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
-    text = _LEADING_LABEL.sub("", text)  # a label before the name ("Ragione sociale:")
+    text = corrected_name(_LEADING_LABEL.sub("", text))  # a label before the name ("Ragione sociale:")
     text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(_CURLY_APOSTROPHE)

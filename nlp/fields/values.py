@@ -110,6 +110,7 @@ class DateMatch:
     start: int
     end: int
     repaired: bool = False  # read after undoing OCR confusions (`find_ocr_dates`)
+    month_first: bool = False  # a numeric date that can only be read month first (12/25/2024)
 
 
 @dataclass(frozen=True)
@@ -151,13 +152,13 @@ def _dates_in(text: str) -> tuple[DateMatch, ...]:
     found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
-    def add(value: date | None, start: int, end: int) -> None:
+    def add(value: date | None, start: int, end: int, month_first: bool = False) -> None:
         if value is None or not 1990 <= value.year <= 2099:
             return
         if any(start < e and s < end for s, e in taken):
             return
         taken.append((start, end))
-        found.append(DateMatch(value, start, end))
+        found.append(DateMatch(value, start, end, month_first=month_first))
 
     # an ISO or month-first date prints its year with four digits (most rows with digits have none)
     century = _CENTURY.search(text) is not None
@@ -170,8 +171,11 @@ def _dates_in(text: str) -> tuple[DateMatch, ...]:
     for pattern in (_NUMERIC, _NUMERIC_LOOSE):
         for match in pattern.finditer(text):
             day, month, year = int(match["d"]), int(match["m"]), _year(match["y"])
-            value = _make(day, month, year) or _make(month, day, year)
-            add(value, match.start(), match.end())
+            value = _make(day, month, year)
+            if value is None:
+                add(_make(month, day, year), match.start(), match.end(), month_first=True)
+            else:
+                add(value, match.start(), match.end())
     return tuple(sorted(found, key=lambda m: m.start))
 
 
@@ -248,12 +252,14 @@ def find_ocr_dates(text: str, latest: date) -> list[DateMatch]:
     readings = find_dates(fixed)
     for match in readings:
         if not any(match.start < m.end and m.start < match.end for m in found):
-            found.append(DateMatch(match.value, match.start, match.end, repaired=True))
+            found.append(DateMatch(match.value, match.start, match.end, True, match.month_first))
     for index, match in enumerate(found):
         if match.value > latest and not match.repaired:  # a year read wrong but still "valid"
             repaired = [m for m in readings if m.start < match.end and match.start < m.end]
             if repaired and repaired[0].value <= latest:
-                found[index] = DateMatch(repaired[0].value, match.start, match.end, repaired=True)
+                found[index] = DateMatch(
+                    repaired[0].value, match.start, match.end, True, repaired[0].month_first
+                )
     return sorted(found, key=lambda m: m.start)
 
 

@@ -55,7 +55,8 @@ def receipt_fields(corpus: Path, stem: str) -> tuple[dict[str, str], dict[str, s
 )
 def test_the_supplier_ends_at_its_legal_form(corpus: Path, stem: str) -> None:
     found, key = receipt_fields(corpus, stem)
-    assert found["supplier"] == key["company"]
+    # the space OCR (or the key's transcriber: 328's key has "(KI )") put inside a parenthesis goes
+    assert found["supplier"] == key["company"].replace(" )", ")")
 
 
 def test_the_registered_name_wins_over_the_shop_sign_above_it(corpus: Path) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from nlp.fields import PageWords, document_type, extract_fields
 from nlp.fields.corrections import apply_field, normalise_field
+from nlp.fields.names import corrected_name
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,66 @@ def test_user_correction_keeps_the_box_and_wins() -> None:
     assert total["value"] == "1234.50" and total["source"] == "user" and total["confidence"] == 1.0
     assert total["box"]["x"] == 1
     assert normalise_field("doc_date", "01-NOV-2017") == "2017-11-01"
+
+
+def test_business_words_of_a_name_are_put_right() -> None:
+    """One misread letter of a business word, a word split by OCR, a space inside a parenthesis."""
+    assert corrected_name("99 SPEED HART S/B") == "99 SPEED MART S/B"
+    assert corrected_name("SKCA HARDKARE & TIMBER") == "SKCA HARDWARE & TIMBER"
+    assert corrected_name("SANYO ST. ATIONERY SHOP") == "SANYO STATIONERY SHOP"
+    assert corrected_name("GARDENIA BAKERIES (KL ) SDN BHD") == "GARDENIA BAKERIES (KL) SDN BHD"
+    assert corrected_name("Ferramenta Rossi S.r.l.") == "Ferramenta Rossi S.r.l."
+    # real words are left alone: "CARE" is not "CAKE", two business words are not joined
+    assert corrected_name("PERSONAL CARE STORES") == "PERSONAL CARE STORES"
+    assert corrected_name("POPULAR BOOK STORE") == "POPULAR BOOK STORE"
+
+
+@dataclass(frozen=True)
+class LineWord:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    line: int
+
+
+def test_a_line_ocr_read_as_one_is_not_mixed_with_the_skewed_line_beside_it() -> None:
+    """On a skewed scan two printed lines overlap in height; OCR's own lines keep their words apart."""
+    words = [
+        LineWord("OPERATOR", 300, 100, 100, 20, 0),
+        LineWord("TRAINEE", 420, 104, 90, 20, 0),
+        LineWord("30-", 40, 112, 36, 20, 1),
+        LineWord("04-18", 90, 110, 60, 20, 1),
+        LineWord("18:17", 300, 120, 60, 20, 1),
+        LineWord("TOTAL", 40, 200, 60, 20, 2),
+        LineWord("5.00", 500, 201, 50, 20, 3),  # the amount at the right margin, a line of its own
+    ]
+    found = {f.name: f.value for f in extract_fields([""], {1: PageWords(1, 600, 400, words)})}
+    assert found["doc_date"] == "2018-04-30"
+    assert found["total"] == "5.00"
+
+
+def test_no_change_makes_the_cash_the_total_over_a_misread_label() -> None:
+    text = "SUB-TOTAL 144.68\nTOTAI\n13.38\nCASH 153.35\nCHANGE 0.00"
+    assert text_fields(text)["total"] == "153.35"
+    # after a full label the printed total is trusted over a misread cash amount
+    text = "SUB TOTAL 14.00\nNET TOTAL 14.85\nCash 14.65\nCHANGE 0.00"
+    assert text_fields(text)["total"] == "14.85"
+
+
+def test_a_tax_summary_row_is_no_total_and_cash_without_change_is_one() -> None:
+    text = "Total 0% supplies: 35.14\nTotal 6% supplies: 38.41\nTotal Pays. 9: 73,55"
+    assert text_fields(text)["total"] == "73.55"
+    text = "4x 38.00 RM152.00\nSUBTOTAL RM152.00\nCASH RM152.00"
+    assert text_fields(text)["total"] == "152.00"
+
+
+def test_a_date_read_only_month_first_loses_to_a_day_first_one() -> None:
+    text = "Date: 01/19/2017\nDD: 01/10/2017 11:07"
+    assert text_fields(text)["doc_date"] == "2017-10-01"
+    assert text_fields("Date: 12/25/2024")["doc_date"] == "2024-12-25"
+
+
+def text_fields(text: str) -> dict[str, str]:
+    return {f.name: f.value for f in extract_fields([text])}

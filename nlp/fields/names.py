@@ -1,0 +1,105 @@
+"""Words of shop and company names put right where OCR misread or split them.
+
+A supplier's name is mostly its own words (which nothing here can check) and
+the words that say what kind of business it is: "MART", "HARDWARE",
+"STATIONERY", "BAKERY", "RESTAURANT", "ENTERPRISE", "TRADING", "ALIMENTARI"...
+Those are a small vocabulary, in English, Malay and Italian, so a word of the
+name that is not one of them but is one misread letter away from one is read
+as it: "HART" → "MART" (H and M look alike), "HARDKARE" → "HARDWARE",
+"CONFECTZONERY" → "CONFECTIONERY". A word of seven letters or more may differ
+in any one letter; a shorter one only in a pair of letters OCR confuses. A
+word OCR split with spaces ("ST. ATIONERY") is joined when the pieces make one
+of these words. Spaces OCR put inside parentheses go ("(KL )" → "(KL)"), braces are
+read as the parentheses they are ("{SP}" → "(SP)").
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["BUSINESS_WORDS", "corrected_name"]
+
+_VOCABULARY = """
+    mart market minimarket supermarket hypermarket store stores shop kedai emporium
+    hardware stationery books bakery bakeries confectionery
+    restaurant restoran ristorante trattoria pizzeria osteria enoteca cafe coffee kopitiam
+    enterprise enterprises trading traders international industries industrial services
+    holdings company corporation group supply supplies pharmacy farmacia medical optical
+    electrical electronics machinery engineering furniture printing timber gallery centre
+    center station petroleum foods food kitchen beauty health marketing distribution
+    syarikat perniagaan alimentari macelleria panetteria pasticceria tabaccheria ferramenta
+    cartoleria supermercato servizi commerciale
+"""
+BUSINESS_WORDS = frozenset(_VOCABULARY.split())
+
+# letters OCR takes for one another, in words of any length
+_CONFUSED = {
+    frozenset(pair) for pair in ("hm", "hn", "mn", "il", "lt", "ou", "oa", "ce", "ea", "rk", "bh", "ao")
+}
+_WORD = re.compile(r"[A-Za-z]+")
+_INSIDE_OPEN = re.compile(r"\(\s+")
+_INSIDE_CLOSE = re.compile(r"\s+\)")
+_MOVED_SPACE = re.compile(r"\s+\)(?=\w)")  # "(KL )SDN BHD": the space belongs after the parenthesis
+_BRACES = str.maketrans("{}", "()")  # "BEMED {SP}", "{519537-X)": parentheses read as braces
+
+
+def _by_length() -> dict[int, list[str]]:
+    lengths: dict[int, list[str]] = {}
+    for word in sorted(BUSINESS_WORDS):
+        lengths.setdefault(len(word), []).append(word)
+    return lengths
+
+
+_BY_LENGTH = _by_length()
+
+
+def _case_like(word: str, model: str) -> str:
+    if model.isupper():
+        return word.upper()
+    return word.capitalize() if model[:1].isupper() else word
+
+
+def _fixed_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    folded = word.casefold()
+    if len(folded) < 4 or folded in BUSINESS_WORDS:
+        return word
+    found = []
+    for known in _BY_LENGTH.get(len(folded), []):
+        differ = [(a, b) for a, b in zip(folded, known, strict=True) if a != b]
+        if len(differ) == 1 and (len(folded) >= 7 or frozenset(differ[0]) in _CONFUSED):
+            found.append(known)
+    return _case_like(found[0], word) if len(found) == 1 else word
+
+
+def _joined(text: str) -> str:
+    """Two pieces that are no business word each but make one together ("ST. ATIONERY") joined."""
+    words = text.split()
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        first = words[index].rstrip(".,")
+        second = words[index + 1] if index + 1 < len(words) else ""
+        whole = (first + second).casefold()
+        if (
+            first.isalpha()
+            and second.isalpha()
+            and len(whole) >= 6
+            and whole in BUSINESS_WORDS
+            and first.casefold() not in BUSINESS_WORDS
+            and second.casefold() not in BUSINESS_WORDS
+        ):
+            out.append(first + second)
+            index += 2
+        else:
+            out.append(words[index])
+            index += 1
+    return " ".join(out)
+
+
+def corrected_name(text: str) -> str:
+    """`text` (a row that may hold a name) with its business words put right, see the module."""
+    text = _joined(text)
+    text = _WORD.sub(_fixed_word, text)
+    text = _MOVED_SPACE.sub(") ", text.translate(_BRACES))
+    return _INSIDE_CLOSE.sub(")", _INSIDE_OPEN.sub("(", text))
