@@ -15,8 +15,7 @@ the same amount; the supplier's legal form is put right however OCR read it
 row, and a misread word of the name is corrected from the same word printed
 at least twice elsewhere on the page, and its business words ("HART" → "MART") are put
 right (`nlp.fields.names`). A printed "CHANGE 0.00" makes the cash the total over one read
-after a misread label; a cash amount within 5 cents of the total on a receipt with a rounding
-line is the rounded total paid; rows of the tax summary ("Total 6% supplies") are no total; a
+after a misread label; rows of the tax summary ("Total 6% supplies") are no total; a
 date that can only be read month first loses to a day-first one. The rules were written on
 the SROIE development receipts only (bench/fields.py --sroie), never on the evaluation ones.
 """
@@ -263,10 +262,6 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
         confidence = 0.95
     elif agreeing[round(value * 100)] >= 2:
         confidence = 0.9  # two labels agree: a cash or change amount that disagrees was misread
-    elif paid is not None and rounding and 0 < abs(value - paid) < 0.05 and round(paid * 100) % 5 == 0:
-        # "Rounding -0.01", "TOTAL 101.76", "CASH 101.75", "CHANGE 0.00": the rounded amount was paid
-        text = f"{paid:.2f}"
-        return Found("total", text, text, 0.8, rows[index].box(0, len(rows[index].text))), amount.currency
     elif settled and paid is not None and weight < 3:
         # "CHANGE 0.00": the cash handed over is the amount to pay; a total after a misread label
         # ("TOTAI") that disagrees was misread too (one after a full label is trusted over the cash)
