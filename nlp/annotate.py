@@ -4,10 +4,11 @@ Per batch: language of each document (subject and text); pattern and rule
 entities on the whole text; spaCy NER on the first `NER_MAX_CHARS` characters of
 the English documents (`en_core_web_sm`) and of the Italian ones (Faldone's own
 model, its spans combined with rules, identifiers and the customer registry by
-`nlp.entities.italian`), one `nlp.pipe` per language; PERSON and ORG values linked
-to one form per person and company (`nlp.entities.linking`); lexicon sentiment; one
-sentence-encoder call for the heads of all documents that have text
-(`nlp.embedding.encoder_input`); the trained heads (`nlp.classifier`) give the
+`nlp.entities.italian`), one `nlp.pipe` per language, with code, markup and rules
+blanked first (`nlp.prose`: no name is there, and it is most of a patch's tokens);
+PERSON and ORG values linked to one form per person and company
+(`nlp.entities.linking`); lexicon sentiment; one sentence-encoder call for the heads
+of all documents that have text (`nlp.embedding.encoder_input`); the trained heads (`nlp.classifier`) give the
 complaint probability, the category and a model sentiment, which is averaged
 with the lexicon's for Italian and English (other languages score 0.0); finally
 the customer registry links customers. Documents without letters skip NER, the
@@ -44,6 +45,7 @@ from nlp.entities.linking import link_entities
 from nlp.errors import ModelNotAvailableError
 from nlp.features import feature_matrix, lexicon_features
 from nlp.language import detect_language
+from nlp.prose import for_ner
 from nlp.quoted import own_text
 from nlp.sentiment import sentiment_score
 
@@ -228,9 +230,13 @@ class Annotator:
 
 
 def _model_entities(nlp: Language, texts: list[str]) -> Iterator[list[Entity]]:
-    capped = (text[:NER_MAX_CHARS] for text in texts)
+    capped = [text[:NER_MAX_CHARS] for text in texts]
+    read = (for_ner(text) for text in capped)  # code, markup and rules blanked (`nlp.prose`)
     with one_blas_thread():  # spaCy's layers multiply with numpy's BLAS (nlp.entities.spacy_loading)
-        return iter([entities_from_doc(doc) for doc in nlp.pipe(capped, batch_size=NER_BATCH_SIZE)])
+        docs = [entities_from_doc(doc) for doc in nlp.pipe(read, batch_size=NER_BATCH_SIZE)]
+    # a name that reached into blanked text is not one the text holds
+    pairs = zip(capped, docs, strict=True)
+    return iter([[e for e in found if text[e.start : e.end] == e.text] for text, found in pairs])
 
 
 def annotate_text(text: str, subject: str = "") -> Annotations:

@@ -48,15 +48,12 @@ def entities_from_doc(doc: Doc) -> list[Entity]:
         value = collapse(span.text)
         if label is None or not _plausible_name(value):
             continue
+        # spaCy sometimes takes the line breaks or spaces after a name into the entity
+        kept = span.text.rstrip()
+        text = kept.lstrip()
+        start = span.start_char + len(kept) - len(text)
         found.append(
-            Entity(
-                label=label,
-                text=span.text,
-                value=value,
-                start=span.start_char,
-                end=span.end_char,
-                source="spacy",
-            )
+            Entity(label=label, text=text, value=value, start=start, end=start + len(text), source="spacy")
         )
     return found
 
