@@ -10,6 +10,9 @@ complaint told at the end is still found). The document says so:
 ``metadata["passages_total"]`` holds how many passages it had. An e-mail's passages come
 from what its sender wrote: in a reply, quoted lines and the answered history are left out
 (`nlp.quoted`), so a search by meaning finds the message that said it, not every reply.
+A passage that is mostly code, configuration or markup (`nlp.prose`: most of its letters
+blanked) is not embedded: the encoder reads language, and such passages would match
+queries by chance.
 
 `embed_passages` embeds the passages of a whole batch of documents in few encoder
 calls (`nlp.embedding.embed`, chunks of `EMBED_BATCH`) and stores them in
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from core.document import PAGE_BREAK, Document, Passage
 from core.vectors import encode_vector
 from nlp.embedding import embed
+from nlp.prose import for_ner
 from nlp.quoted import unquoted_segments
 
 __all__ = [
@@ -87,6 +91,11 @@ def _page_passages(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in passages if len(_LETTER.findall(text[s:e])) >= _MIN_LETTERS]
 
 
+def _mostly_blanked(text: str, read: str) -> bool:
+    """True when fewer than half the letters of `text` are left in its prose reading."""
+    return len(_LETTER.findall(read)) * 2 < len(_LETTER.findall(text))
+
+
 def _select(spans: list[Span], cap: int) -> list[Span]:
     if len(spans) <= cap:
         return spans
@@ -105,7 +114,11 @@ def split_passages(doc: Document, cap: int = MAX_PASSAGES) -> tuple[list[Span], 
         # A reply's quoted lines and answered history are the earlier messages' passages.
         segments = unquoted_segments(page.text, doc.email.subject) if doc.email else [(0, len(page.text))]
         for first, last in segments:
-            for start, end in _page_passages(page.text[first:last]):
+            segment = page.text[first:last]
+            read = for_ner(segment)
+            for start, end in _page_passages(segment):
+                if _mostly_blanked(segment[start:end], read[start:end]):
+                    continue  # code, configuration or markup: no meaning to search by
                 spans.append(Span(page.number, offset + first + start, offset + first + end))
         offset += len(page.text) + len(PAGE_BREAK)
     return _select(spans, cap), len(spans)

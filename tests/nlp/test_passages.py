@@ -40,6 +40,18 @@ def test_passages_are_a_few_sentences_of_one_page_with_offsets_into_the_text() -
     assert all(doc.page_of_offset(s.start) == s.page for s in spans)
 
 
+def test_code_and_configuration_are_not_passages() -> None:
+    message = (
+        "The IOC3 chip has an integrated ethernet, keyboard and mouse interface. This patch moves "
+        "the parts that are not about the network into a new driver, which detects the card."
+    )
+    hunk = "\n".join(f"+\tregs->ctrl[{i}] = readl(base + {i * 4});" for i in range(40))
+    config = "\n".join(f"CONFIG_NET_VENDOR_{i}=y\n# CONFIG_DRIVER_{i} is not set" for i in range(60))
+    patch = _doc("p", f"{message}\n\n---\ndiff --git a/ioc3.c b/ioc3.c\n@@ -1,3 +1,40 @@\n{hunk}\n", config)
+    spans, total = split_passages(patch)
+    assert [patch.text[s.start : s.end] for s in spans] == [message] and total == 1
+
+
 def test_a_page_without_sentence_ends_is_cut_and_a_long_document_is_capped() -> None:
     table = " ".join(f"voce{i} 12,50 EUR" for i in range(400))
     spans, _ = split_passages(_doc("t", table))
