@@ -63,6 +63,7 @@ __all__ = [
     "CustomerSource",
     "annotate_text",
     "classified",
+    "ner_input",
 ]
 
 # One English and one Italian text, enough for language identification to tell them apart.
@@ -229,9 +230,15 @@ class Annotator:
         return _model_entities(nlp, texts)
 
 
+def ner_input(text: str) -> str:
+    """What NER reads of a text: its first `NER_MAX_CHARS` characters, code, markup and rules
+    blanked (`nlp.prose.for_ner`; offsets unchanged)."""
+    return for_ner(text[:NER_MAX_CHARS])
+
+
 def _model_entities(nlp: Language, texts: list[str]) -> Iterator[list[Entity]]:
     capped = [text[:NER_MAX_CHARS] for text in texts]
-    read = (for_ner(text) for text in capped)  # code, markup and rules blanked (`nlp.prose`)
+    read = (ner_input(text) for text in capped)
     with one_blas_thread():  # spaCy's layers multiply with numpy's BLAS (nlp.entities.spacy_loading)
         docs = [entities_from_doc(doc) for doc in nlp.pipe(read, batch_size=NER_BATCH_SIZE)]
     # a name that reached into blanked text is not one the text holds
