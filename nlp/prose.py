@@ -14,8 +14,9 @@ What is blanked, line by line:
   ``@@ -n,m +n,m @@`` header the lines that continue it (starting with ``+``, ``-``, a space,
   ``@@``, ``\\`` or a git header such as ``index …``);
 - assignments in configuration files (``CONFIG_X=y``, ``# CONFIG_X is not set``);
-- source code: preprocessor lines, and lines ending in ``;``, ``{`` or ``}`` or dense with
-  brackets and operators;
+- source code: preprocessor lines, lines ending in ``;``, ``{`` or ``}`` that hold code
+  (``->``, ``==``, ``f(``, ``x = …``; not a list item such as ``a) il Sig. Rossi (RM);``), and
+  lines dense with brackets and operators;
 and within any line: markup tags, character entities (``&nbsp;``) and runs of 40 or more
 characters without a space (base64, long links).
 """
@@ -35,7 +36,12 @@ _DIFFSTAT = re.compile(r"\s\S+\s+\|\s+(?:\d+ ?[-+]*|Bin .*)\s*$")
 _CONFIG = re.compile(r"\s*#?\s*[A-Z][A-Z0-9_]{2,}(?:=|\s+is not set\s*$)")
 _PREPROCESSOR = re.compile(r"\s*#\s*(?:include|define|undef|if|ifdef|ifndef|else|elif|endif|pragma)\b")
 _CODE_END = re.compile(r"[;{}]\s*$")
-_CODE_MARK = re.compile(r"[{}()\[\];=<>&|*/\\]")
+# what source code has and prose lists ending in ";" do not ("a) il Sig. Mario Rossi (RM);")
+_CODE_TOKEN = re.compile(
+    r"->|[=!<>]=|&&|\|\||\+\+|::|\w\(|\w\[|\w\.\w+\(|=\s*[-\w&(\"'{]|"
+    r"^\s*(?:return|if|else|for|while|switch|case|static|struct|int|void|char|unsigned|const|u\d\d)\b"
+)
+_CODE_MARK = re.compile(r"[{}()\[\];=<>&*\\]")
 # markup tags (not "<name@example.com>"), character entities, runs of 40+ characters without a space
 _IN_LINE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>\n]{0,400})?/?>|<!--.*?-->|&#?\w{1,8};|\S{40,}")
 
@@ -87,9 +93,9 @@ def _is_code(line: str) -> bool:
         return True
     if _CONFIG.match(line) or _PREPROCESSOR.match(line):
         return True
-    marks = len(_CODE_MARK.findall(stripped))
-    if _CODE_END.search(stripped) and marks >= 2:
+    if _CODE_END.search(stripped) and _CODE_TOKEN.search(stripped):
         return True
+    marks = len(_CODE_MARK.findall(stripped))
     return marks >= 4 and marks * 4 > letters
 
 

@@ -68,6 +68,9 @@ def test_business_lines_are_prose() -> None:
         "Invoice #4471 — Amount due: $3,120.50 by 30 April 2024 (Acme Corp., Boston, MA)",
         "Mario Rossi <mario.rossi@example.it>",
         "Cordiali saluti, dott.ssa Giulia Verdi",
+        "a) il Sig. Mario Rossi, nato a Roma (RM) il 01/01/1970, C.F. RSSMRA70A01H501U;",
+        "b) la società Acme S.p.A. (di seguito «il Fornitore»), in persona del legale rappresentante;",
+        "| Anna Bianchi | Ufficio acquisti | 3 |",
     ]
     assert nameless_spans("\n".join(lines)) == []
 
@@ -94,3 +97,14 @@ def test_names_in_real_prose_survive_and_real_mail_is_thinned(corpus: Path) -> N
     assert found / in_prose >= 0.97
     blanked = sum(len(_blanked(text)) for text in texts)
     assert 0 < blanked < 0.2 * sum(map(len, texts))
+
+
+def test_source_code_outside_a_patch_is_blanked() -> None:
+    code = [
+        "\tc->cputype = CPU_LOONGSON64;",
+        '\tpr_warn("%s called with %d args\\n", name, n);',
+        "\tif (!mm) {",
+        "};",
+        "#include <linux/io.h>",
+    ]
+    assert for_ner("\n".join(code)).strip() == ""
