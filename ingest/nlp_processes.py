@@ -4,9 +4,9 @@ The worker's NLP (spaCy NER, the sentence encoder, the passages for search by me
 most of a message's CPU time. In one thread of the worker process, on a two-core machine
 one core does NLP while the extraction children leave the other half idle. With
 ``FALDONE_NLP_PROCESSES`` above 1 (the default: one per core, at most 4) each batch is split
-by text length into that many chunks, annotated at the same time in as many processes
+by text length into a few chunks per process, each taken by the next free process
 (models loaded once in each, before the first batch), and the results are copied back; a
-batch's annotations and passages are made in one call per process
+chunk's annotations and passages are made in one call
 (`ProcessAnnotator.annotate_with_passages`). The annotations are the
 same as in-process: each child runs the same `Annotator` (with the catalog's customer
 registry) and the same `nlp.passages.embed_passages`; the caller (`BoundedAnnotator`)
@@ -29,6 +29,10 @@ from nlp.annotate import Annotator
 __all__ = ["ProcessAnnotator", "chunks_by_length"]
 
 _annotator: Annotator | None = None
+# A batch is cut into this many chunks per process, handed to whichever process is free: text
+# length foretells NLP cost badly (a patch's code is blanked before NER), and one process
+# must not idle while the other finishes an expensive chunk.
+_CHUNKS_PER_PROCESS = 4
 
 
 def _start(settings: Settings, parent_pid: int) -> None:
@@ -133,8 +137,8 @@ class ProcessAnnotator:
 
     def annotate_with_passages(self, capped: list[Document], whole: list[Document]) -> None:
         """`annotate(capped)` and `passages(whole)` (the same documents, their text capped for
-        NLP and whole) in one call per child, so a batch waits for its slowest child once."""
-        groups = chunks_by_length(whole, self.processes)
+        NLP and whole) in one call per chunk, the chunks taken by whichever child is free."""
+        groups = chunks_by_length(whole, self.processes * _CHUNKS_PER_PROCESS)
         futures = [
             self._executor().submit(
                 _annotate_and_embed, [capped[i] for i in group], [whole[i] for i in group]
