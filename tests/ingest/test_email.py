@@ -192,7 +192,6 @@ def test_encoded_word_filename_without_quotes_is_decoded(corpus: Path, settings:
     assert [child.filename for child in extraction.children] == ["This is a test.pdf"]
 
 
-
 def test_a_greeting_at_the_top_of_a_mail_is_not_its_supplier(tmp_path: Path, corpus: Path) -> None:
     """The supplier guessed from the first name-like row is for laid-out pages, not for mail bodies."""
     from core.catalog import Catalog

@@ -103,12 +103,18 @@ def start_postgres(database: str = "faldone", timeout: float = 60.0) -> Postgres
     command = _as_server_user(
         [
             str(bin_dir / "postgres"),
-            "-D", str(data),
-            "-h", "127.0.0.1",
-            "-p", str(port),
-            "-k", str(folder),
-            "-c", "fsync=off",
-            "-c", "max_connections=100",
+            "-D",
+            str(data),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-k",
+            str(folder),
+            "-c",
+            "fsync=off",
+            "-c",
+            "max_connections=100",
         ]
     )
     with log.open("wb") as handle:
