@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BUSINESS_WORDS", "corrected_name"]
+__all__ = ["BUSINESS_WORDS", "corrected_name", "one_letter_apart"]
 
 _VOCABULARY = """
     mart market minimarket supermarket hypermarket store stores shop kedai emporium
@@ -59,6 +59,12 @@ def _case_like(word: str, model: str) -> str:
     return word.capitalize() if model[:1].isupper() else word
 
 
+def one_letter_apart(word: str, other: str) -> frozenset[str] | None:
+    """The two letters in which words of the same length differ, when they differ in one place only."""
+    differ = [(a, b) for a, b in zip(word, other, strict=True) if a != b]
+    return frozenset(differ[0]) if len(differ) == 1 else None
+
+
 def _fixed_word(match: re.Match[str]) -> str:
     word = match.group(0)
     folded = word.casefold()
@@ -66,8 +72,8 @@ def _fixed_word(match: re.Match[str]) -> str:
         return word
     found = []
     for known in _BY_LENGTH.get(len(folded), []):
-        differ = [(a, b) for a, b in zip(folded, known, strict=True) if a != b]
-        if len(differ) == 1 and (len(folded) >= 7 or frozenset(differ[0]) in _CONFUSED):
+        pair = one_letter_apart(folded, known)
+        if pair is not None and (len(folded) >= 7 or pair in _CONFUSED):
             found.append(known)
     return _case_like(found[0], word) if len(found) == 1 else word
 

@@ -32,7 +32,7 @@ from stdnum.it import iva as std_iva
 
 from core.clock import now
 from nlp.fields.layout import Box, Row
-from nlp.fields.names import corrected_name
+from nlp.fields.names import corrected_name, one_letter_apart
 from nlp.fields.values import Amount, find_amounts, find_ocr_dates
 
 __all__ = ["Found", "find_all"]
@@ -502,8 +502,7 @@ def _reconciled(name: str, rows: Sequence[Row]) -> str:
         for variant, count in repeated.get(len(folded), []):
             if count <= seen:
                 continue
-            differ = [(a, b) for a, b in zip(folded, variant, strict=True) if a != b]
-            if len(differ) == 1 and frozenset(differ[0]) in _CONFUSABLE:
+            if one_letter_apart(folded, variant) in _CONFUSABLE:
                 best, seen = (variant.upper() if word.isupper() else variant), count
         return best
 
