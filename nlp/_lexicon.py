@@ -1,15 +1,30 @@
-"""Loading the data files shipped in `nlp/data` (tab-separated, "#" comments)."""
+"""Loading the data files shipped in `nlp/data` (tab-separated, "#" comments), and cue patterns.
+
+A cue is a case-insensitive regular expression matched on whole words (`compile_cue`).
+Dozens of cues are searched in every text, and a search that finds nothing reads the
+whole text; a `CuePattern` first checks that some word of the text begins the way a
+match must begin (the literal letters that open each alternative), which most cues fail
+for most texts. The answer is the regular expression's own: the check only skips
+searches that cannot succeed.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "Cue", "compile_cue", "read_rows"]
+__all__ = ["DATA_DIR", "Cue", "CuePattern", "compile_cue", "read_rows", "split_alternatives"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-Cue = tuple[str, float, re.Pattern[str]]  # (group, weight, pattern)
+_BEGINNING = 4  # letters of a word's beginning that are compared
+_WORD = re.compile(r"\w+")
+# Characters that `re.IGNORECASE` equates with others beyond what `str.lower` does (Python's
+# `re._casefix`: dotless i, long s, micro sign, Greek and Cyrillic variants…); a text holding
+# one is searched without the check.
+_CASE_EXTRAS = frozenset("µıſͅΐΰβεθικμπρςσφϐϑϕϖϰϱϵвдостъѣᲀᲁᲂᲃᲄᲅᲆᲇᲈṡẛιΐΰꙋﬅﬆ")
 
 
 def read_rows(name: str) -> list[list[str]]:
@@ -19,6 +34,120 @@ def read_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-def compile_cue(pattern: str) -> re.Pattern[str]:
+@dataclass(frozen=True)
+class CuePattern:
+    """A whole-word, case-insensitive pattern, and how its matches can begin."""
+
+    pattern: re.Pattern[str]
+    beginnings: frozenset[str] | None  # a match's first word begins with one of these; None: unknown
+
+    def search(self, text: str) -> bool:
+        """True when the pattern occurs in `text` (as `pattern.search` would say)."""
+        if self.beginnings is not None:
+            words = _word_beginnings(text)
+            if words is not None and self.beginnings.isdisjoint(words):
+                return False
+        return self.pattern.search(text) is not None
+
+
+Cue = tuple[str, float, CuePattern]  # (group, weight, pattern)
+
+
+def compile_cue(pattern: str) -> CuePattern:
     """A case-insensitive pattern that matches whole words only."""
-    return re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+    compiled = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
+    return CuePattern(compiled, _beginnings(pattern))
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level `|` alternatives of a regular expression (groups and classes kept whole)."""
+    parts, depth, in_class, current, i = [], 0, False, "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            current += pattern[i : i + 2]
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+            i += 1
+            continue
+        current += char
+        i += 1
+    parts.append(current)
+    return parts
+
+
+def _beginnings(pattern: str) -> frozenset[str] | None:
+    """Lower-case word beginnings (at most `_BEGINNING` letters), one of which every match of
+    `pattern` starts with; None when that cannot be read off the pattern."""
+    out: set[str] = set()
+    for alternative in split_alternatives(pattern):
+        found = _alternative_beginnings(alternative)
+        if found is None:
+            return None
+        out |= found
+    return frozenset(out)
+
+
+def _alternative_beginnings(alternative: str) -> set[str] | None:
+    if alternative.startswith("(?:"):  # a group first: its own alternatives' beginnings
+        end = _group_end(alternative)
+        if end is None or alternative[end + 1 : end + 2] in ("?", "*", "{"):
+            return None  # an optional group: the match may begin after it
+        found = _beginnings(alternative[3:end])
+        return None if found is None else set(found)
+    run = ""
+    for char in alternative:
+        if not (char.isalnum() or char == "_"):
+            break
+        run += char
+    if alternative[len(run) : len(run) + 1] in ("?", "*", "{"):
+        run = run[:-1]  # the last letter is optional
+    if not run or not _CASE_EXTRAS.isdisjoint(run.lower()):
+        return None
+    return {run.lower()[:_BEGINNING]}
+
+
+def _group_end(text: str) -> int | None:
+    """Index of the parenthesis closing the group opened at `text[0]`."""
+    depth, in_class, i = 0, False, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+@lru_cache(maxsize=8)
+def _word_beginnings(text: str) -> frozenset[str] | None:
+    """Every beginning (1 to `_BEGINNING` letters) of the words of `text`, lower-cased; None
+    when lower-casing is not how the patterns compare this text."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not _CASE_EXTRAS.isdisjoint(lowered):
+        return None
+    out: set[str] = set()
+    for word in _WORD.findall(lowered):
+        out.update(word[:n] for n in range(1, _BEGINNING + 1))
+    return frozenset(out)

@@ -12,9 +12,8 @@ score to the embedding classifier (`nlp.classifier`) as a feature and uses
 from __future__ import annotations
 
 import math
-import re
 
-from nlp._lexicon import compile_cue, read_rows
+from nlp._lexicon import CuePattern, compile_cue, read_rows
 
 __all__ = [
     "COMPLAINT_THRESHOLD",
@@ -32,18 +31,14 @@ _NEGATIVE_WEIGHT = 2.5  # per unit of negative sentiment
 _POSITIVE_WEIGHT = 1.5  # per unit of positive sentiment
 _MAX_CUE_TOTAL = 8.0
 
-_PATTERNS: tuple[tuple[float, re.Pattern[str]], ...] = tuple(
+_PATTERNS: tuple[tuple[float, CuePattern], ...] = tuple(
     (float(weight), compile_cue(pattern)) for weight, pattern in read_rows("complaint_cues.tsv")
 )
 _MAX_CHARS = 20_000  # what decides a complaint is in the first pages
-_EXPLICIT: tuple[re.Pattern[str], ...] = tuple(
-    compile_cue(row[0]) for row in read_rows("explicit_complaint.tsv")
-)
+_EXPLICIT: tuple[CuePattern, ...] = tuple(compile_cue(row[0]) for row in read_rows("explicit_complaint.tsv"))
 
 
-_INFORMAL: tuple[re.Pattern[str], ...] = tuple(
-    compile_cue(row[0]) for row in read_rows("informal_complaint.tsv")
-)
+_INFORMAL: tuple[CuePattern, ...] = tuple(compile_cue(row[0]) for row in read_rows("informal_complaint.tsv"))
 
 
 def is_informal_complaint(text: str, subject: str = "") -> bool:

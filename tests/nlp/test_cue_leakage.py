@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp._lexicon import DATA_DIR, compile_cue, read_rows
+from nlp._lexicon import DATA_DIR, compile_cue, read_rows, split_alternatives
 from nlp.training import load_examples
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,34 +36,6 @@ CUE_FILES = {
     "explicit_complaint.tsv": 0,
     "informal_complaint.tsv": 0,
 }
-
-
-def split_alternatives(pattern: str) -> list[str]:
-    """The top-level `|` alternatives of a regular expression (groups and classes kept whole)."""
-    parts, depth, in_class, current, i = [], 0, False, "", 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            current += pattern[i : i + 2]
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-            i += 1
-            continue
-        current += char
-        i += 1
-    parts.append(current)
-    return parts
 
 
 def _jsonl(path: Path) -> list[dict[str, object]]:
