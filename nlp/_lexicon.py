@@ -11,6 +11,7 @@ searches that cannot succeed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,30 +62,32 @@ def compile_cue(pattern: str) -> CuePattern:
 
 def split_alternatives(pattern: str) -> list[str]:
     """The top-level `|` alternatives of a regular expression (groups and classes kept whole)."""
-    parts, depth, in_class, current, i = [], 0, False, "", 0
+    parts, start = [], 0
+    for i, depth in _syntax(pattern):
+        if pattern[i] == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _syntax(pattern: str) -> Iterator[tuple[int, int]]:
+    """(index, depth of parentheses after it) of each `(`, `)` and `|` that is syntax: not
+    escaped, not inside a character class."""
+    depth, in_class, i = 0, False, 0
     while i < len(pattern):
         char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            current += pattern[i : i + 2]
+        if char == "\\":
             i += 2
             continue
         if in_class:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(current)
-            current = ""
-            i += 1
-            continue
-        current += char
+        elif char in "()|":
+            depth += 1 if char == "(" else -1 if char == ")" else 0
+            yield i, depth
         i += 1
-    parts.append(current)
-    return parts
 
 
 def _beginnings(pattern: str) -> frozenset[str] | None:
@@ -120,24 +123,7 @@ def _alternative_beginnings(alternative: str) -> set[str] | None:
 
 def _group_end(text: str) -> int | None:
     """Index of the parenthesis closing the group opened at `text[0]`."""
-    depth, in_class, i = 0, False, 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
+    return next((i for i, depth in _syntax(text) if depth == 0 and text[i] == ")"), None)
 
 
 @lru_cache(maxsize=8)
