@@ -16,6 +16,7 @@ read as the parentheses they are ("{SP}" → "(SP)").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["BUSINESS_WORDS", "corrected_name", "one_letter_apart"]
 
@@ -67,15 +68,21 @@ def one_letter_apart(word: str, other: str) -> frozenset[str] | None:
 
 def _fixed_word(match: re.Match[str]) -> str:
     word = match.group(0)
-    folded = word.casefold()
+    known = _business_word_near(word.casefold())
+    return word if known is None else _case_like(known, word)
+
+
+@lru_cache(maxsize=4096)  # every row of every page asks: the same words come back
+def _business_word_near(folded: str) -> str | None:
+    """The one business word a misread letter away from `folded` (None: none, several, or it is one)."""
     if len(folded) < 4 or folded in BUSINESS_WORDS:
-        return word
+        return None
     found = []
     for known in _BY_LENGTH.get(len(folded), []):
         pair = one_letter_apart(folded, known)
         if pair is not None and (len(folded) >= 7 or pair in _CONFUSED):
             found.append(known)
-    return _case_like(found[0], word) if len(found) == 1 else word
+    return found[0] if len(found) == 1 else None
 
 
 def _joined(text: str) -> str:
