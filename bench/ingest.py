@@ -34,6 +34,7 @@ from core.settings import Settings
 from index.backends import open_backend
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
+from nlp.embedding import forget_recent
 
 DIGITAL_SUFFIXES = {".eml", ".txt", ".html", ".csv", ".json", ".mbox", ".emlx"}
 DIGITAL_PDFS = {"udhr_ger.pdf", "twopage.pdf", "example.pdf", "readme.pdf", "the-dorset-food-menu.pdf"}
@@ -55,6 +56,7 @@ def one_run(files: list[Path]) -> tuple[float, int, int]:
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
         worker.annotator.load_models()  # before the clock starts, as in a running worker,
+        forget_recent()  # passages an earlier run of this process embedded are encoded again
         worker.pool.start()  # and so are the extraction children
         start = time.perf_counter()
         enqueue_paths(files, settings, catalog)

@@ -41,6 +41,7 @@ from core.settings import Settings
 from index.backends import open_backend
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
+from nlp.embedding import forget_recent
 
 
 def build_container(corpus: Path, folder: Path, members: int, kb: int) -> Path:
@@ -71,6 +72,7 @@ def one_run(corpus: Path, members: int, kb: int, others: int | None) -> dict[str
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
         worker.annotator.load_models()  # before the clock starts
+        forget_recent()  # passages an earlier run of this process embedded are encoded again
         container = build_container(corpus, Path(tmp), members, kb)
         samples: list[tuple[bool, int]] = []
         busy_shares: list[float] = []  # share of slots holding a job, sampled while jobs wait

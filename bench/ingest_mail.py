@@ -54,6 +54,7 @@ from core.settings import Settings
 from index.backends import open_backend
 from ingest.sources import enqueue_paths
 from ingest.worker import Worker
+from nlp.embedding import forget_recent
 
 STAGES = ("parse", "nlp", "index", "catalog", "enqueue", "other")
 
@@ -110,6 +111,7 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         backend = open_backend(settings, writer=True)
         worker = Worker(settings, catalog, backend)
         worker.annotator.load_models()  # before the clock starts, as in a running worker,
+        forget_recent()  # passages an earlier run of this process embedded are encoded again
         worker.pool.start()  # and so are the extraction children (their start-up CPU is not counted)
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)

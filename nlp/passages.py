@@ -136,7 +136,7 @@ def embed_passages(docs: list[Document], cap: int = MAX_PASSAGES) -> int:
     texts = {doc.id: doc.text for doc in docs}
     for first in range(0, len(chosen), EMBED_BATCH):
         batch = chosen[first : first + EMBED_BATCH]
-        vectors = embed([" ".join(texts[doc.id][s.start : s.end].split()) for doc, s in batch])
+        vectors = embed([" ".join(texts[doc.id][s.start : s.end].split()) for doc, s in batch], remember=True)
         for (doc, span), vector in zip(batch, vectors, strict=True):
             doc.annotations.passages.append(Passage(span.page, span.start, span.end, encode_vector(vector)))
     return len(chosen)

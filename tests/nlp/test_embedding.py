@@ -10,7 +10,7 @@ from threadpoolctl import threadpool_info
 
 from nlp import embedding
 from nlp.blas import one_blas_thread
-from nlp.embedding import embed
+from nlp.embedding import embed, forget_recent
 
 
 def _blas_threads() -> list[int]:
@@ -49,23 +49,28 @@ def test_a_text_embedded_recently_is_not_encoded_again(monkeypatch: pytest.Monke
     footer = (
         "To unsubscribe from this list send an e-mail to majordomo@example.org with the word unsubscribe."
     )
-    fresh = embed(["Il pacco è arrivato rotto e nessuno risponde.", footer])
+    fresh = embed(["Il pacco è arrivato rotto e nessuno risponde.", footer], remember=True)
     counting = _CountingEncoder(embedding.load_encoder())
     monkeypatch.setattr(embedding, "load_encoder", lambda: counting)
-    again = embed([footer, "A new question about my invoice", footer])
+    again = embed([footer, "A new question about my invoice", footer], remember=True)
     assert counting.encoded == ["A new question about my invoice"]  # the footer: once, earlier
     np.testing.assert_allclose(again[0], fresh[1], atol=1e-6)
     np.testing.assert_array_equal(again[0], again[2])
     again[0][:] = 0.0  # the caller's rows are its own
-    np.testing.assert_allclose(embed([footer])[0], fresh[1], atol=1e-6)
+    np.testing.assert_allclose(embed([footer], remember=True)[0], fresh[1], atol=1e-6)
+    embed([footer])  # a query or a document's reading text: encoded every time
+    assert counting.encoded == ["A new question about my invoice", footer]
+    forget_recent()
+    embed([footer], remember=True)
+    assert counting.encoded[-1] == footer
 
 
 def test_the_recent_texts_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(embedding, "CACHE_SIZE", 3)
     texts = [f"Message number {n} about the delivery" for n in range(5)]
-    vectors = embed(texts)
+    vectors = embed(texts, remember=True)
     counting = _CountingEncoder(embedding.load_encoder())
     monkeypatch.setattr(embedding, "load_encoder", lambda: counting)
-    again = embed(texts[:2] + texts[4:])  # the two oldest were dropped, the newest kept
+    again = embed(texts[:2] + texts[4:], remember=True)  # the two oldest were dropped, the newest kept
     assert counting.encoded == texts[:2]
     np.testing.assert_allclose(again, vectors[[0, 1, 4]], atol=1e-6)
