@@ -116,9 +116,10 @@ def _alternative_beginnings(alternative: str) -> set[str] | None:
         run += char
     if alternative[len(run) : len(run) + 1] in ("?", "*", "{"):
         run = run[:-1]  # the last letter is optional
-    if not run or not _CASE_EXTRAS.isdisjoint(run.lower()):
-        return None
-    return {run.lower()[:_BEGINNING]}
+    lowered = run.lower()
+    if not run or len(lowered) != len(run) or not _CASE_EXTRAS.isdisjoint(lowered):
+        return None  # nothing to compare, or letters `str.lower` does not compare as `re` does
+    return {lowered[:_BEGINNING]}
 
 
 def _group_end(text: str) -> int | None:

@@ -37,10 +37,15 @@ def test_the_beginnings_read_off_a_pattern(pattern: str, beginnings: set[str]) -
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"\d+ ?% off", r"(?:a )?refund", r"[Ff]attura", r"x|(?=y)z", r"(?:a|)b", r"ſtop"],
+    [r"\d+ ?% off", r"(?:a )?refund", r"[Ff]attura", r"x|(?=y)z", r"(?:a|)b", r"ſtop", r"İstanbul"],
 )
 def test_a_pattern_whose_beginning_is_not_plain_letters_is_always_searched(pattern: str) -> None:
     assert compile_cue(pattern).beginnings is None
+
+
+def test_a_capital_dotted_i_in_a_pattern_still_finds_a_plain_i() -> None:
+    # "İ".lower() is two characters, while re.IGNORECASE equates "İ" with "i"
+    assert compile_cue("İstanbul").search("Spedito da istanbul ieri")
 
 
 def test_split_alternatives() -> None:
