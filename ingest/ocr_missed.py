@@ -28,7 +28,7 @@ from PIL import Image
 
 from ingest.ocr_prepare import components, ink_mask
 
-__all__ = ["Segment", "WordT", "merge_words", "missed_segments", "stack_segments"]
+__all__ = ["Segment", "WordT", "merge_words", "missed_segments", "stack_segments", "stacked"]
 
 Segment = tuple[int, int, int, int, int]  # line number, left, top, right, bottom (px of the page)
 
@@ -163,15 +163,21 @@ def stack_segments(image: Image.Image, segments: Sequence[Segment]) -> tuple[Ima
     """The segments cropped from `image`, one under the other on white; the y of each in the stack."""
     pad = 8
     crops = [image.crop((max(0, s[1] - pad), max(0, s[2] - pad), s[3] + pad, s[4] + pad)) for s in segments]
-    width = max(c.width for c in crops) + 2 * pad
-    height = sum(c.height + pad for c in crops) + pad
-    stack = Image.new(image.mode, (width, height), 255 if image.mode == "L" else (255, 255, 255))
+    return stacked(crops, pad, image.mode)
+
+
+def stacked(parts: Sequence[Image.Image], pad: int, mode: str) -> tuple[Image.Image, list[int]]:
+    """`parts` one under the other on a white image of `mode`, `pad` pixels apart and around;
+    the y of each in the stack."""
+    width = max(p.width for p in parts) + 2 * pad
+    height = sum(p.height + pad for p in parts) + pad
+    stack = Image.new(mode, (width, height), 255 if mode == "L" else (255, 255, 255))
     offsets: list[int] = []
     y = pad
-    for crop in crops:
-        stack.paste(crop, (pad, y))
+    for part in parts:
+        stack.paste(part, (pad, y))
         offsets.append(y)
-        y += crop.height + pad
+        y += part.height + pad
     return stack, offsets
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from ingest.ocr_missed import WordT
+from ingest.ocr_missed import WordT, stacked
 from nlp.fields import PageWords, extract_fields
 from nlp.fields.values import find_amounts, find_dates
 
@@ -111,16 +111,7 @@ def stack_lines(gray: Image.Image, crops: Sequence[Crop]) -> tuple[Image.Image, 
             size = (round(part.width * crop.scale), round(part.height * crop.scale))
             part = part.resize(size, Image.Resampling.LANCZOS)
         parts.append(part)
-    width = max(p.width for p in parts) + 2 * _GAP
-    height = sum(p.height + _GAP for p in parts) + _GAP
-    stack = Image.new("L", (width, height), 255)
-    offsets: list[int] = []
-    y = _GAP
-    for part in parts:
-        stack.paste(part, (_GAP, y))
-        offsets.append(y)
-        y += part.height + _GAP
-    return stack, offsets
+    return stacked(parts, _GAP, "L")
 
 
 def crop_words(crops: Sequence[Crop], offsets: Sequence[int], read: Sequence[WordT]) -> list[list[WordT]]:
