@@ -6,11 +6,12 @@ any other e-mail: headers that survive odd values, a plain body with its HTML al
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-__all__ = ["clean", "format_date", "set_body", "set_header"]
+__all__ = ["clean", "format_date", "message_bytes", "set_body", "set_header"]
 
 
 def clean(text: str) -> str:
@@ -45,3 +46,25 @@ def set_body(message: EmailMessage, plain: str, html: str) -> None:
 
 def format_date(value: datetime | None) -> str | None:
     return format_datetime(value) if value is not None and value.tzinfo is not None else None
+
+
+def message_bytes(message: EmailMessage) -> bytes:
+    """The rebuilt message as RFC 822 bytes: the same bytes each time the same message is read.
+
+    The e-mail generator draws a random MIME boundary for every multipart part, so a mailbox
+    imported twice would give every message with a body alternative or an attachment new bytes,
+    a new SHA-256 and a second copy in the archive and the index. The boundaries are derived
+    from the message's own headers and content instead (a hash, so no part can contain them).
+    """
+    digest = hashlib.sha256()
+    for part in message.walk():
+        for name, value in part.items():
+            digest.update(f"{name}: {value}\n".encode("utf-8", "surrogateescape"))
+        if not part.is_multipart():
+            payload = part.get_payload()
+            digest.update(payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b"")
+    multiparts = (part for part in message.walk() if part.get_content_maintype() == "multipart")
+    for number, part in enumerate(multiparts):
+        if part.get_boundary() is None:
+            part.set_boundary(f"=_faldone_{digest.hexdigest()[:32]}_{number}")
+    return message.as_bytes()

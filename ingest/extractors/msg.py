@@ -21,7 +21,7 @@ from oxmsg.recipient import Recipient
 from oxmsg.storage import Storage
 
 from ingest.errors import CorruptDocument
-from ingest.extractors._outlook import format_date, set_body, set_header
+from ingest.extractors._outlook import format_date, message_bytes, set_body, set_header
 from ingest.extractors.base import Extraction, Extractor, Source
 from ingest.mail import extraction_from_message, parse_bytes
 
@@ -79,7 +79,7 @@ def msg_to_rfc822(data: bytes) -> tuple[bytes, str]:
             storage = Storage.from_ole(ole)
         message = _build(storage, _TOP_OFFSET)
         props = Properties(storage, properties_header_offset=_TOP_OFFSET)
-        return message.as_bytes(), props.str_prop_value(_MESSAGE_CLASS) or ""
+        return message_bytes(message), props.str_prop_value(_MESSAGE_CLASS) or ""
     except CorruptDocument:
         raise
     except Exception as err:  # olefile/oxmsg raise assorted errors on damaged files

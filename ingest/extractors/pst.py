@@ -29,7 +29,7 @@ from typing import ClassVar
 
 from core.document import Page
 from ingest.errors import CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat
-from ingest.extractors._outlook import clean, set_body, set_header
+from ingest.extractors._outlook import clean, message_bytes, set_body, set_header
 from ingest.extractors._pst_ltp import PropertyBag, read_properties, read_table
 from ingest.extractors._pst_ndb import Node, NodeDatabase, PstError, PstUnsupported
 from ingest.extractors.base import Child, Extraction, Extractor, Source
@@ -123,7 +123,7 @@ def _child(folder: str, message: EmailMessage, number: int) -> Child:
     if sender and "@" not in sender:  # an Exchange sender without an SMTP address: its name
         metadata["sender_name"] = sender.strip('"')
     name = safe_filename(f"{stem}.eml", "message/rfc822", number)
-    return Child(name, message.as_bytes(), f"message/{number}", "message/rfc822", metadata)
+    return Child(name, message_bytes(message), f"message/{number}", "message/rfc822", metadata)
 
 
 class _Mailbox:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from index.backend import SearchRequest
 from index.backends.embedded import EmbeddedBackend
 from ingest.detect import detect_mime
 from ingest.errors import CorruptDocument, EncryptedDocument, LimitExceeded, UnsupportedFormat
+from ingest.extractors._outlook import message_bytes, set_body
 from ingest.pipeline import JobOutcome, extract_job
 from tests.ingest._extract_support import run
 
@@ -160,3 +162,23 @@ def test_nested_folders_and_an_rtf_body(settings: Settings) -> None:
                 bodies.append((props.text(0x1000), _rtf_text(props.binary(0x1009))))
     ((plain, from_rtf),) = bodies
     assert "This is the original email" in plain and "This is the original email" in from_rtf
+
+
+def test_a_mailbox_read_twice_gives_the_same_message_bytes(corpus: Path, settings: Settings) -> None:
+    # Random MIME boundaries would give every multipart message a new SHA-256 on each import.
+    first, second = (run(corpus / "ingest-file/testPST.pst", settings).children for _ in range(2))
+    assert any(b"multipart/" in child.data for child in first)
+    assert [child.data for child in first] == [child.data for child in second]
+
+
+def test_rebuilt_messages_get_boundaries_from_their_content() -> None:
+    def rebuilt(body: str) -> bytes:
+        message = EmailMessage()
+        message["Subject"] = "Fattura"
+        set_body(message, body, f"<p>{body}</p>")
+        message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="f.pdf")
+        return message_bytes(message)
+
+    assert rebuilt("in allegato") == rebuilt("in allegato")
+    assert rebuilt("in allegato").count(b"boundary=") == 2  # the mixed part and its alternative
+    assert rebuilt("in allegato").split(b"boundary=")[1] != rebuilt("allegata").split(b"boundary=")[1]
