@@ -10,8 +10,6 @@ import tantivy
 
 from index.query.stopwords import STOP_WORDS, is_stop_word
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-
 
 def _analyzer(language: str) -> tantivy.TextAnalyzer:
     return (
@@ -22,21 +20,21 @@ def _analyzer(language: str) -> tantivy.TextAnalyzer:
     )
 
 
-def _vocabulary() -> set[str]:
+def _vocabulary(nlp_corpus: Path) -> set[str]:
     """Every word of the real Italian and English texts of ../shared/nlp-corpus."""
     words: set[str] = set()
-    for path in sorted((SHARED / "nlp-corpus").rglob("*")):
+    for path in sorted(nlp_corpus.rglob("*")):
         if path.is_file() and path.suffix in {".txt", ".tsv", ".csv", ".jsonl", ".json", ".conll", ".md"}:
             words |= set(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8", errors="ignore").lower()))
     return words
 
 
 @pytest.mark.parametrize("language", sorted(STOP_WORDS))
-def test_the_lists_are_the_analyzers_lists(language: str) -> None:
+def test_the_lists_are_the_analyzers_lists(language: str, corpus: Path) -> None:
     analyzer = _analyzer(language)
     listed = STOP_WORDS[language]
     assert all(analyzer.analyze(word) == [] for word in listed)
-    vocabulary = _vocabulary()
+    vocabulary = _vocabulary(corpus.parent / "nlp-corpus")
     assert len(vocabulary) > 10_000
     dropped = {word for word in vocabulary if analyzer.analyze(word) == []}
     assert dropped <= listed
