@@ -16,8 +16,14 @@ row, and a misread word of the name is corrected from the same word printed
 at least twice elsewhere on the page, and its business words ("HART" → "MART") are put
 right (`nlp.fields.names`). A printed "CHANGE 0.00" makes the cash the total over one read
 after a misread label; rows of the tax summary ("Total 6% supplies") are no total; a
-date that can only be read month first loses to a day-first one. The rules were written on
-the SROIE development receipts only (bench/fields.py --sroie), never on the evaluation ones.
+date that can only be read month first loses to a day-first one. A total below the sub-total
+(no discount printed) whose digits end what the sub-total, tax and rounding add up to lost its
+leading digits; with no name-like row holding a legal form, the name in capitals right above the
+registration row ("(81109-A)", "Co. Reg. No", "GST ID") is the supplier when no address is printed
+above it; a date read with a two-digit year loses to the same day and month printed with four
+digits, and after a date label "05- 05 18" (a separator lost) is a date when the page has no
+other. The rules were written on the SROIE development receipts only (bench/fields.py --sroie),
+never on the evaluation ones.
 """
 
 from __future__ import annotations
@@ -75,6 +81,8 @@ _NOT_TOTAL = _label(
 )
 # "Total 6% supplies (excl. GST)", "Total 0% supplies": a row of the tax summary, not the amount to pay
 _SUPPLIES = _label(r"\bsuppl(?:y|ies)\b")
+# "(Total Included GST 6%: 1.42)": a note in parentheses of the tax included, not the amount to pay
+_TAX_NOTE = _label(r"^\W{0,3}\(.*\b(gst|tax|vat|iva)\b")
 _TAX_LABELS = _label(r"\b(total\s?(gst|tax|vat|iva)|totale\s?iva|iva\s?totale|imposta|gst|vat|iva|tax|sst)\b")
 _NOT_TAX = _label(r"\b(p\.?\s?iva|partita|gst\s?(id|reg\w*|no)|vat\s?(no|number|reg\w*|id)|tax\s?invoice|"
                   r"incl\w*|excl\w*|exempt|esente)\b")  # fmt: skip
@@ -136,12 +144,14 @@ _MOVED_SPACE = re.compile(r"\s+\)(?=\w)")
 _STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]))")  # "(KL) 'SDN BHD"
 # a logo or a rule read as a symbol or a lone accented letter before the name: "| UNIHAKKA", "È = SYARIKAT"
 _LEADING_JUNK = re.compile(r"^(?:(?:[^\w\s(&]+|[^\x00-\x7f])\s+)+")
-_MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
+_MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8R](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
 _MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as the euro sign: "€ W KHOO"
 # the shop's owner, printed under the shop's own name: the shop is the supplier the receipt names
 _OWNED_BY = _label(
     r"\b(owned\s?by|operated\s?by|managed\s?by|a\s?division\s?of|di\s?propriet[aà]\s?di|gestito\s?da)\b"
 )
+# "#000002 BAIFU (M) Sdn Bhd": a till's counter printed before the name
+_COUNTER = re.compile(r"^#\d+\s+(?=[^\W\d_])")
 _DANGLING = re.compile(r"(?:&|\band)\s*$", re.IGNORECASE)  # a name cut at the end of a row
 _CURLY_APOSTROPHE = str.maketrans("‘’`´", "''''")
 _INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
@@ -212,7 +222,11 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
             if match is None:
                 continue
             excluded = _NOT_TOTAL.search(row.text)
-            if (excluded and excluded.start() <= match.start() + 3) or _SUPPLIES.search(row.text):
+            if (
+                (excluded and excluded.start() <= match.start() + 3)
+                or _SUPPLIES.search(row.text)
+                or _TAX_NOTE.search(row.text)
+            ):
                 break
             found = _amount_after(rows, index, match.end())
             if found is not None and found[1].value > 0:
@@ -227,7 +241,7 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
         due = paid if paid is not None else exact
         printed = _printed_amount(rows, due) if due is not None else None
         if printed is None:
-            return None, ""
+            return _sum_of_items(rows, paid if paid is not None else _cash_without_change(rows, near)), ""
         row, amount = printed
         text = row.text[amount.start : amount.end]
         return Found(
@@ -277,10 +291,107 @@ def _total(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str
     elif (rounded := _rounded_below(rows, index, value, rounding)) is not None:
         row, amount = rounded
         value = amount.value
+    elif (whole := _with_lost_digits(rows, near, value)) is not None:
+        text = f"{whole:.2f}"  # "SUB-TOTAL 26.00", "TAX 1.56", "ROUNDING -0.01", "TOTAL 7.55": 27.55
+        return Found("total", text, text, 0.7, row.box(amount.start, amount.end)), amount.currency
     text = row.text[amount.start : amount.end]
     return Found(
         "total", f"{value:.2f}", text, confidence, row.box(amount.start, amount.end)
     ), amount.currency
+
+
+def _sum_of_items(rows: Sequence[Row], paid: float | None) -> Found | None:
+    """With no total label: what was paid when two or more amounts printed in a row above the payment add
+    up to it (`paid`: cash - change, or the cash when no change is printed); else the last unlabelled
+    amount that is the sum of two or more amounts printed right above it.
+
+    "RM26,00", "RM13,00", "Cash RM50.00", "Change RM11.00": 39.00; "RM 149.00", "RM 21.00", "CASH",
+    "RM 170. 00": 170.00.
+    """
+    column: list[tuple[int, Row, Amount]] = []  # the rightmost amount of each row before the payment
+    for row in rows:
+        if _CASH.search(row.text) or _CHANGE.search(row.text) or len(column) >= _MOST_ITEMS:
+            break
+        amounts = [a for a in find_amounts(row.text) if a.decimals and a.value > 0]
+        if amounts:
+            column.append((round(amounts[-1].value * 100), row, amounts[-1]))
+    prefix = [0]
+    for cents, _, _ in column:
+        prefix.append(prefix[-1] + cents)
+    starts: set[int] = set()  # sums of the amounts before each possible first item of a run
+    summed: tuple[Row, Amount] | None = None
+    for end in range(2, len(prefix)):
+        starts.add(prefix[end - 2])
+        if paid is not None and prefix[end] - round(paid * 100) in starts:
+            text = f"{paid:.2f}"
+            return Found("total", text, text, 0.5, None)
+        last, row, amount = column[end - 1]
+        run = prefix[end - 1] - last  # the sum before a run of two or more amounts ending above it
+        if paid is None and end >= 3 and run != prefix[end - 2] and run in starts:
+            summed = row, amount
+    if summed is None:
+        return None
+    row, amount = summed
+    return Found("total", f"{amount.value:.2f}", row.text[amount.start : amount.end], 0.5,
+                 row.box(amount.start, amount.end))  # fmt: skip
+
+
+_MOST_ITEMS = 200  # a receipt's items; a long document is not added up
+
+
+def _cash_without_change(rows: Sequence[Row], near: Sequence[bool]) -> float | None:
+    """The cash handed over (on its row or under it) when the receipt prints no change."""
+    if any(_CHANGE.search(row.text) for row in rows):
+        return None
+    cash = _labelled_amounts(rows, near, _CASH)
+    return cash[0] if cash else None
+
+
+def _labelled_amounts(rows: Sequence[Row], near: Sequence[bool], label: re.Pattern[str]) -> list[float]:
+    """The amounts printed after `label` (on its row, or under it), in page order, without sign."""
+    found = []
+    for index, row in enumerate(rows):
+        if near[index] and (match := label.search(row.text)):
+            after = _amount_after(rows, index, match.end())
+            if after is not None:
+                found.append(abs(after[1].value))
+    return found
+
+
+_SUBTOTAL = _label(r"\b(sub\s?-?\s?total\w*|subtot\w*)")
+
+
+def _with_lost_digits(rows: Sequence[Row], near: Sequence[bool], value: float) -> float | None:
+    """The total whose leading digits OCR lost, when what the receipt adds up to ends as `value` does.
+
+    A total below the sub-total is misread (a discount is printed as such): the sub-total, plus the
+    tax, plus or minus the rounding, that ends in the same digits ("26.00 + 1.56 - 0.01" and
+    "TOTAL 7.55") is the total. None without a sub-total above `value`, or with a discount.
+    """
+    subtotals = _labelled_amounts(rows, near, _SUBTOTAL)
+    if not subtotals or any(_DISCOUNT.search(row.text) and _amount_near_value(row) for row in rows):
+        return None
+    taxes = [0.0, *_labelled_amounts(rows, near, _TAX_LABELS)]
+    roundings = [0.0, *_labelled_amounts(rows, near, _ROUNDING)]
+    printed = f"{value:.2f}"
+    for subtotal in subtotals:
+        if subtotal <= value:
+            continue
+        for tax in taxes:
+            for adjust in roundings:
+                for whole in (subtotal + tax + adjust, subtotal + tax - adjust):
+                    digits = f"{whole:.2f}"
+                    if len(digits) > len(printed) and digits.endswith(printed):
+                        return round(whole, 2)
+    return None
+
+
+_DISCOUNT = _label(r"\b(disc\w*|coupon|voucher|less|sconto|promo\w*|savings?)\b")
+
+
+def _amount_near_value(row: Row) -> bool:
+    """True when a row prints a non-zero amount."""
+    return any(a.value != 0 for a in find_amounts(row.text))
 
 
 def _printed_amount(rows: Sequence[Row], value: float) -> tuple[Row, Amount] | None:
@@ -391,9 +502,50 @@ def _dates(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
                 due.append((score, Found("due_date", *_rest(found))))
             else:
                 document.append((score, found))
-    best = max(document, key=lambda c: c[0])[1] if document else None
+    if not document:
+        document += _labelled_without_separator(rows)
+    best = _with_full_year(max(document, key=lambda c: c[0])[1], document) if document else None
     best_due = max(due, key=lambda c: c[0])[1] if due else None
     return best, best_due
+
+
+# "Date : 05- 05 18 25:29": a date whose second separator OCR lost (only after a date label)
+_LOST_SEPARATOR = re.compile(
+    r"^\W*(?P<d>[0-3]?\d)\s?[/.\-]\s?(?P<m>[01]?\d) (?P<y>(?:19|20)?\d\d)(?![\d/.\-])"
+)
+
+
+def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]]:
+    """The date after a date label whose second separator OCR lost, when the page has no other date."""
+    found: list[tuple[float, Found]] = []
+    for row in rows:
+        label = _DATE_LABELS.search(row.text)
+        if label is None or (match := _LOST_SEPARATOR.search(row.text[label.end() :])) is None:
+            continue
+        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+        try:
+            value = date(year, int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        if value <= _latest_plausible():
+            start, end = label.end() + match.start("d"), label.end() + match.end("y")
+            text = row.text[start:end]
+            found.append((1.0, Found("doc_date", value.isoformat(), text, 0.5, row.box(start, end))))
+    return found
+
+
+def _with_full_year(best: Found, document: Sequence[tuple[float, Found]]) -> Found:
+    """The same day and month printed elsewhere with a four-digit year, when `best`'s year is not:
+    "Date: 08/10/00]" and "DD: 08/10/2017 12:11" are one date, its year misread on the first."""
+    if _FULL_YEAR.search(best.text):
+        return best
+    for _, other in document:
+        if other.value[4:] == best.value[4:] and other.value != best.value and _FULL_YEAR.search(other.text):
+            return other
+    return best
+
+
+_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 def _latest_plausible() -> date:
@@ -541,6 +693,9 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
         return _name_with_rest(first_page, position, text, 0.8)
     if minimum > _GUESSED:
         return None
+    anchored = _above_registration(first_page)
+    if anchored is not None:
+        return _name_with_rest(first_page, anchored, _name_part(first_page[anchored].text), _GUESSED)
     for position, row in enumerate(first_page[:5]):
         name = _LEADING_JUNK.sub("", row.text).translate(_CURLY_APOSTROPHE)
         words = sum(sum(ch.isalpha() for ch in word) >= 4 for word in name.split())
@@ -552,6 +707,34 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
 
 
 _GUESSED = 0.4  # the first name-like row (less when the next row is joined to it)
+# the row printing the company's registration or tax number, under its name: "(81109-A)",
+# "COMPANY NO: 499702-V", "Co. Reg. No.", "GST ID", "P.IVA", "VAT No"
+_REGISTRATION_ROW = _label(
+    r"^\W*\(?\s?\d{4,}\s?-?\s?[A-Z]\s?\)?\W*$|\b(co(mpany|mpary)?\.?\s?(reg\w*\.?\s?)?no|roc\s?no|"
+    r"gst\s?(id|reg\w*|no)|p\.?\s?iva|vat\s?(no|reg\w*|id))\b"
+)
+
+
+def _above_registration(rows: Sequence[Row]) -> int | None:
+    """The name in capitals right above the first registration row of the top rows, when no address is
+    printed above it (a logo read as letters above the name is no name; a row after the address is the
+    country or an operator)."""
+    for position, row in enumerate(rows[1:8], start=1):
+        if _REGISTRATION_ROW.search(row.text):
+            above = _LEADING_JUNK.sub("", rows[position - 1].text)
+            if (
+                _is_name(above)
+                and _capitals(above) >= 0.8
+                and not any(_ADDRESS.search(r.text) for r in rows[:position])
+            ):
+                return position - 1
+            return None
+    return None
+
+
+def _capitals(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isupper() for ch in letters) / max(1, len(letters))
 
 
 def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: float) -> Found:
@@ -585,7 +768,7 @@ def _owner(rows: Sequence[Row], position: int) -> bool:
 
 def _name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
-    text = corrected_name(_LEADING_LABEL.sub("", text))  # a label before the name ("Ragione sociale:")
+    text = corrected_name(_LEADING_LABEL.sub("", _COUNTER.sub("", text)))  # "Ragione sociale:", "#000002"
     text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(_CURLY_APOSTROPHE)

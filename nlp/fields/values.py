@@ -191,7 +191,7 @@ _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _QUOTES = re.compile(r"[\"“”'‘’`]")  # specks OCR reads as quotes: "23- “06- 2018"
 _LOOKALIKES = str.maketrans("OoQDIl|SZB", "0000111528")
 # digits thermal print and low-resolution scans are read as, and the digits they were printed as
-_MISREAD_DIGITS = {"7": "1", "8": "0361", "6": "058", "9": "08", "3": "8", "4": "1"}
+_MISREAD_DIGITS = {"7": "1", "8": "0361", "6": "058", "9": "08", "3": "8", "4": "1", "0": "2"}
 
 
 def _repair_year(year: str, latest: int) -> str:

@@ -193,3 +193,79 @@ def test_the_shop_is_the_supplier_not_the_company_that_owns_it() -> None:
 def test_a_legal_form_alone_is_no_name() -> None:
     text = "BHD\nIGHTROOM GALL\nJALAN ASTANA\nPASAR MINI JIN SENG\nTOTAL 5.00\n"
     assert values(text)["supplier"] == "IGHTROOM GALL"
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # OCR lost the total's leading digit: sub-total + tax - rounding ends as it does
+        ("SHOP\nSUB-TOTAL (EX) ; 26.00\nTOTAL TAX : 1.56\nROUNDING : -0.01\nTOTAL 7.55\nCASH 5\n", "27.55"),
+        # a total below the sub-total after a printed discount is the discounted amount
+        ("SHOP\nSub-Total : 60.60\nCoupon Discount : 27.60\nGrand Total : 33.00\n", "33.00"),
+        # nothing the receipt adds up to ends as the total does: it stays
+        ("SHOP\nSUBTOTAL 26.00\nTAX 1.56\nTOTAL 7.40\n", "7.40"),
+    ],
+)
+def test_a_total_that_lost_its_leading_digit(text: str, total: str) -> None:
+    assert values(text)["total"] == total
+
+
+@pytest.mark.parametrize(
+    ("rows", "name"),
+    [
+        # a logo read as letters above the name: the row above the registration number is the name
+        (["dali - . J 7 ae", "3 IR ol OlF", "SYARIKAT PERNIAGAAN GIN KEE", "(81109-A)",
+          "NO 290, JALAN AIR PANAS,"], "SYARIKAT PERNIAGAAN GIN KEE"),
+        (["Omoa,", "LAVENDER CONFECTZONERY & BAKERY S/R", "COMPARY NO: 499702-V", "LOT G29 & G30, AEON Mall"],
+         "LAVENDER CONFECTIONERY & BAKERY S/B"),
+        # an address above the registration row: the row above it is the country, the name is at the top
+        (["GL HANDICRAFT & TAILORING", "19, JALAN KANCIL,", "55100 KUALA LUMPUR", "MALAYSIA",
+          "Company Reg No. (7549544"], "GL HANDICRAFT & TAILORING"),
+    ],
+)  # fmt: skip
+def test_the_name_above_the_registration_number(rows: list[str], name: str) -> None:
+    assert values("\n".join([*rows, "TOTAL 2.12"]))["supplier"] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("SHOP\nINV No.: 1126475\nDate : 05- 05 18 25:29\nTOTAL 19.40\n", "2018-05-05"),  # a separator lost
+        ("SHOP\nCash Inv No.: 7003F710\nVEG Date: 08/10/00]\nDD: 08/10/2017 12:11\n", "2017-10-08"),
+        ("SHOP\nCash : 766.90\nChange ; 1.30\n6/2/0017 12:42 PN\n", "2017-02-06"),  # 2 read as 0
+    ],
+)
+def test_dates_as_ocr_reads_them(text: str, day: str) -> None:
+    assert values(text)["doc_date"] == day
+
+
+def test_a_space_between_day_month_and_year_is_no_date_without_a_label() -> None:
+    assert "doc_date" not in values("SHOP\nQTY 05- 05 18\nTOTAL 19.40\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "total"),
+    [
+        # no total label: cash - change is what the items add up to
+        ("SHOP\nOriginal Slice 2 RM26,00\nDoubleChoc Slice 1 RM13,00\n(Bill Inclusive of 6% GST : RM2.21)\n"
+         "Cash RM50.00\nChange RM11.00\n", "39.00"),
+        # the cash under its label, no change: the items add up to it
+        ("SHOP\n09/03/2018 21:28 0001\nOPT.O& RM 149.00\nDPI.O4 RK 21.00\nCASH\nRM 170. 00\n", "170.00"),
+        # an unlabelled amount that is the sum of the amounts above it
+        ("SHOP\nSALTED F.RICE 8,50\n@FRIED EGG 1.80\nSOYA CINCAU 4,30\n14.60\n", "14.60"),
+        # a note in parentheses of the tax included is no total
+        ("SHOP\nKAYA PUFF 6.40\nSLICE CAK 8.70\nCHEESE TA 2.45\nQTY 3 17.55\nCHANGE 0.00\n"
+         "(TOTAL INCLUDED GST @ 6% : 0.99)\n", "17.55"),
+    ],
+)  # fmt: skip
+def test_a_total_from_the_amounts_that_add_up(text: str, total: str) -> None:
+    assert values(text)["total"] == total
+
+
+def test_no_total_when_nothing_adds_up() -> None:
+    assert "total" not in values("SHOP\nRICE 8.50\nEGG 1.80\nCash RM50.00\nChange RM11.00\n")
+
+
+def test_a_counter_before_the_name() -> None:
+    text = "1802044\n#000002 BAIFU (M) Sdn Bhd\nCOMPANY NO(814198-X)\nDAISO JAPAN, IOI MALL\nTOTAL 5.00\n"
+    assert values(text)["supplier"] == "BAIFU (M) Sdn Bhd"
