@@ -1,0 +1,117 @@
+"""The document's date and the payment's due date.
+
+Every date on the page is a candidate (`find_ocr_dates`), scored by its label
+(on its row, or above it as in a table header), by the time printed beside it
+(a receipt's sale) and by its place (the first page, higher up). A date OCR's
+reading had to be repaired for, or that reads only month first, loses to one
+read as printed, day first; a document date more than a year ahead is a
+misread year and no candidate. A date after a due label is the due date. A
+date read with a two-digit year loses to the same day and month printed with
+four digits; after a date label, "05- 05 18" (a separator lost) is a date when
+the page has no other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from core.clock import now
+from nlp.fields.found import Found, label
+from nlp.fields.layout import Box, Row
+from nlp.fields.values import find_ocr_dates
+
+__all__ = ["dates_of"]
+
+
+_DATE_LABELS = label(r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|emissione)\b")
+_DUE_LABELS = label(
+    r"\b(scadenza|scad\.?|due\s?date|due|pay\s?by|payment\s?due|entro\s?il|da\s?pagare\s?entro)\b"
+)
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
+def dates_of(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
+    document: list[tuple[float, Found]] = []
+    due: list[tuple[float, Found]] = []
+    latest = _latest_plausible()
+    for index, row in enumerate(rows):
+        for match in find_ocr_dates(row.text, latest):  # nothing for a row without a digit
+            before = row.text[: match.start]
+            above = rows[index - 1].text if index > 0 and rows[index - 1].page == row.page else ""
+            is_due = bool(_DUE_LABELS.search(before) or (not before.strip() and _DUE_LABELS.search(above)))
+            score = 1.0 - index * 0.002 - (1.0 if row.page > rows[0].page else 0.0)
+            if match.value > latest and not is_due:
+                continue  # a year misread by OCR beyond repair ("2042" from a product code): no document date
+            if match.repaired:
+                score -= 0.3  # a date read as printed, with the same label, is likelier
+            if match.month_first:
+                score -= 0.6  # beside a day-first date, "01/19/2017" is likelier a misread "01/10/2017"
+            if _DATE_LABELS.search(before):
+                score += 1.0
+            elif not before.strip() and _DATE_LABELS.search(above):
+                score += 0.75  # the label printed above the value, as in a table header
+            if _TIME.search(row.text[match.end :]):
+                score += 0.5  # a receipt prints the time beside the date of the sale
+            text = row.text[match.start : match.end]
+            found = Found("doc_date", match.value.isoformat(), text, min(0.95, 0.5 + 0.2 * score),
+                          row.box(match.start, match.end))  # fmt: skip
+            if is_due:
+                due.append((score, Found("due_date", *_rest(found))))
+            else:
+                document.append((score, found))
+    if not document:
+        document += _labelled_without_separator(rows)
+    best = _with_full_year(max(document, key=lambda c: c[0])[1], document) if document else None
+    best_due = max(due, key=lambda c: c[0])[1] if due else None
+    return best, best_due
+
+
+# "Date : 05- 05 18 25:29": a date whose second separator OCR lost (only after a date label)
+_LOST_SEPARATOR = re.compile(
+    r"^\W*(?P<d>[0-3]?\d)\s?[/.\-]\s?(?P<m>[01]?\d) (?P<y>(?:19|20)?\d\d)(?![\d/.\-])"
+)
+
+
+def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]]:
+    """The date after a date label whose second separator OCR lost, when the page has no other date."""
+    found: list[tuple[float, Found]] = []
+    for row in rows:
+        label = _DATE_LABELS.search(row.text)
+        if label is None or (match := _LOST_SEPARATOR.search(row.text[label.end() :])) is None:
+            continue
+        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+        try:
+            value = date(year, int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        if value <= _latest_plausible():
+            start, end = label.end() + match.start("d"), label.end() + match.end("y")
+            text = row.text[start:end]
+            found.append((1.0, Found("doc_date", value.isoformat(), text, 0.5, row.box(start, end))))
+    return found
+
+
+def _with_full_year(best: Found, document: Sequence[tuple[float, Found]]) -> Found:
+    """The same day and month printed elsewhere with a four-digit year, when `best`'s year is not:
+    "Date: 08/10/00]" and "DD: 08/10/2017 12:11" are one date, its year misread on the first."""
+    if _FULL_YEAR.search(best.text):
+        return best
+    for _, other in document:
+        if other.value[4:] == best.value[4:] and other.value != best.value and _FULL_YEAR.search(other.text):
+            return other
+    return best
+
+
+_FULL_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _latest_plausible() -> date:
+    """A document is not dated more than a year ahead of today."""
+    today = now().date()
+    return today.replace(year=today.year + 1, day=min(today.day, 28))
+
+
+def _rest(found: Found) -> tuple[str, str, float, Box | None]:
+    return found.value, found.text, found.confidence, found.box

@@ -1,0 +1,59 @@
+"""A row's text as a company's name: it ends at its legal form, however OCR read it.
+
+The registration number printed after the legal form ("SDN BHD (621273-W)"),
+or in place of it, is not part of the name. Before the name is cut there, a
+label ("Ragione sociale:"), a till's counter ("#000002") or a logo read as
+symbols before it goes, its business words are put right
+(`nlp.fields.names.corrected_name`) and so are OCR's readings of the Malaysian
+legal forms ("SDN BID", "SON 3HD", "5/B", "(N) SDN BHD").
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlp.fields.found import label
+from nlp.fields.names import corrected_name
+
+__all__ = ["CURLY_APOSTROPHE", "LEADING_JUNK", "LEGAL_FORM", "name_part"]
+
+
+_LEADING_LABEL = re.compile(r"^[^:\d]{2,20}:\s*(?=\S)")
+# the legal form that ends a company's name (the registration number printed after it is dropped)
+LEGAL_FORM = label(
+    r"(?<![\w])(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
+    r"(co\.?\s?(\(\s?m\s?\)\s?)?)?(sdn\.?\s?)?bhd\.?|s\s?/\s?b|(co\.?\s?,?\s?)?ltd\.?|limited|llc|inc\.?|gmbh|plc)"
+    r"(?![\w])"
+)
+# how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
+_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
+# after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD"
+_MISREAD_SDN_BHD = re.compile(r"(?<![\w])(?:S[DO0I1l]N)(?P<sep>\.?\s?)[B38][A-Z0-9]{1,3}(?![\w])")
+# "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
+_MISREAD_COUNTRY = re.compile(r"\(\s?[A-LN-Z0-9]\s?\)(?=\s?SDN\.?\s?BHD)")
+# "(KL )SDN BHD": the space OCR put inside the parenthesis belongs after it
+_MOVED_SPACE = re.compile(r"\s+\)(?=\w)")
+_STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]))")  # "(KL) 'SDN BHD"
+# a logo or a rule read as a symbol or a lone accented letter before the name: "| UNIHAKKA", "È = SYARIKAT"
+LEADING_JUNK = re.compile(r"^(?:(?:[^\w\s(&]+|[^\x00-\x7f])\s+)+")
+_MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8R](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
+_MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as the euro sign: "€ W KHOO"
+# "#000002 BAIFU (M) Sdn Bhd": a till's counter printed before the name
+_COUNTER = re.compile(r"^#\d+\s+(?=[^\W\d_])")
+CURLY_APOSTROPHE = str.maketrans("‘’`´", "''''")
+_INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
+_REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
+
+
+def name_part(text: str) -> str:
+    """The row up to the end of its last legal form, or without a trailing registration number."""
+    text = corrected_name(_LEADING_LABEL.sub("", _COUNTER.sub("", text)))  # "Ragione sociale:", "#000002"
+    text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
+    text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
+    text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(CURLY_APOSTROPHE)
+    text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", LEADING_JUNK.sub("", text)))
+    text = _MOVED_SPACE.sub(") ", text)
+    ends = [m.end() for m in LEGAL_FORM.finditer(text)]
+    if ends:  # a registration number printed before the legal form is not part of the name either
+        return " ".join(_INNER_REGISTRATION.sub(" ", text[: ends[-1]]).strip(" ,;:").split())
+    return _REGISTRATION.sub("", text).strip(" ,;:") or text
