@@ -27,6 +27,7 @@ once and no search sees a half-applied segment.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -36,6 +37,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+# onnxruntime (the sentence encoder's int8 layers, nlp.int8_encoder) crashed with a segfault when
+# imported after usearch, whose extension carries its own copy of the C++ runtime: it comes first.
+with contextlib.suppress(ImportError):
+    import onnxruntime  # noqa: F401
 from usearch.index import Index
 
 from core.document import Document
