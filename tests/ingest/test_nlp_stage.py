@@ -90,3 +90,42 @@ def test_lane_runs_in_order_beside_the_caller_and_waits_on_close() -> None:
     blocked.join(5)
     lane.close()
     assert done == [1, 2, 3] and lane.job_ids() == []
+
+
+def test_lane_prepares_the_next_batch_while_the_last_one_is_stored() -> None:
+    events: list[str] = []
+    storing = threading.Event()
+    release = threading.Event()
+
+    def store_first(result: str) -> None:
+        storing.set()
+        release.wait(5)
+        events.append(f"stored {result}")
+
+    def prepare_second() -> str:
+        events.append("prepared b")
+        return "b"
+
+    lane = IndexLane()
+    lane.submit(lambda: "a", [1], store=store_first)
+    lane.submit(prepare_second, [2], store=lambda r: events.append(f"stored {r}"))
+    assert storing.wait(5)
+    time.sleep(0.2)
+    assert events == ["prepared b"]  # b's NLP ran while a was still being stored
+    assert sorted(lane.job_ids()) == [1, 2]
+    release.set()
+    lane.close()
+    assert events == ["prepared b", "stored a", "stored b"] and lane.job_ids() == []
+
+
+def test_lane_skips_the_store_of_a_batch_whose_preparation_raised() -> None:
+    stored: list[object] = []
+
+    def broken() -> object:
+        raise RuntimeError("NLP failed")
+
+    lane = IndexLane()
+    lane.submit(broken, [1], store=stored.append)
+    lane.submit(lambda: "b", [2], store=stored.append)
+    lane.close()
+    assert stored == ["b"]
