@@ -155,107 +155,56 @@ def _content_key(doc: Document) -> str:
 
 
 class IndexLane:
-    """Two background threads that run submitted batches in order; `close()` waits for them.
-
-    A batch is `prepare` (the NLP), then `store(prepare())` (index and catalog). Each step has
-    its own thread, so one batch's NLP runs while the batch before it is stored: with the NLP in
-    child processes (`ingest.nlp_processes`), storing would otherwise leave them idle. At most one
-    prepared batch waits to be stored.
-    """
+    """One background thread that runs submitted batches in order; `close()` waits for them."""
 
     def __init__(self, max_chars: int = 64_000_000) -> None:
-        self._pending: list[tuple[Callable[[], Any], list[int], int, Callable[[Any], None]]] = []
-        self._prepared: list[tuple[Any, list[int], Callable[[Any], None]]] = []
-        self._preparing: list[int] = []
-        self._storing: list[int] = []
+        self._pending: list[tuple[Callable[[], None], list[int], int]] = []
+        self._busy: list[int] = []
         self._lock = threading.Condition()
         self._max_chars = max_chars
         self._closed = False
-        self._prepare_done = False
-        self._threads = [
-            threading.Thread(target=self._prepare_loop, name="faldone-nlp", daemon=True),
-            threading.Thread(target=self._store_loop, name="faldone-index", daemon=True),
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._run, name="faldone-index", daemon=True)
+        self._thread.start()
 
-    def submit(
-        self,
-        prepare: Callable[[], Any],
-        job_ids: list[int],
-        chars: int = 0,
-        store: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Queue `prepare` then `store` (whose documents hold `chars` characters); blocks while the
-        waiting batches already hold more than the limit (backpressure)."""
+    def submit(self, work: Callable[[], None], job_ids: list[int], chars: int = 0) -> None:
+        """Queue `work` (whose documents hold `chars` characters); blocks while the waiting
+        batches already hold more than the limit (backpressure)."""
         with self._lock:
             while self._pending and self._waiting_chars() + chars > self._max_chars and not self._closed:
                 self._lock.wait(0.5)
-            self._pending.append((prepare, job_ids, chars, store or _nothing))
+            self._pending.append((work, job_ids, chars))
             self._lock.notify_all()
 
     def _waiting_chars(self) -> int:
-        return sum(chars for _, _, chars, _ in self._pending)
+        return sum(chars for _, _, chars in self._pending)
 
     def job_ids(self) -> list[int]:
-        """Jobs queued or being worked on, which the caller must keep leased (heartbeats)."""
+        """Jobs queued or being indexed, which the caller must keep leased (heartbeats)."""
         with self._lock:
-            waiting = [i for _, ids, _, _ in self._pending for i in ids]
-            prepared = [i for _, ids, _ in self._prepared for i in ids]
-            return waiting + self._preparing + prepared + self._storing
+            return [i for _, ids, _ in self._pending for i in ids] + list(self._busy)
 
     def close(self) -> None:
-        """Run what is queued, then stop the threads."""
+        """Run what is queued, then stop the thread."""
         with self._lock:
             self._closed = True
             self._lock.notify_all()
-        for thread in self._threads:
-            thread.join()
+        self._thread.join()
 
-    def _prepare_loop(self) -> None:
+    def _run(self) -> None:
         while True:
             with self._lock:
                 while not self._pending and not self._closed:
                     self._lock.wait(0.5)
                 if not self._pending:
-                    self._prepare_done = True
-                    self._lock.notify_all()
                     return
-                prepare, ids, _, store = self._pending.pop(0)
-                self._preparing = ids
-                self._lock.notify_all()
-            result: Any = None
-            try:
-                result = prepare()
-            except Exception:  # the work records its own failures; this is the last guard
-                log.exception("preparing a batch failed")
-                store = _nothing
-            with self._lock:
-                while self._prepared:  # one batch waits to be stored, no more
-                    self._lock.wait(0.5)
-                self._prepared.append((result, ids, store))
-                self._preparing = []
-                self._lock.notify_all()
-
-    def _store_loop(self) -> None:
-        while True:
-            with self._lock:
-                while not self._prepared and not self._prepare_done:
-                    self._lock.wait(0.5)
-                if not self._prepared:
-                    return
-                result, ids, store = self._prepared.pop(0)
-                self._storing = ids
+                work, ids, _ = self._pending.pop(0)
+                self._busy = ids
                 self._lock.notify_all()
             try:
-                store(result)
+                work()
             except Exception:  # the work records its own failures; this is the last guard
                 log.exception("indexing a batch failed")
             finally:
                 with self._lock:
-                    self._storing = []
+                    self._busy = []
                     self._lock.notify_all()
-
-
-def _nothing(_: Any) -> None:
-    return None

@@ -184,12 +184,7 @@ class Worker:
                 chars = sum(
                     len(page.text) for _, outcome in batch for doc in outcome.documents for page in doc.pages
                 )
-                lane.submit(
-                    lambda: self._annotate_or_fail(batch, report),
-                    [job.id for job, _ in batch],
-                    chars,
-                    store=lambda annotated: self._index_or_retry(annotated, report),
-                )
+                lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch], chars)
 
         def refill(count: int) -> list[JobSpec]:
             if stop is not None and stop.is_set():
@@ -226,26 +221,7 @@ class Worker:
                 lane.close()
         return report
 
-    def _annotate_or_fail(
-        self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport
-    ) -> list[tuple[JobSpec, JobOutcome]]:
-        """The batch annotated (NLP), less the jobs whose documents the NLP failed on."""
-        try:
-            self._annotate(good)
-            return good
-        except Exception as err:  # one bad document must not take its batch-mates down with it
-            if len(good) > 1:
-                log.warning(
-                    "annotating a batch of %d jobs failed (%s); annotating one by one", len(good), err
-                )
-                return [item for one in good for item in self._annotate_or_fail([one], report)]
-            log.exception("annotating failed")
-            self._fail_internal(good, err, report)
-            return []
-
     def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
-        if not good:
-            return
         try:
             self._index(good, report)
         except BackendUnavailable as err:  # the cluster is down: not these files' fault
@@ -257,21 +233,19 @@ class Worker:
                     job, f"search index unavailable: {err}", retry_in=self.outage_retry_seconds
                 )
                 report.retried += 1
-        except Exception as err:  # index or catalog trouble: find the culprit, keep running
+        except Exception as err:  # NLP, index or catalog trouble: find the culprit, keep running
             if len(good) > 1:  # one bad document must not take its batch-mates down with it
                 log.warning("indexing a batch of %d jobs failed (%s); indexing one by one", len(good), err)
                 for item in good:
                     self._index_or_retry([item], report)
                 return
             log.exception("indexing failed")
-            self._fail_internal(good, err, report)
-
-    def _fail_internal(
-        self, good: list[tuple[JobSpec, JobOutcome]], err: Exception, report: BatchReport
-    ) -> None:
-        for job, outcome in good:
-            outcome.error, outcome.retryable = (("internal_error", f"{type(err).__name__}: {err}"), True)
-            self._fail(job, outcome, report)
+            for job, outcome in good:
+                outcome.error, outcome.retryable = (
+                    ("internal_error", f"{type(err).__name__}: {err}"),
+                    True,
+                )
+                self._fail(job, outcome, report)
 
     def _heartbeat(self, job_ids: list[int]) -> None:
         self.catalog.heartbeat(job_ids, self.id, self.settings.job_lease_seconds)
@@ -289,15 +263,11 @@ class Worker:
             report.failed += 1
             log.warning("job %s (%s) quarantined: %s", job.id, job.filename, reason)
 
-    def _annotate(self, good: list[tuple[JobSpec, JobOutcome]]) -> None:
-        clock = time.thread_time()
-        self.nlp.annotate([doc for _, outcome in good for doc in outcome.documents])
-        self._spent("nlp", clock)
-
     def _index(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
-        """Index the annotated documents, then record the jobs done (see the module's doc)."""
         documents: list[Document] = [doc for _, outcome in good for doc in outcome.documents]
         clock = time.thread_time()
+        self.nlp.annotate(documents)
+        clock = self._spent("nlp", clock)
         stale: list[str] = []
         for _, outcome in good:
             root = outcome.documents[0]
