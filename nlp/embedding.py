@@ -51,7 +51,7 @@ def load_encoder() -> Any:
     11,838 differ, in how a run of repeated punctuation is cut; embeddings' cosine ≥ 0.97)
     at about nine times the CPU, a sixth of the encoder's time on mail. Its token layers run
     in int8 on onnxruntime (`nlp.int8_encoder`: about half the encoder's CPU, cosine to the
-    fp32 network ≥ 0.998 on real mail and the NLP corpus); without onnxruntime, in fp32.
+    fp32 network ≥ 0.9998 on real mail and the NLP corpus); without onnxruntime, in fp32.
     """
     try:
         import sentencepiece

