@@ -7,7 +7,10 @@ finally latin-1. Problems become `Extraction.warnings`, never crashes.
 
 Addresses in `EmailHeaders` are bare and lowercased (a mailbox without a domain,
 such as ``MAILER-DAEMON``, or the null sender ``<>``, is kept as written); display names are kept in
-``metadata["address_names"]`` (address -> name). Message ids keep their ``<...>``.
+``metadata["address_names"]`` (address -> name). Message ids keep their ``<...>``. A message its
+sender marked as automatic (RFC 3834 ``Auto-Submitted`` other than ``no``, or ``Precedence:
+auto_reply``, ``X-Autoreply``) has ``metadata["auto_submitted"]``: an out-of-office reply or a
+system notice, which `nlp.machine_made` does not read as a complaint.
 """
 
 from __future__ import annotations
@@ -116,6 +119,9 @@ def extraction_from_message(msg: Message, max_children: int) -> Extraction:
     result.metadata["address_names"] = names
     if headers.sender in names:
         result.metadata["sender_name"] = names[headers.sender]
+    automatic = _auto_submitted(msg)
+    if automatic:
+        result.metadata["auto_submitted"] = automatic
     raw_date = header_text(msg, "date")
     if raw_date:
         result.date = parse_date(raw_date)
@@ -134,6 +140,22 @@ def extraction_from_message(msg: Message, max_children: int) -> Extraction:
             warn(f"{type(defect).__name__}: {defect}")
     del result.warnings[_MAX_WARNINGS:]
     return result
+
+
+_AUTOMATIC_HEADERS = frozenset({"auto-submitted", "precedence", "x-autoreply"})
+
+
+def _auto_submitted(msg: Message) -> str:
+    """How the sender marked the message as automatic ("auto-replied"...), or ""."""
+    present = {name.lower() for name in msg} & _AUTOMATIC_HEADERS
+    if not present:
+        return ""
+    value = header_text(msg, "auto-submitted").split("(")[0].split(";")[0].strip().lower()
+    if value and value != "no":
+        return value
+    if header_text(msg, "precedence").strip().lower() == "auto_reply" or header_text(msg, "x-autoreply"):
+        return "auto-replied"
+    return ""
 
 
 class _Walker:

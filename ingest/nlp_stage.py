@@ -15,6 +15,10 @@ content, and run beside the claiming loop instead of inside it.
   while NLP works; the text waiting for it is bounded (`max_chars` characters, 64
   million by default), which keeps memory flat when NLP is slower than extraction
   (the loop then waits, never the other way round).
+- **Machine-made records** (`nlp.machine_made`): e-invoices, PEC receipts, SdI
+  notifications, bounces and auto-submitted mail are not complaints and have no tone,
+  whatever the heads read in their words; decided per document from its metadata (the
+  content cache is shared by text, the metadata is not), before stored corrections.
 - **Passages.** With a `passages` embedder (`nlp.passages.embed_passages`), each distinct
   content is also cut into passages and embedded for search by meaning, in one batched
   call per batch, on the whole text (the embedder bounds its own cost: at most
@@ -38,6 +42,7 @@ from typing import Any, Protocol
 from core.document import Annotations, Document, Page
 from nlp.corrections import apply_corrections
 from nlp.entities import find_pattern_entities, merge_entities
+from nlp.machine_made import mark_machine_made
 
 __all__ = ["NLP_MAX_CHARS", "BoundedAnnotator", "IndexLane"]
 
@@ -105,6 +110,7 @@ class BoundedAnnotator:
             first = fresh.get(key)
             if first is not None and "passages_total" in first.metadata:
                 doc.metadata["passages_total"] = first.metadata["passages_total"]
+            mark_machine_made(doc)  # a bounce, a PEC receipt, an e-invoice: no complaint, no tone
             length = len(doc.text)
             if length > self.max_chars:
                 doc.metadata["nlp_limit"] = self.max_chars
