@@ -9,8 +9,8 @@ Addresses in `EmailHeaders` are bare and lowercased (a mailbox without a domain,
 such as ``MAILER-DAEMON``, or the null sender ``<>``, is kept as written); display names are kept in
 ``metadata["address_names"]`` (address -> name). Message ids keep their ``<...>``. A message its
 sender marked as automatic (RFC 3834 ``Auto-Submitted`` other than ``no``, or ``Precedence:
-auto_reply``, ``X-Autoreply``) has ``metadata["auto_submitted"]``: an out-of-office reply or a
-system notice, which `nlp.machine_made` does not read as a complaint.
+auto_reply``, ``X-Autoreply``) has ``metadata["auto_submitted"]`` (the header's keyword, e.g.
+``auto-replied``); `nlp.machine_made` reads no complaint into automatic replies.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ A complaint is something a person says; sentiment is the tone they say it in. Th
 records say neither: a FatturaPA e-invoice or other XML data, the report on a signed
 (``.p7m``) or time-stamped file, a PEC provider's acceptance or delivery receipt and its
 envelope, a notification of the Italian e-invoicing exchange (Sistema di Interscambio,
-SdI), a bounce, any message its sender marked as automatic (RFC 3834 ``Auto-Submitted``).
+SdI), a bounce, an automatic reply or notification (RFC 3834 ``Auto-Submitted:
+auto-replied`` or ``auto-notified``: out of office, read receipts).
 Read by the heads, such records land in the "likely complaint" band (bounces and
 e-invoices score 0.2-0.45: "could not be delivered", "scadenza", amounts due) and in
 the review queue, and their "negative" tone drags the sentiment trend. So, when the
@@ -31,6 +32,9 @@ _DATA_TYPES = frozenset({"application/vnd.fatturapa+xml", "application/xml", "te
 _ENVELOPE_TYPES = frozenset(
     {"application/pkcs7-mime", "application/timestamped-data", "application/vnd.etsi.timestamp-token"}
 )
+# RFC 3834: replies a machine sent in answer (out of office) and notifications (read receipts).
+# Not "auto-generated": helpdesks and web forms send a customer's own words with it.
+_AUTOMATIC_REPLIES = ("auto-replied", "auto-notified")
 # The SdI sends its notifications by PEC from sdiNN@pec.fatturapa.it.
 _SDI_DOMAIN = "@pec.fatturapa.it"
 
@@ -52,7 +56,7 @@ def machine_made(doc: Document) -> str | None:
             return "sdi-notification"
     if metadata.get("bounce"):
         return "delivery-report"
-    if metadata.get("auto_submitted"):
+    if str(metadata.get("auto_submitted", "")).startswith(_AUTOMATIC_REPLIES):
         return "auto-submitted"
     return None
 

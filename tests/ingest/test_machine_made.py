@@ -130,3 +130,31 @@ def test_a_signed_invoice_report_is_machine_made(
     assert docs[path.name].metadata["machine_made"] == "signature-envelope"
     assert docs["IT02182030391_31.xml"].metadata["machine_made"] == "e-invoice"
     assert all(doc.annotations.complaint_probability == 0.0 for doc in docs.values())
+
+
+_COMPLAINT = (
+    "Dear customer service,\n\nI am writing to complain about my order 4471: it arrived broken two weeks "
+    "late, nobody answered my three e-mails and I was still charged twice. I want a full refund now.\n"
+)
+
+
+def _message(settings: Settings, header: str) -> Document:
+    data = (
+        f"From: desk@shop.example\nTo: quality@company.example\nSubject: Order 4471\n{header}\n"
+        f"Content-Type: text/plain; charset=utf-8\n\n{_COMPLAINT}"
+    ).encode()
+    sha = Archive(settings.archive_dir).store_bytes(data)
+    (doc,) = extract_job(JobSpec(1, sha, "order.eml", "test", "", 1), settings).documents
+    return doc
+
+
+def test_an_automatic_reply_is_machine_made_but_a_helpdesk_notice_is_read(
+    settings: Settings, annotator: Annotator
+) -> None:
+    reply = _message(settings, "Auto-Submitted: auto-replied (vacation)")
+    form = _message(settings, "Auto-Submitted: auto-generated")  # a web form relaying a customer's words
+    BoundedAnnotator(annotator).annotate([reply, form])
+    assert reply.metadata["auto_submitted"] == "auto-replied"
+    assert reply.metadata["machine_made"] == "auto-submitted" and reply.annotations.complaint is False
+    assert form.metadata["auto_submitted"] == "auto-generated"
+    assert "machine_made" not in form.metadata and form.annotations.complaint is True
