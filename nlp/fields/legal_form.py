@@ -5,7 +5,9 @@ or in place of it, is not part of the name. Before the name is cut there, a
 label ("Ragione sociale:"), a till's counter ("#000002") or a logo read as
 symbols before it goes, its business words are put right
 (`nlp.fields.names.corrected_name`) and so are OCR's readings of the Malaysian
-legal forms ("SDN BID", "SON 3HD", "5/B", "(N) SDN BHD").
+legal forms ("SDN BID", "SON 3HD", "5/B", "(N) SDN BHD"). A name also ends at
+"& Co." or "CO." ("EIGHT OUNCE COFFEE CO. THE GARDENS MALL"), which is no
+registered form.
 """
 
 from __future__ import annotations
@@ -15,16 +17,23 @@ import re
 from nlp.fields.found import label
 from nlp.fields.names import corrected_name
 
-__all__ = ["CURLY_APOSTROPHE", "LEADING_JUNK", "LEGAL_FORM", "name_part"]
+__all__ = ["CURLY_APOSTROPHE", "LEADING_JUNK", "LEGAL_FORM", "NAME_END", "name_part", "without_registration"]
 
 
 _LEADING_LABEL = re.compile(r"^[^:\d]{2,20}:\s*(?=\S)")
-# the legal form that ends a company's name (the registration number printed after it is dropped)
-LEGAL_FORM = label(
-    r"(?<![\w])(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
-    r"(co\.?\s?(\(\s?m\s?\)\s?)?)?(sdn\.?\s?)?bhd\.?|s\s?/\s?b|(co\.?\s?,?\s?)?ltd\.?|limited|llc|inc\.?|gmbh|plc)"
-    r"(?![\w])"
+# the registered legal forms (English, Malaysian, Italian, German) that end a company's name (the
+# registration number printed after it is dropped)
+_FORMS = (
+    r"s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|"
+    r"s\.?\s?c\.?\s?a?\.?\s?r\.?\s?l\.?|s\.?\s?a\.?\s?p\.?\s?a\.?|soc\.?\s?coop\.?|"
+    r"(co\.?\s?(\(\s?m\s?\)\s?)?)?(sdn\.?\s?)?bhd\.?|s\s?/\s?b|(co\.?\s?,?\s?)?ltd\.?|limited|"
+    r"llc|l\.l\.c\.|llp|inc\.?|incorporated|corp\.?|corporation|gmbh(\s?&\s?co\.?\s?kg)?|plc"
 )
+LEGAL_FORM = label(rf"(?<![\w])({_FORMS})(?![\w])")
+# where a company's name ends: its legal form, or "& Co." / "CO." (a style, not a registered form: it
+# does not rank the row as the registered name); not "CO. REG. NO", ", CO." (Colorado), "and co."
+_COMPANY_ABBREVIATION = r"&\s?(?-i:C[Oo])\.?|(?<!,\s)(?<!,)(?-i:C[Oo])\.(?!\s?(reg|no)\b)"
+NAME_END = label(rf"(?<![\w])({_FORMS}|{_COMPANY_ABBREVIATION})(?![\w])")
 # how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
 _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
 # after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD"
@@ -42,7 +51,10 @@ _MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as t
 _COUNTER = re.compile(r"^#\d+\s+(?=[^\W\d_])")
 CURLY_APOSTROPHE = str.maketrans("‘’`´", "''''")
 _INNER_REGISTRATION = re.compile(r"\(\s?\d{4,}[\dA-Z\-\s]*\)")  # "(621273-W)" inside the row
-_REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\dA-Z\-\s]{3,}\)?\s*$")
+_OWN_REGISTRATION = re.compile(r"\s*\(\s?\d{4,}\s?-?\s?[A-Z]?\s?\)\s*$")  # "(308282-A)" ending the row
+# a registration number ending the row: digits (dashes, spaces) and at most one letter, "(139386 X)",
+# "002693074-K" ("OCEAN 1 PACKAGING ENTERPRISE" ends in no number)
+_REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\d\-\s]{3,}(?:[A-Z]\b)?\s?\)?\s*$")
 
 
 def name_part(text: str) -> str:
@@ -53,7 +65,12 @@ def name_part(text: str) -> str:
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(CURLY_APOSTROPHE)
     text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", LEADING_JUNK.sub("", text)))
     text = _MOVED_SPACE.sub(") ", text)
-    ends = [m.end() for m in LEGAL_FORM.finditer(text)]
+    ends = [m.end() for m in NAME_END.finditer(text)]
     if ends:  # a registration number printed before the legal form is not part of the name either
         return " ".join(_INNER_REGISTRATION.sub(" ", text[: ends[-1]]).strip(" ,;:").split())
     return _REGISTRATION.sub("", text).strip(" ,;:") or text
+
+
+def without_registration(text: str) -> str:
+    """The row without a registration number in parentheses ending it: "BEST DENKI MALAYSIA (308282-A)"."""
+    return _OWN_REGISTRATION.sub("", text) or text

@@ -110,9 +110,26 @@ def _joined(text: str) -> str:
     return " ".join(out)
 
 
+# a letter read as a punctuation mark, maybe with a space after it: "Hardwa, e" for "Hardware"
+_LETTER_AS_MARK = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[,.;:'!|]\s?([A-Za-z]+)(?![A-Za-z])")
+
+
+def _mark_read_for_letter(match: re.Match[str]) -> str:
+    head, tail = match.group(1), match.group(2)
+    size = len(head) + 1 + len(tail)
+    if size < 7 or head.casefold() in BUSINESS_WORDS or tail.casefold() in BUSINESS_WORDS:
+        return match.group(0)
+    found = [
+        known
+        for known in _BY_LENGTH.get(size, [])
+        if known.startswith(head.casefold()) and known.endswith(tail.casefold())
+    ]
+    return _case_like(found[0], head) if len(found) == 1 else match.group(0)
+
+
 def corrected_name(text: str) -> str:
     """`text` (a row that may hold a name) with its business words put right, see the module."""
-    text = _joined(text)
+    text = _LETTER_AS_MARK.sub(_mark_read_for_letter, _joined(text))
     text = _WORD.sub(_fixed_word, text)
     text = _MOVED_SPACE.sub(") ", text.translate(_BRACES))
     return _INSIDE_CLOSE.sub(")", _INSIDE_OPEN.sub("(", text))

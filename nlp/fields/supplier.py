@@ -2,11 +2,14 @@
 
 No label names it, so the rules look for the row that reads like one: a row
 with a company suffix or legal form among the first rows ("SDN BHD", "S.R.L.",
-"TRADING"), the owner's name under a shop's sign excepted; with none, the name
-in capitals right above the registration row ("(81109-A)", "Co. Reg. No",
-"GST ID") when no address is printed above it; else the first name-like row,
-with a lower confidence. A name printed on two rows is joined, and a word of it
-that OCR misread is put right from the same word printed twice elsewhere.
+"TRADING"), the owner's name under a shop's sign excepted (printed after the
+shop's address, or after "Owned By"); with none, the name in capitals right
+above the registration row ("(81109-A)", "Co. Reg. No", "GST ID") when no
+address is printed above it; else the first name-like row, with a lower
+confidence. A name printed on two or three rows is joined ("AIK HUAT HARDWARE" /
+"ENTERPRISE (SETIA" / "ALAM) SDN BHD"; two name rows over the registration
+number), and a word of it that OCR misread is put right from the same word
+printed twice elsewhere. A row of more than ten words is a sentence, not a name.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from collections.abc import Sequence
 
 from nlp.fields.found import Found, label, letter_share
 from nlp.fields.layout import Box, Row
-from nlp.fields.legal_form import CURLY_APOSTROPHE, LEADING_JUNK, LEGAL_FORM, name_part
+from nlp.fields.legal_form import (
+    CURLY_APOSTROPHE,
+    LEADING_JUNK,
+    LEGAL_FORM,
+    NAME_END,
+    name_part,
+    without_registration,
+)
 from nlp.fields.names import one_letter_apart
 
 __all__ = ["supplier_of"]
@@ -26,10 +36,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _COUNTRY = re.compile(r"\(\s?[A-Z]{1,3}\s?\)")
 _COMPANY_SUFFIX = label(
     r"\b(s\.?\s?r\.?\s?l\.?s?|s\.?\s?p\.?\s?a\.?|s\.?\s?n\.?\s?c\.?|s\.?\s?a\.?\s?s\.?|sdn\.?\s?bhd\.?|bhd\.?|"
-    r"s/b|ltd\.?|limited|llc|inc\.?|gmbh|plc|co\.|corp\.?|enterprise|trading|restaurant|restoran|"
+    r"s/b|ltd\.?|limited|llc|inc\.?|gmbh|plc|(?<!,\s)(?<!,)(?-i:C[Oo])\.|corp\.?|enterprise|trading|restaurant|restoran|"
     r"ristorante|cafe|caff[eè]|bakeries|hardware|stationery|store|mart|shop|kedai|farmacia|pharmacy|"
-    r"supermarket|market|holdings|company|industries|services|servizi|group|gruppo)\b"
-)
+    r"supermarket|market|holdings|company|industries|services|servizi|group|gruppo)(?!\w)"
+)  # "(?!\w)", not "\b": "CO." is followed by a space
 # the shop's owner, printed under the shop's own name: the shop is the supplier the receipt names
 _OWNED_BY = label(
     r"\b(owned\s?by|operated\s?by|managed\s?by|a\s?division\s?of|di\s?propriet[aà]\s?di|gestito\s?da)\b"
@@ -103,30 +113,38 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
     """The name at the top: a row with a company suffix among the first rows, else the first name-like row.
 
     The name ends at its legal form ("SDN BHD", "S.R.L."): the registration
-    number printed after it is not part of it. A name printed on two rows
-    ("POPULAR BOOK" over "CO. (M) SDN BHD") is joined when the lower row is
-    only a legal form, starts with "&" or "(", or closes a parenthesis opened above.
-    The first name-like row is not looked for when its confidence would be below `minimum`.
+    number printed after it is not part of it. A name printed on two or three rows
+    ("POPULAR BOOK" over "CO. (M) SDN BHD") is joined when the lower row cannot be a
+    whole name (`_continues`), and a name goes on the row below it when that row
+    starts with a word that ends names or the registration number is printed under it
+    (`_name_with_rest`). The first name-like row is not looked for when its confidence
+    would be below `minimum`.
     """
     first_page = [r for r in rows if r.page == rows[0].page][:12] if rows else []
     parts = [(position, row, name_part(row.text)) for position, row in enumerate(first_page[:8])]
     named = [
         (position, row, text)
         for position, row, text in parts
-        if _COMPANY_SUFFIX.search(text)
+        if (_COMPANY_SUFFIX.search(text) or LEGAL_FORM.search(text))
+        and len(text.split()) <= _LONGEST_NAME  # a sentence that names a company is no name
         and letter_share(text) >= 0.6
         and not _NOT_SUPPLIER.search(text)
         and not _owner(first_page, position)
         and (not _continues(text) or (position > 0 and _is_name(first_page[position - 1].text)))
     ]
     # the registered name (with its legal form) before a shop sign ("... CAFE") above it
-    named.sort(key=lambda found: LEGAL_FORM.search(found[2]) is None)
+    # ... unless an address is printed between them: the company printed after the shop's address
+    # and contacts is its owner or operator ("Owned By" unread)
+    address = next((p for p, r in enumerate(first_page[:8]) if _ADDRESS.search(r.text)), len(first_page))
+    head = bool(named) and named[0][0] < address
+    named.sort(key=lambda found: (head and found[0] >= address, LEGAL_FORM.search(found[2]) is None))
     if named:
         position, row, text = named[0]
-        above = first_page[position - 1] if position > 0 else None
-        if above is not None and _continues(text) and _is_name(above.text):
-            joined = f"{above.text} {text}"
-            box = _union(above.box(0, len(above.text)), row.box(0, len(text)))
+        start, joined = _started_above(first_page, position, text)
+        if start < position:
+            box = row.box(0, len(text))
+            for above in first_page[start:position]:
+                box = _union(box, above.box(0, len(above.text)))
             return Found("supplier", joined, joined, 0.7, box)
         return _name_with_rest(first_page, position, text, 0.8)
     if minimum > _GUESSED:
@@ -139,11 +157,13 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
         words = sum(sum(ch.isalpha() for ch in word) >= 4 for word in name.split())
         if name != row.text.translate(CURLY_APOSTROPHE) and words < 2:
             continue  # a logo read as symbols and letters ("| ugar î"), not a name after a speck
+        name = without_registration(name)  # "BEST DENKI MALAYSIA (308282-A)"
         if _is_name(name) and not _ADDRESS.search(name):
             return _name_with_rest(first_page, position, name, _GUESSED)
     return None
 
 
+_LONGEST_NAME = 10  # words
 _GUESSED = 0.4  # the first name-like row (less when the next row is joined to it)
 # the row printing the company's registration or tax number, under its name: "(81109-A)",
 # "COMPANY NO: 499702-V", "Co. Reg. No.", "GST ID", "P.IVA", "VAT No"
@@ -175,13 +195,32 @@ def _capitals(text: str) -> float:
     return sum(ch.isupper() for ch in letters) / max(1, len(letters))
 
 
+def _started_above(rows: Sequence[Row], position: int, text: str) -> tuple[int, str]:
+    """The first row of a name that ends on row `position` (`text`), and the name joined.
+
+    A row that cannot be a whole name (`_continues`: "ALAM) SDN BHD", "ENTERPRISE (SETIA")
+    goes on the name-like row above it, at most two rows up.
+    """
+    start = position
+    while start > max(0, position - 2) and _continues(text) and _is_name(rows[start - 1].text):
+        start -= 1
+        text = f"{rows[start].text} {text}"
+    return start, text
+
+
 def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: float) -> Found:
-    """The name on row `position`, and the next row's when it ends in '&' or 'AND' (cut by the paper)."""
+    """The name on row `position`, and the next row's when the name goes on there: it ends in '&' or
+    'AND' (cut by the paper) or the next row starts with a word that ends names ("TRADING")."""
     row = rows[position]
     below = rows[position + 1] if position + 1 < len(rows) else None
+    registration_next = position + 2 < len(rows) and _REGISTRATION_ROW.search(rows[position + 2].text)
     if (
         below is not None
-        and _DANGLING.search(text)
+        and (
+            _DANGLING.search(text)
+            or _NAME_ENDING_WORD.match(below.text)
+            or (registration_next and not LEGAL_FORM.search(text) and _capitals(below.text) >= 0.8)
+        )
         and _is_name(below.text)
         and not _ADDRESS.search(below.text)
     ):
@@ -204,12 +243,21 @@ def _owner(rows: Sequence[Row], position: int) -> bool:
     return position > 0 and bool(_OWNED_BY.search(rows[position - 1].text))
 
 
+# words that end a company's name, not start it: a row starting with one goes on the name above it
+_NAME_ENDING_WORD = label(
+    r"\W*(enterprises?|trading|traders|holdings|industries|services|supplies|marketing|distribution|"
+    r"corporation|company)\b(?!\s?(no|reg))"
+)
+
+
 def _continues(text: str) -> bool:
-    """True when a row cannot be a whole name: only a legal form, or it starts with '&' or '('."""
-    rest = LEGAL_FORM.sub(" ", text)
+    """True when a row cannot be a whole name: only a legal form, it starts with '&' or '(' or with a
+    word that ends names ("ENTERPRISE (SETIA"), or it closes a parenthesis it did not open."""
+    rest = NAME_END.sub(" ", text)
     rest = _COUNTRY.sub(" ", rest)  # "(M)": the country of a Malaysian company
     unopened = text.find(")") >= 0 and (text.find("(") < 0 or text.find(")") < text.find("("))
-    return text.lstrip().startswith(("&", "(")) or unopened or not any(ch.isalnum() for ch in rest)
+    starts = text.lstrip().startswith(("&", "(")) or _NAME_ENDING_WORD.match(text) is not None
+    return starts or unopened or not any(ch.isalnum() for ch in rest)
 
 
 def _is_name(text: str) -> bool:
