@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-bench] [--runs 3]
                                         [--requests 300] [--warmup 30] [--concurrency 1]
-                                        [--engines embedded,opensearch,elasticsearch] [--phrase-pairs]
+                                        [--engines embedded,opensearch,elasticsearch] [--no-phrase-pairs]
 
 1. Builds (once, cached in ``--cache``) a corpus of ``--docs`` documents of real Italian
    and English text from the Debian documentation (see ``bench/search_corpus.py``;
@@ -27,8 +27,9 @@ Usage: .venv/bin/python bench/search.py [--docs 200000] [--cache /tmp/faldone-be
    rounds' p95, and the median time per stage (the API's ``Server-Timing`` header).
 4. Checks that every engine reports the same number of hits for the measured queries.
 
-``--phrase-pairs`` builds and serves the embedded index with the setting ``phrase_pairs``
-(word-pair fields, `index.backends.embedded_pairs`); give it its own ``--cache``.
+The embedded index is built and served with the setting ``phrase_pairs`` as by default
+(word-pair fields, `index.backends.embedded_pairs`); ``--no-phrase-pairs`` turns it off (phrases
+read positions, as before 3 December 2026); give that run its own ``--cache``.
 
 Writes ``<cache>/search-results-<docs>.json`` and prints markdown tables.
 """
@@ -78,7 +79,7 @@ def _dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def index_embedded(corpus: Path, folder: Path, docs: int, pairs: bool = False) -> dict[str, Any]:
+def index_embedded(corpus: Path, folder: Path, docs: int, pairs: bool = True) -> dict[str, Any]:
     shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     backend = EmbeddedBackend(folder, writer=True, pairs=pairs)
@@ -266,7 +267,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=30, help="unmeasured requests per query kind first")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--engines", default="embedded,opensearch,elasticsearch")
-    parser.add_argument("--phrase-pairs", action="store_true", help="embedded index with word pairs")
+    on_off = argparse.BooleanOptionalAction
+    parser.add_argument("--phrase-pairs", action=on_off, default=True, help="embedded index with word pairs")
     args = parser.parse_args()
     wanted = [e.strip() for e in args.engines.split(",") if e.strip()]
     if "embedded" not in wanted or any(e not in ("embedded", *_ENGINES) for e in wanted):

@@ -39,11 +39,12 @@ class Settings(BaseSettings):
         description="Search backend by name: 'embedded' (tantivy) or 'cluster' (Elasticsearch/OpenSearch).",
     )
     phrase_pairs: bool = Field(
-        default=False,
+        default=True,
         description=(
             "Embedded index: also index each text's adjacent word pairs, so that a two-word phrase reads "
-            "no positions (faster phrases on large archives; indexing costs more CPU and the index is "
-            "larger, see bench/README.md). Changing it rebuilds the index from the catalog."
+            "no positions (phrases stay fast on large archives; the index is larger and indexing costs "
+            "more CPU, see bench/README.md). Changing it, or upgrading an index built without it, "
+            "rebuilds the index from the catalog; search answers 503 until the rebuild is done."
         ),
     )
     cluster_url: str = Field(

@@ -72,6 +72,8 @@ __all__ = ["MAX_WINDOW", "EmbeddedBackend", "open_embedded"]
 # Tantivy collects offset+limit hits in memory; deeper pages use search_after (embedded_paging).
 MAX_WINDOW = 10_000
 _WRITER_HEAP = 128_000_000
+# tantivy's error when the folder holds an index of another schema (word pairs switched on or off).
+_OTHER_SCHEMA = "schema does not match"
 _MLT_MIN_SHARE = 0.3
 
 
@@ -88,7 +90,7 @@ class EmbeddedBackend(SearchBackend):
         heap_size: int = _WRITER_HEAP,
         threads: int = 1,
         lock: WriterLock | None = None,
-        pairs: bool = False,
+        pairs: bool = True,
     ) -> None:
         """`lock`: a `WriterLock` the caller already holds (it is released by `close`).
 
@@ -106,8 +108,10 @@ class EmbeddedBackend(SearchBackend):
             try:
                 self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
             except ValueError as err:
+                other = _OTHER_SCHEMA in str(err)
+                why = "was built with other settings (phrase_pairs)" if other else "is damaged"
                 raise IndexDamaged(
-                    f"the search index in {path} is damaged and must be rebuilt from the catalog "
+                    f"the search index in {path} {why} and must be rebuilt from the catalog "
                     f"(faldone reindex, or restart the worker): {err}"
                 ) from err
             register_analyzers(self._index, analyzers)

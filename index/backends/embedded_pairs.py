@@ -1,7 +1,8 @@
 """Word pairs: each text variant's adjacent tokens indexed as one term (Elasticsearch's ``index_phrases``).
 
-Optional (setting ``phrase_pairs``, off by default): at 200,000 documents it costs
-about two thirds more indexing CPU and a 60% larger index (bench/README.md).
+On by default (setting ``phrase_pairs``; off, phrases read positions): the index is
+larger and indexing costs more CPU, phrases at a million documents far less
+(bench/README.md, "How cost grows").
 
 A phrase query reads the positions of its words in every document holding all of
 them: at a million documents a frequent two-word phrase costs tens of

@@ -28,12 +28,13 @@ __all__ = ["OPENERS", "SEMANTIC_OPENERS", "backend", "feature_backend"]
 
 
 def _embedded(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
+    """As by default: with word pairs (setting ``phrase_pairs``), two-word phrases by pair terms."""
     return EmbeddedBackend(path / "index", writer=True)
 
 
-def _embedded_pairs(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
-    """With word pairs (setting ``phrase_pairs``): phrases by pair terms."""
-    return EmbeddedBackend(path / "index", writer=True, pairs=True)
+def _embedded_positions(request: pytest.FixtureRequest, path: Path) -> SearchBackend:
+    """Without word pairs (``phrase_pairs`` off): every phrase reads positions."""
+    return EmbeddedBackend(path / "index", writer=True, pairs=False)
 
 
 def _cluster(node: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend]:
@@ -49,7 +50,7 @@ def _cluster(node: str) -> Callable[[pytest.FixtureRequest, Path], SearchBackend
 
 OPENERS: dict[str, Callable[[pytest.FixtureRequest, Path], SearchBackend]] = {
     "embedded": _embedded,
-    "embedded-pairs": _embedded_pairs,
+    "embedded-positions": _embedded_positions,
     "elasticsearch": _cluster("elasticsearch"),
     "elasticsearch-secure": _cluster("elasticsearch-secure"),  # https + basic auth
     "opensearch": _cluster("opensearch"),

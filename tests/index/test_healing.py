@@ -9,6 +9,7 @@ real files: a truncated segment file, a garbled ``meta.json``, a deleted
 - ``faldone reindex`` rebuilds the index without any manual deletion, and the
   running API sees it again without a restart;
 - ``faldone worker`` finds the damage itself, rebuilds, and indexes new work;
+- an index built before word pairs were on by default is handled alike (the upgrade);
 - a writer lock left by a killed process is taken over; a live one is named.
 """
 
@@ -26,7 +27,8 @@ import pytest
 
 from core.catalog import Catalog
 from index.backends import open_backend
-from index.healing import damaged_copy
+from index.backends.embedded import EmbeddedBackend
+from index.healing import damaged_copy, rebuild
 from index.writer_lock import lock_path
 from ingest.sources import enqueue_paths
 from tests.processes import faldone_env, free_port, http_up, run, start, stop, wait_for
@@ -50,10 +52,21 @@ def _delete_store(index: Path) -> None:
     next(index.glob("*.store")).unlink()
 
 
+def _built_without_pairs(index: Path) -> None:
+    """The index an installation had before word pairs were on by default (``phrase_pairs``)."""
+    shutil.rmtree(index)
+    old = EmbeddedBackend(index, writer=True, pairs=False)
+    catalog = Catalog(make_settings(index.parent).resolved_catalog_url)
+    rebuild(old, catalog)
+    catalog.close()
+    old.close()
+
+
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "truncated-segment": _truncate_segment,
     "garbled-meta": _garble_meta,
     "deleted-store": _delete_store,
+    "built-without-pairs": _built_without_pairs,  # the upgrade: search answers 503 until rebuilt
 }
 
 

@@ -155,7 +155,7 @@ def test_switching_pairs_rebuilds_the_index(tmp_path: Path, pairs: bool) -> None
 
 
 def test_without_the_setting_phrases_use_positions(tmp_path: Path) -> None:
-    backend = EmbeddedBackend(tmp_path, writer=True)
+    backend = EmbeddedBackend(tmp_path, writer=True, pairs=False)
     backend.index([make_document("d", ["network configuration"], language="en")])
     backend.commit()
     assert "PhraseQuery" in repr(backend._compiler.compile(parse('"network configuration"')))
@@ -163,17 +163,22 @@ def test_without_the_setting_phrases_use_positions(tmp_path: Path) -> None:
     backend.close()
 
 
-def test_the_worker_rebuilds_an_index_built_without_pairs(tmp_path: Path) -> None:
-    """Turning ``phrase_pairs`` on: the worker's `open_writer` finds the other schema and rebuilds."""
-    settings = make_settings(tmp_path, phrase_pairs=True)
+@pytest.mark.parametrize("pairs_before", [False, True])
+def test_the_worker_rebuilds_an_index_built_with_the_other_choice(tmp_path: Path, pairs_before: bool) -> None:
+    """Upgrading (an index built before pairs were on by default) or turning them off: `open_writer` rebuilds.
+
+    The settings of the first case are the defaults: word pairs are on unless turned off.
+    """
+    settings = make_settings(tmp_path) if not pairs_before else make_settings(tmp_path, phrase_pairs=False)
+    assert settings.phrase_pairs is not pairs_before
     settings.index_dir.mkdir(parents=True)
-    before = EmbeddedBackend(settings.index_dir, writer=True)
+    before = EmbeddedBackend(settings.index_dir, writer=True, pairs=pairs_before)
     before.index([make_document("d", ["network configuration"], language="en")])
     before.commit()
     before.close()
     healed = open_writer(settings, Catalog(settings.resolved_catalog_url))
     try:
-        assert "reindex" in healed.damage
-        assert isinstance(healed.backend, EmbeddedBackend) and healed.backend._pairs
+        assert "built with other settings (phrase_pairs)" in healed.damage and "reindex" in healed.damage
+        assert isinstance(healed.backend, EmbeddedBackend) and healed.backend._pairs is not pairs_before
     finally:
         healed.backend.close()
