@@ -16,7 +16,7 @@ content, and run beside the claiming loop instead of inside it.
   million by default), which keeps memory flat when NLP is slower than extraction
   (the loop then waits, never the other way round).
 - **Machine-made records** (`nlp.machine_made`): e-invoices, PEC receipts, SdI
-  notifications, bounces and auto-submitted mail are not complaints and have no tone,
+  notifications, bounces and automatic replies are not complaints and have no tone,
   whatever the heads read in their words; decided per document from its metadata (the
   content cache is shared by text, the metadata is not), before stored corrections.
 - **Passages.** With a `passages` embedder (`nlp.passages.embed_passages`), each distinct
