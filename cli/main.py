@@ -247,7 +247,12 @@ def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     indexed = healed.rebuilt
     healed.backend.close()
     catalog.close()
-    if healed.damage:
+    if healed.settings_changed:
+        console.print(
+            "[yellow]The index had been built with other settings and has been rebuilt / l'indice "
+            f"era stato creato con altre impostazioni ed è stato ricostruito: {healed.damage}[/yellow]"
+        )
+    elif healed.damage:
         console.print(f"[yellow]The index was damaged and has been replaced: {healed.damage}[/yellow]")
     console.print(f"[green]{indexed} documents in the {target} index[/green]")
     if target != configured:

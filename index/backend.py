@@ -9,6 +9,7 @@ thing on each.
     ├── QuerySyntaxError   the user's query does not parse (has a position)
     └── BackendUnavailable the engine cannot be reached or opened
         ├── IndexDamaged   the index files are unreadable: rebuild from the catalog
+        │   └── IndexBuiltWithOtherSettings  readable, but of another schema (a setting changed)
         └── WriterBusy     another live process holds the (single) index writer
 """
 
@@ -33,6 +34,7 @@ __all__ = [
     "Highlight",
     "HistogramBucket",
     "Hit",
+    "IndexBuiltWithOtherSettings",
     "IndexDamaged",
     "PassageMatch",
     "QuerySyntaxError",
@@ -77,6 +79,10 @@ class BackendUnavailable(SearchError):
 
 class IndexDamaged(BackendUnavailable):
     """The index exists but its files cannot be read (truncated, garbled or missing files)."""
+
+
+class IndexBuiltWithOtherSettings(IndexDamaged):
+    """The index is intact but was built with other settings (e.g. ``phrase_pairs``): rebuild it."""
 
 
 class WriterBusy(BackendUnavailable):

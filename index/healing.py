@@ -4,6 +4,10 @@ The catalog is the record; the index is derived from it. So a damaged index
 (truncated segment, garbled ``meta.json``, a deleted file) or a missing one is
 never a reason to stop: the damaged folder is set aside (``<index>.damaged``,
 the previous such copy replaced) and the index is rebuilt from the catalog.
+An intact index built with other settings (``phrase_pairs`` changed, or an
+installation from before a schema change) is rebuilt too, but its folder is
+removed: it holds nothing to look into, and at a million documents it is
+gigabytes.
 The writer lock (`index.writer_lock`) is held throughout, so no other process
 writes while the folder is swapped.
 """
@@ -19,11 +23,11 @@ from pathlib import Path
 
 from core.catalog import Catalog
 from core.settings import Settings
-from index.backend import IndexDamaged, SearchBackend
+from index.backend import IndexBuiltWithOtherSettings, IndexDamaged, SearchBackend
 from index.backends import open_backend
 from index.writer_lock import WriterLock
 
-__all__ = ["Healed", "damaged_copy", "open_writer", "rebuild", "set_aside"]
+__all__ = ["Healed", "damaged_copy", "discard", "open_writer", "rebuild", "set_aside"]
 
 log = logging.getLogger("faldone.index")
 
@@ -35,6 +39,7 @@ class Healed:
     backend: SearchBackend
     damage: str = ""  # why the index was rebuilt ("" when it was fine)
     rebuilt: int = 0  # documents put back from the catalog
+    settings_changed: bool = False  # intact, but built with other settings (not damaged)
 
 
 def damaged_copy(index_dir: Path) -> Path:
@@ -50,6 +55,12 @@ def set_aside(index_dir: Path) -> Path:
         index_dir.rename(target)
     index_dir.mkdir(parents=True, exist_ok=True)
     return target
+
+
+def discard(index_dir: Path) -> None:
+    """Remove an intact index of other settings, leaving an empty folder to rebuild into."""
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
 
 
 def rebuild(backend: SearchBackend, catalog: Catalog, progress: Progress | None = None) -> int:
@@ -81,9 +92,15 @@ def open_writer(
     path, pairs = settings.index_dir, settings.phrase_pairs
     lock = WriterLock(path).acquire()
     try:
+        settings_changed = False
         try:
             backend: SearchBackend = EmbeddedBackend(path, writer=True, lock=lock, pairs=pairs)
             damage = ""
+        except IndexBuiltWithOtherSettings as err:
+            damage, settings_changed = str(err), True
+            discard(path)
+            log.warning("the search index was built with other settings; rebuilding it from the catalog")
+            backend = EmbeddedBackend(path, writer=True, lock=lock, pairs=pairs)
         except IndexDamaged as err:
             damage = str(err)
             aside = set_aside(path)
@@ -106,4 +123,4 @@ def open_writer(
         raise
     took = time.monotonic() - started
     log.warning("search index rebuilt from the catalog: %d documents in %.1f s", count, took)
-    return Healed(backend, damage=damage, rebuilt=count)
+    return Healed(backend, damage=damage, rebuilt=count, settings_changed=settings_changed)

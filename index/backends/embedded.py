@@ -34,6 +34,7 @@ from core.settings import Settings
 from index.backend import (
     HistogramBucket,
     Hit,
+    IndexBuiltWithOtherSettings,
     IndexDamaged,
     Interval,
     PassageMatch,
@@ -108,10 +109,13 @@ class EmbeddedBackend(SearchBackend):
             try:
                 self._index = tantivy.Index(self._schema, path=str(path), reuse=True)
             except ValueError as err:
-                other = _OTHER_SCHEMA in str(err)
-                why = "was built with other settings (phrase_pairs)" if other else "is damaged"
+                if _OTHER_SCHEMA in str(err):
+                    raise IndexBuiltWithOtherSettings(
+                        f"the search index in {path} was built with other settings (phrase_pairs) "
+                        "and must be rebuilt from the catalog (faldone reindex, or restart the worker)"
+                    ) from err
                 raise IndexDamaged(
-                    f"the search index in {path} {why} and must be rebuilt from the catalog "
+                    f"the search index in {path} is damaged and must be rebuilt from the catalog "
                     f"(faldone reindex, or restart the worker): {err}"
                 ) from err
             register_analyzers(self._index, analyzers)

@@ -13,7 +13,7 @@ from core.document import EmailHeaders
 from index.backend import IndexDamaged, SearchRequest
 from index.backends.embedded import EmbeddedBackend
 from index.backends.embedded_schema import Analyzers, build_schema
-from index.healing import open_writer
+from index.healing import damaged_copy, open_writer
 from index.query import parse
 from tests.conformance.corpus import make_document
 from tests.support import make_settings
@@ -179,6 +179,7 @@ def test_the_worker_rebuilds_an_index_built_with_the_other_choice(tmp_path: Path
     healed = open_writer(settings, Catalog(settings.resolved_catalog_url))
     try:
         assert "built with other settings (phrase_pairs)" in healed.damage and "reindex" in healed.damage
+        assert healed.settings_changed and not damaged_copy(settings.index_dir).exists()
         assert isinstance(healed.backend, EmbeddedBackend) and healed.backend._pairs is not pairs_before
     finally:
         healed.backend.close()
