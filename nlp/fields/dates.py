@@ -29,7 +29,7 @@ _DATE_LABELS = label(r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|e
 _DUE_LABELS = label(
     r"\b(scadenza|scad\.?|due\s?date|due|pay\s?by|payment\s?due|entro\s?il|da\s?pagare\s?entro)\b"
 )
-_TIME = re.compile(r"\d{1,2}:\d{2}")
+_TIME = re.compile(r"\d{1,2}\s?:\s?\d{2}")  # "13:49", and "13 : 49" as OCR spaces it
 
 
 def dates_of(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
@@ -63,6 +63,8 @@ def dates_of(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
                 document.append((score, found))
     if not document:
         document += _labelled_without_separator(rows)
+    if not document:
+        document += _compact(rows, latest)
     best = _with_full_year(max(document, key=lambda c: c[0])[1], document) if document else None
     best_due = max(due, key=lambda c: c[0])[1] if due else None
     return best, best_due
@@ -91,6 +93,40 @@ def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]
             text = row.text[start:end]
             found.append((1.0, Found("doc_date", value.isoformat(), text, 0.5, row.box(start, end))))
     return found
+
+
+# "DATE/TIME : 20180428/191204", "25032018 13:11:54": eight digits, year first or last
+_COMPACT = re.compile(r"(?<![\w/.\-])(?P<digits>\d{8})(?![\d.,])")
+_TIME_AFTER = re.compile(r"^(\s?\d{1,2}\s?:\s?\d{2}|/\d{4,6}(?!\d))")
+
+
+def _compact(rows: Sequence[Row], latest: date) -> list[tuple[float, Found]]:
+    """A date printed without separators, after a date label or before a time, when the page has no
+    other: year first ("20180428") when it reads so, else day first ("25032018")."""
+    found: list[tuple[float, Found]] = []
+    for index, row in enumerate(rows):
+        for match in _COMPACT.finditer(row.text):
+            labelled = _DATE_LABELS.search(row.text[: match.start()]) is not None
+            if not labelled and not _TIME_AFTER.search(row.text[match.end() :]):
+                continue
+            value = _eight_digits(match["digits"], latest)
+            if value is not None:
+                text = match["digits"]
+                box = row.box(match.start(), match.end())
+                score = 1.0 - index * 0.002 + (1.0 if labelled else 0.0)
+                found.append((score, Found("doc_date", value.isoformat(), text, 0.5, box)))
+    return found
+
+
+def _eight_digits(digits: str, latest: date) -> date | None:
+    for year, month, day in ((digits[:4], digits[4:6], digits[6:]), (digits[4:], digits[2:4], digits[:2])):
+        try:
+            value = date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if value.year >= 1990 and value <= latest:
+            return value
+    return None
 
 
 def _with_full_year(best: Found, document: Sequence[tuple[float, Found]]) -> Found:

@@ -31,8 +31,9 @@ __all__ = [
 
 TAX_LABELS = label(r"\b(total\s?(gst|tax|vat|iva)|totale\s?iva|iva\s?totale|imposta|gst|vat|iva|tax|sst)\b")
 CASH = label(
-    r"\b(cash|tunai|contanti|contante|tendered|paid|payment|pagato|visa|master\s?card|master|amex|edc|credit\s?card|"
+    r"\b(cash|tunai|contanti|contante|tendered|accepted|paid|payment|pagato|visa|master\s?card|master|amex|edc|credit\s?card|"
     r"debit|bancomat|carta)\b"
+    r"|^\W*pay(?=\s?:?\s?(?:rm|€|\$)?\s?\d)"  # "PAY 20.00" under "DUE 7.50" ("PAY PARKING" is an item)
 )
 CHANGE = label(r"\b(change|resto|baki|kembali)\b")
 ROUNDING = label(r"\b(rounding|rounded\s?adj\w*|arrotondamento)\b")

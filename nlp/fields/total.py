@@ -18,9 +18,11 @@ from nlp.fields.found import Found, label
 from nlp.fields.labelled_amounts import CASH, ROUNDING, amount_after
 from nlp.fields.layout import Row
 from nlp.fields.total_checks import (
+    added_up,
     amount_paid,
     cash_without_change,
     no_change,
+    one_digit_apart,
     printed_amount,
     rounded_below,
     sum_of_items,
@@ -35,7 +37,8 @@ __all__ = ["total_of"]
 _TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
     (
         label(
-            r"\b(grand\s?total|total\s?(amount|due|payable|incl\w*|inclusive|rounded|sales\s?\(?incl\w*)|"
+            r"\b(grand\s?total|total\s?\(?(amount|due|payable|incl\w*|inclusive|rounded|sales\s?\(?incl\w*)|"
+            r"(amount|amt)\.?\s?paid\s?\(?incl\w*|^\W*due(?=\s?:?\s?(rm|€|\$)?\s?\d)|"
             r"nett?\s?total|rounded\s?total|after\s?rounding|(amount|amt)\.?\s?due|balance\s?due|totale\s?(documento|fattura|"
             r"complessivo|euro|eur|da\s?pagare|generale|dovuto)|importo\s?(totale|da\s?pagare|dovuto)|"
             r"netto\s?a\s?pagare|da\s?pagare)\b"
@@ -48,13 +51,27 @@ _TOTAL_LABELS: list[tuple[re.Pattern[str], float]] = [
 _NOT_TOTAL = label(
     r"\b(sub\s?-?\s?total\w*|subtot\w*|imponibile|total\s?(qty|quantity|item|items|disc\w*|savings?|"
     r"gst|tax|vat|iva|excl\w*|before|points?|weight|pcs|tendered)|totale\s?(iva|imponibile|pezzi|articoli)|"
-    r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|rounding|discount|sconto|resto|summary|"
+    r"(gst|tax|vat|iva)\s?(amount|total)|change|cash|tendered|accepted|rounding|discount|sconto|resto|summary|"
     r"riepilogo)\b"
 )
 # "Total 6% supplies (excl. GST)", "Total 0% supplies": a row of the tax summary, not the amount to pay
 _SUPPLIES = label(r"\bsuppl(?:y|ies)\b")
 # "(Total Included GST 6%: 1.42)": a note in parentheses of the tax included, not the amount to pay
 _TAX_NOTE = label(r"^\W{0,3}\(.*\b(gst|tax|vat|iva)\b")
+# "DESCRIPTION AMOUNT", "QTY ITEM TOTAL": the head of the items' columns; the amount under it is an item's
+_COLUMN_NAMES = frozenset(
+    {
+        "description", "desc", "item", "items", "qty", "quantity", "price", "u.price", "unit", "u/price",
+        "code", "disc", "no.", "descrizione", "articolo", "quantità", "qta", "q.tà", "prezzo", "cod.",
+        "codice", "um",
+    }
+)  # fmt: skip
+
+
+def _column_head(text: str, label_start: int) -> bool:
+    """True when the words before a label are column names and the row prints no digit."""
+    before = [w.strip("()[]:|").casefold() for w in text[:label_start].split()]
+    return bool(before) and all(w in _COLUMN_NAMES for w in before) and not any(ch.isdigit() for ch in text)
 
 
 def total_of(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, str]:
@@ -78,6 +95,7 @@ def total_of(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, s
                 (excluded and excluded.start() <= match.start() + 3)
                 or _SUPPLIES.search(row.text)
                 or _TAX_NOTE.search(row.text)
+                or _column_head(row.text, match.start())
             ):
                 break
             found = amount_after(rows, index, match.end())
@@ -123,6 +141,10 @@ def total_of(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, s
         return weight, value
 
     weight, value, index, row, amount = max(candidates, key=rank)
+    if CASH.search(rows[index].text) and (whole := with_lost_digits(rows, near, value)) is not None:
+        # "Sub Total 42.40", "Amount Paid : 2.40", "Change 0.00": the payment agrees with itself only
+        text = f"{whole:.2f}"
+        return Found("total", text, text, 0.7, row.box(amount.start, amount.end)), amount.currency
     confidence = 0.9 if weight >= 3 else 0.75
     if paid is not None and abs(value - paid) < 0.005:
         confidence = 0.95
@@ -133,6 +155,10 @@ def total_of(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, s
         # ("TOTAI") that disagrees was misread too (one after a full label is trusted over the cash)
         text = f"{paid:.2f}"
         return Found("total", text, text, 0.7, rows[index].box(0, len(rows[index].text))), amount.currency
+    elif paid is not None and one_digit_apart(value, paid) and added_up(rows, near, paid):
+        # "Sub-Total 45.70", "Coupon Discount 14.80", "Grand Total 30.50", "Payment 101.00", "Change 70.10"
+        text = f"{paid:.2f}"  # two sums agree on 30.90: the total's digit was misread
+        return Found("total", text, text, 0.8, row.box(amount.start, amount.end)), amount.currency
     elif paid is not None and (printed := printed_amount(rows, paid)) is not None:
         row, amount = printed  # the labels missed it (or OCR garbled them), but what was paid is printed
         value, confidence = paid, 0.7

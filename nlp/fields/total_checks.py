@@ -6,7 +6,9 @@ minus the change (`amount_paid`), the cash alone when the change is zero or
 not printed (`no_change`, `cash_without_change`), a total rounded to 5 cents
 under a rounding row (`rounded_below`), and a total below the sub-total whose
 digits end what the sub-total, tax and rounding add up to: its leading digits
-were lost (`with_lost_digits`). With no total label at all, the item amounts
+were lost (`with_lost_digits`). A total one digit away from what was paid, when the
+sub-total less the discount (plus tax, rounding) adds up to what was paid too, had
+that digit misread (`one_digit_apart`, `added_up`). With no total label at all, the item amounts
 that add up to what was paid, or to an unlabelled amount under them, give the
 total (`sum_of_items`).
 """
@@ -21,6 +23,7 @@ from nlp.fields.layout import Row
 from nlp.fields.values import Amount, find_amounts
 
 __all__ = [
+    "added_up",
     "amount_paid",
     "cash_without_change",
     "no_change",
@@ -168,3 +171,29 @@ def sum_of_items(rows: Sequence[Row], paid: float | None) -> Found | None:
 
 
 _MOST_ITEMS = 200  # a receipt's items; a long document is not added up
+
+
+def one_digit_apart(first: float, second: float) -> bool:
+    """True when two amounts print with as many characters and differ in one digit ("30.50", "30.90"),
+    not the last: "38.37" and "38.35" are a total and the amount paid after rounding."""
+    a, b = f"{first:.2f}", f"{second:.2f}"
+    return len(a) == len(b) and a[-1] == b[-1] and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def added_up(rows: Sequence[Row], near: Sequence[bool], value: float) -> bool:
+    """True when a sub-total, less a discount, plus a tax, plus or minus a rounding printed on the page,
+    comes to `value` ("Sub-Total 45.70", "Coupon Discount 14.80": 30.90)."""
+    subtotals = labelled_amounts(rows, near, _SUBTOTAL)
+    if not subtotals:
+        return False
+    discounts = [0.0, *labelled_amounts(rows, near, _DISCOUNT)]
+    taxes = [0.0, *labelled_amounts(rows, near, TAX_LABELS)]
+    roundings = [0.0, *labelled_amounts(rows, near, ROUNDING)]
+    return any(
+        abs(subtotal - discount + tax + sign * adjust - value) < 0.005
+        for subtotal in subtotals
+        for discount in discounts
+        for tax in taxes
+        for adjust in roundings
+        for sign in (1, -1)
+    )

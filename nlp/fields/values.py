@@ -66,8 +66,9 @@ _NUMERIC = re.compile(
     r"(?<![\d/.\-])(?P<d>[0-3]?\d)(?P<s>" + _SEP + r")(?P<m>[0-3]?\d)(?P=s)"
     r"(?P<y>(?:19|20)\d\d(?=\d{1,2}:\d\d)|(?:(?:19|20)\d\d|\d\d)(?!\d))"
 )
+# with two different separators ("11/3-21"), only when not glued to letters: "MI11/3-21" is a product code
 _NUMERIC_LOOSE = re.compile(
-    r"(?<![\d/.\-])(?P<d>[0-3]?\d)" + _SEP + r"(?P<m>[0-3]?\d)" + _SEP + r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d)"
+    r"(?<![\w/.\-])(?P<d>[0-3]?\d)" + _SEP + r"(?P<m>[0-3]?\d)" + _SEP + r"(?P<y>(?:19|20)\d\d|\d\d)(?!\d)"
 )
 _ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>[01]?\d)[-/.](?P<d>[0-3]?\d)(?!\d)")
 _DAY_MONTH = re.compile(
