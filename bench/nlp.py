@@ -93,7 +93,8 @@ def classification() -> dict[str, Any]:
     from nlp.classifier import load_weights
 
     test = load_examples(split="test")
-    predictions = predict(load_weights(), featurize([e.text for e in test], [e.subject for e in test]))
+    features = featurize([e.text for e in test], [e.subject for e in test])
+    predictions = predict(load_weights(), features, [e.language for e in test])
     tp = sum(1 for p, e in zip(predictions, test, strict=True) if p.complaint and e.complaint)
     fp = sum(1 for p, e in zip(predictions, test, strict=True) if p.complaint and not e.complaint)
     fn = sum(1 for p, e in zip(predictions, test, strict=True) if not p.complaint and e.complaint)

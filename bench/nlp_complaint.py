@@ -91,7 +91,7 @@ def _interval(values: list[float]) -> list[float]:
 def _scores(weights: ClassifierWeights, rows: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     """What the NLP stage would store for each row: probability, flags, sentiment."""
     features = cached_features([r["text"] for r in rows], ["" for _ in rows])
-    predictions = predict(weights, features)
+    predictions = predict(weights, features, [r["lang"] for r in rows])
     out: dict[str, list[float]] = {
         "probability": [],
         "complaint": [],
@@ -217,7 +217,8 @@ def learning_curve(weights: ClassifierWeights, rows: list[dict[str, Any]]) -> di
                 ]  # fmt: skip
                 features = np.vstack([templated_features, pool_features[picked]])
                 adjusted = train(templated + corrections, prior=weights, features=features)
-            flagged = np.array([p.complaint for p in predict(adjusted, test_features)])
+            languages = [r["lang"] for r in test]
+            flagged = np.array([p.complaint for p in predict(adjusted, test_features, languages)])
             f1s.append(_prf(y, flagged)[2])
         points.append({"corrections": n, "f1": round(float(np.median(f1s)), 3), "runs": len(f1s)})
     return {"pool": len(pool), "test": len(test), "points": points}

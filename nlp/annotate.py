@@ -33,7 +33,7 @@ from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.blas import one_blas_thread
 from nlp.category import categorize
-from nlp.classifier import Prediction, load_weights, predict
+from nlp.classifier import LEXICON_SHARE, Prediction, load_weights, predict
 from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint, is_informal_complaint
 from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
@@ -73,7 +73,6 @@ _WARM_UP_TEXTS = (
 )
 NER_MAX_CHARS = 100_000  # beyond this NER costs seconds per document and adds names nobody searches
 NER_BATCH_SIZE = 32
-_LEXICON_SHARE = 0.5  # of the final sentiment, where a lexicon exists for the language
 
 CustomerSource = Sequence[CustomerRecord] | Callable[[], Sequence[CustomerRecord]]
 # Document ids -> their corrections (objects with `kind` and `value`), oldest first.
@@ -206,7 +205,9 @@ class Annotator:
             _warn_once(str(err))
             return out
         lexicon = [lexicon_features(texts[i], subjects[i], sentiments[i]) for i in wanted]
-        for i, prediction in zip(wanted, predict(weights, feature_matrix(embeddings, lexicon)), strict=True):
+        features = feature_matrix(embeddings, lexicon)
+        predictions = predict(weights, features, [languages[i] for i in wanted])
+        for i, prediction in zip(wanted, predictions, strict=True):
             out[i] = prediction
         return out
 
@@ -290,7 +291,7 @@ def classified(
         complaint = prediction.complaint
         # Other languages stay neutral: the sentiment head was trained on Italian and English only.
         sentiment = (
-            _LEXICON_SHARE * lexicon + (1 - _LEXICON_SHARE) * prediction.sentiment
+            LEXICON_SHARE * lexicon + (1 - LEXICON_SHARE) * prediction.sentiment
             if language in ("it", "en")
             else 0.0
         )

@@ -29,11 +29,13 @@ from core.corrections import all_corrections
 from nlp._lexicon import DATA_DIR
 from nlp.category import CATEGORIES
 from nlp.classifier import (
+    ITALIAN_RULE_OFF,
     SENTIMENTS,
     SHIPPED_WEIGHTS,
     WEIGHTS_FILENAME,
     ClassifierWeights,
     complaint_logits,
+    consumer_complaint,
     fit,
     with_calibration,
 )
@@ -52,6 +54,7 @@ __all__ = [
     "Example",
     "calibrate",
     "calibrate_logits",
+    "choose_italian_rule",
     "examples_from_corrections",
     "featurize",
     "load_examples",
@@ -154,6 +157,43 @@ def calibrate_logits(weights: ClassifierWeights, z: np.ndarray, labels: np.ndarr
     likely = float(positives[int((1 - LIKELY_RECALL) * len(positives))]) if len(positives) else threshold / 2
     likely = min(round(likely, 3), round(threshold * 0.9, 3))
     return with_calibration(weights, np.array([slope, intercept]), np.array([threshold, likely]))
+
+
+def _f1(flagged: np.ndarray, labels: np.ndarray) -> float:
+    tp = float(np.sum(flagged & (labels == 1)))
+    return 2 * tp / (float(np.sum(flagged)) + float(np.sum(labels == 1))) if tp else 0.0
+
+
+def choose_italian_rule(
+    consumer: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    business: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    threshold: float,
+) -> np.ndarray:
+    """The Italian rule (floor, business share ceiling, tone ceiling) of `nlp.classifier.consumer_complaint`.
+
+    Both arguments are (probability, business share, tone, label) of rows scored by models that
+    did not see them: `consumer` Italian consumer texts (reviews), `business` Italian business
+    mail. The rule must flag no more business non-complaints than `threshold` alone does;
+    among those rules, the best consumer F1 wins, and of the rules within 0.01 of it the
+    most cautious (highest floor, then lowest ceilings): the folds are small.
+    """
+    (p_c, share_c, tone_c, y_c), (p_b, share_b, tone_b, y_b) = consumer, business
+    allowed = int(np.sum((p_b >= threshold) & (y_b == 0)))
+    found: list[tuple[float, float, float, float]] = []
+    for floor in np.round(np.arange(0.05, threshold, 0.01), 2):
+        for share_max in np.round(np.arange(0.05, 0.951, 0.05), 2):
+            for tone_max in (1.0, 0.5, 0.25, 0.0, -0.25):
+                rule = np.array([floor, share_max, tone_max])
+                business_flags = (p_b >= threshold) | consumer_complaint(rule, p_b, share_b, tone_b)
+                if int(np.sum(business_flags & (y_b == 0))) > allowed:
+                    continue
+                flags = (p_c >= threshold) | consumer_complaint(rule, p_c, share_c, tone_c)
+                found.append((_f1(flags, y_c), float(floor), float(share_max), tone_max))
+    if not found:
+        return np.array(ITALIAN_RULE_OFF)
+    best = max(f1 for f1, *_ in found)
+    cautious = max((r for r in found if r[0] >= best - 0.01), key=lambda r: (r[1], -r[2], -r[3]))
+    return np.array(cautious[1:])
 
 
 def _index(value: str | None, names: tuple[str, ...]) -> int:
