@@ -84,9 +84,12 @@ class BoundedAnnotator:
     def annotate(self, docs: list[Document]) -> None:
         """Set `doc.annotations` for every document, annotating each distinct content once."""
         keys = [_content_key(doc) for doc in docs]
+        # This batch's results, held here: a batch of more distinct contents than the cache holds
+        # pushes its own first results out of the cache before they are copied to their documents.
+        found = {key: self._cache[key] for key in keys if key in self._cache}
         fresh: dict[str, Document] = {}
         for doc, key in zip(docs, keys, strict=True):
-            if key not in self._cache and key not in fresh:
+            if key not in found and key not in fresh:
                 fresh[key] = doc
         if fresh:
             proxies = [self._proxy(key, doc) for key, doc in fresh.items()]
@@ -101,12 +104,14 @@ class BoundedAnnotator:
                 for key, proxy in zip(fresh, proxies, strict=True):
                     proxy.annotations.passages = fresh[key].annotations.passages
             for key, proxy in zip(fresh, proxies, strict=True):
-                self._remember(key, self._whole_text_patterns(fresh[key], proxy.annotations))
+                found[key] = self._whole_text_patterns(fresh[key], proxy.annotations)
+                self._remember(key, found[key])
         for doc, key in zip(docs, keys, strict=True):
             if fresh.get(key) is not doc:
                 self.reused += 1
-            self._cache.move_to_end(key)
-            doc.annotations = copy.deepcopy(self._cache[key])
+            if key in self._cache:
+                self._cache.move_to_end(key)
+            doc.annotations = copy.deepcopy(found[key])
             first = fresh.get(key)
             if first is not None and "passages_total" in first.metadata:
                 doc.metadata["passages_total"] = first.metadata["passages_total"]

@@ -44,6 +44,22 @@ def test_identical_texts_are_annotated_once(corpus: Path) -> None:
     assert first.entities == last.entities and first.entities is not last.entities
 
 
+def test_a_batch_of_more_contents_than_the_cache_holds(corpus: Path) -> None:
+    """Each document gets its own content's annotations even when the batch pushes its first
+    results out of the cache (a batch of 300 attachments; it raised KeyError)."""
+    lines = [line for line in _letter(corpus).splitlines() if len(line.split()) > 3]
+    counting = _Counting()
+    stage = BoundedAnnotator(counting, cache_size=4)
+    docs = [make_document(f"line-{n}", [line]) for n, line in enumerate(lines[:10])]
+    stage.annotate(docs + docs[:2])
+    assert counting.seen == [10]
+    for doc, line in zip(docs, lines, strict=False):
+        assert doc.annotations.language == "de", line
+    alone = make_document("alone", [lines[0]])
+    BoundedAnnotator(Annotator(english_ner=False)).annotate([alone])
+    assert docs[0].annotations == alone.annotations
+
+
 def test_long_text_is_cut_for_nlp_and_says_so(corpus: Path) -> None:
     text = _letter(corpus)
     repeated = (text + "\n") * (1 + 150_000 // len(text))
