@@ -8,7 +8,7 @@ expires when its worker dies, and the job is claimed again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -209,34 +209,53 @@ class Catalog:
         mime_type: str,
     ) -> None:
         """Record a finished job with its documents (upserted by id) in one transaction."""
+        self.complete_many([(job, documents, quarantined, mime_type)])
+
+    def complete_many(
+        self, finished: Sequence[tuple[JobSpec, list[Document], list[QuarantineEntry], str]]
+    ) -> None:
+        """Record finished jobs (job, documents, quarantined, mime type) in one transaction:
+        a worker's batch costs one commit, not one per job."""
         now = utcnow()
-        keep = [d.id for d in documents]
         with self.session() as s, s.begin():
-            if documents:  # children that a new extraction no longer produces
-                s.execute(
-                    delete(DocumentRow).where(
-                        DocumentRow.root_id == documents[0].root_id, DocumentRow.id.not_in(keep)
-                    )
-                )
-            for doc in documents:
-                s.merge(_document_row(doc, job.id))
-            s.execute(delete(QuarantineRow).where(QuarantineRow.job_id == job.id))
-            for entry in quarantined:
-                s.add(_quarantine_row(entry, job.id, now))
+            for job, documents, quarantined, mime_type in finished:
+                self._record_done(s, now, job, documents, quarantined, mime_type)
+
+    @staticmethod
+    def _record_done(
+        s: Session,
+        now: datetime,
+        job: JobSpec,
+        documents: list[Document],
+        quarantined: list[QuarantineEntry],
+        mime_type: str,
+    ) -> None:
+        keep = [d.id for d in documents]
+        if documents:  # children that a new extraction no longer produces
             s.execute(
-                update(JobRow)
-                .where(JobRow.id == job.id)
-                .values(
-                    state="done",
-                    finished_at=now,
-                    lease_until=None,
-                    error="",
-                    error_code="",
-                    mime_type=mime_type,
-                    document_id=documents[0].id if documents else None,
-                    documents=len(documents),
+                delete(DocumentRow).where(
+                    DocumentRow.root_id == documents[0].root_id, DocumentRow.id.not_in(keep)
                 )
             )
+        for doc in documents:
+            s.merge(_document_row(doc, job.id))
+        s.execute(delete(QuarantineRow).where(QuarantineRow.job_id == job.id))
+        for entry in quarantined:
+            s.add(_quarantine_row(entry, job.id, now))
+        s.execute(
+            update(JobRow)
+            .where(JobRow.id == job.id)
+            .values(
+                state="done",
+                finished_at=now,
+                lease_until=None,
+                error="",
+                error_code="",
+                mime_type=mime_type,
+                document_id=documents[0].id if documents else None,
+                documents=len(documents),
+            )
+        )
 
     def fail(
         self, job: JobSpec, code: str, reason: str, *, retry_in: float | None, mime_type: str = ""
@@ -461,8 +480,21 @@ class Catalog:
             yield [Document.from_dict(r.data) for r in rows]
 
     def ids_for_root(self, root: str) -> list[str]:
+        return self.ids_for_roots([root]).get(root, [])
+
+    def ids_for_roots(self, roots: Sequence[str]) -> dict[str, list[str]]:
+        """Document ids recorded under each of `roots` (roots without any are left out)."""
+        found: dict[str, list[str]] = {}
         with self.session() as s:
-            return list(s.scalars(select(DocumentRow.id).where(DocumentRow.root_id == root)))
+            for chunk in range(0, len(roots), 500):  # well under any database's bound parameters
+                rows = s.execute(
+                    select(DocumentRow.root_id, DocumentRow.id).where(
+                        DocumentRow.root_id.in_(sorted(set(roots[chunk : chunk + 500])))
+                    )
+                )
+                for root, doc_id in rows:
+                    found.setdefault(root, []).append(doc_id)
+        return found
 
     def count_documents(self) -> int:
         with self.session() as s:

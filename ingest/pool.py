@@ -164,7 +164,8 @@ class ExtractionPool:
         on_result: Callable[[JobSpec, JobOutcome], None] | None = None,
         tick: Callable[[], None] | None = None,
     ) -> dict[int, JobOutcome]:
-        """Extract `jobs`; `refill(n)` may hand in up to n more jobs whenever a child is idle.
+        """Extract `jobs`; `refill(n)` hands in more jobs whenever a child is idle and none waits
+        (n of them or more: the extra ones wait their turn and are heartbeated with the running ones).
 
         `on_result` is called as each job finishes and `tick` at least once a
         second (both in the calling thread), so the caller can index finished
@@ -229,7 +230,7 @@ class ExtractionPool:
             if tick is not None:
                 tick()
             if heartbeat and now - last_beat > beat_every:
-                heartbeat([s.job.id for s in self._slots if s.job is not None])
+                heartbeat([s.job.id for s in self._slots if s.job is not None] + [j.id for j in pending])
                 last_beat = now
         return results
 

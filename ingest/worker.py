@@ -12,8 +12,9 @@ so nothing is quarantined for it), and the worker claims nothing more until the
 cluster answers again (it probes it with backoff), then carries on.
 
 Jobs stream through the extraction pool: whenever a child is idle the worker
-claims another job (for as long as the queue has any), and finished jobs are
-indexed (one commit per second at most) while slow ones are still running. A
+claims another job (for as long as the queue has any; a few spare ones at once, since
+each claim is a write transaction), and finished jobs are indexed and recorded (one
+commit of each per second at most) while slow ones are still running. A
 long scan reads its pages in turns and goes back to the end of the queue between
 turns (`ingest.checkpoint`), so it never holds a slot for its whole length.
 """
@@ -88,6 +89,8 @@ class Worker:
         self.pollers: list[Callable[[], int]] = list(pollers or [])
         self.poll_seconds = 5.0  # scan the inbox and poll the sources this often, even mid-batch
         self.flush_seconds = 1.0
+        # Jobs claimed beyond the idle slots, waiting in the pool's queue (leased and heartbeated).
+        self.claim_ahead = 2 * self.pool.size
         self.outage_retry_seconds = 2.0  # first pause while the search cluster is down (doubles to 30 s)
         self._outage = False
         self._last_poll = 0.0
@@ -193,7 +196,8 @@ class Worker:
                 return []
             if poll:
                 self._poll_due()
-            more = self.catalog.claim(self.id, count, lease)
+            # A claim is a write transaction: take a few spare jobs at once, not one per finished job.
+            more = self.catalog.claim(self.id, count + self.claim_ahead, lease)
             report.claimed += len(more)
             return more
 
@@ -268,21 +272,22 @@ class Worker:
         clock = time.thread_time()
         self.nlp.annotate(documents)
         clock = self._spent("nlp", clock)
+        recorded = self.catalog.ids_for_roots([outcome.documents[0].root_id for _, outcome in good])
         stale: list[str] = []
         for _, outcome in good:
-            root = outcome.documents[0]
             keep = {d.id for d in outcome.documents}
-            stale += [i for i in self.catalog.ids_for_root(root.root_id) if i not in keep]
+            stale += [i for i in recorded.get(outcome.documents[0].root_id, []) if i not in keep]
         clock = self._spent("catalog", clock)
         if stale:
             self.backend.delete(stale)
         self.backend.index(documents)
         self.backend.commit()
         clock = self._spent("index", clock)
-        for job, outcome in good:
-            self.catalog.complete(job, outcome.documents, outcome.quarantined, outcome.mime_type)
-            report.done += 1
-            report.documents += len(outcome.documents)
+        self.catalog.complete_many(
+            [(job, outcome.documents, outcome.quarantined, outcome.mime_type) for job, outcome in good]
+        )
+        report.done += len(good)
+        report.documents += sum(len(outcome.documents) for _, outcome in good)
         self._spent("catalog", clock)
 
     def _spent(self, stage: str, since: float) -> float:
