@@ -12,20 +12,25 @@ that tesseract reads well once it is shown it as lines.
 a character's width (specks, dashed rules, underlines and the fringes of word
 boxes are lower), either on a line that was read, clear of its words, or
 between the lines read (at least three blobs: a line not read at all, numbered
--1, -2... top to bottom). `stack_segments` crops them and stacks them into one
-small image, which the caller reads in a single tesseract run (``--psm 6``:
-starting tesseract costs about as much as reading a small strip);
+-1, -2... top to bottom). A line whose print broke at the ink threshold into
+specks smaller than characters is found as a band of specks in rows no word
+covers, and cropped whole (`ingest.ocr_bands`). `stack_segments` crops them
+and stacks them into one small image, which the caller reads in a single
+tesseract run (``--psm 6``: starting tesseract costs about as much as reading
+a small strip);
 `merge_words` puts each word read with confidence back on its line. A page
 where nothing was missed costs no tesseract run at all.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from PIL import Image
 
+from ingest.ocr_bands import unread_bands
 from ingest.ocr_prepare import components, ink_mask
 
 __all__ = ["Segment", "WordT", "merge_words", "missed_segments", "stack_segments", "stacked"]
@@ -83,9 +88,18 @@ def missed_segments(gray: Image.Image, words: Sequence[WordT]) -> list[Segment]:
                 y0 = min(band_top, int(top[order[first : last + 1]].min()))
                 y1 = max(band_bottom, int(bottom[order[first : last + 1]].max()))
                 found.append((number, x0, y0, min(width, x1), min(height, y1)))
-    found += _orphans(words, lines, top, bottom, left, right, width, height)
-    found = _distinct(found)
-    return found if len(found) <= _MAX_SEGMENTS else []
+    size = float(np.median([w[5] for w in words]))
+    boxes = [(w[2], w[3], w[4], w[5]) for w in words]
+    bands: list[Segment] = [(-1, *band) for band in unread_bands(ink, boxes, size)]
+    orphans = _orphans(words, lines, top, bottom, left, right, width, height)
+    # bands before orphans: of two overlapping segments the first is kept, and a band is the whole line;
+    # a page with too many holes for both is read as before, without its bands
+    for candidates in (found + bands + orphans, found + orphans):
+        kept = _distinct(candidates)
+        if len(kept) <= _MAX_SEGMENTS:
+            unread = itertools.count(-1, -1)  # lines not read get numbers of their own, -1, -2...
+            return [(next(unread), *s[1:]) if s[0] < 0 else s for s in kept]
+    return []
 
 
 def _orphans(
@@ -163,15 +177,22 @@ def stack_segments(image: Image.Image, segments: Sequence[Segment]) -> tuple[Ima
     """The segments cropped from `image`, one under the other on white; the y of each in the stack."""
     pad = 8
     crops = [image.crop((max(0, s[1] - pad), max(0, s[2] - pad), s[3] + pad, s[4] + pad)) for s in segments]
-    return stacked(crops, pad, image.mode)
+    if image.mode != "L":
+        return stacked(crops, pad, image.mode)
+    # on the paper's grey, not white: crops of grey paper as wide as whole lines on a white ground make
+    # tesseract's threshold fall between paper and white, and the stack reads as nothing
+    paper = int(np.median(np.concatenate([np.asarray(crop).ravel() for crop in crops])))
+    return stacked(crops, pad, image.mode, paper)
 
 
-def stacked(parts: Sequence[Image.Image], pad: int, mode: str) -> tuple[Image.Image, list[int]]:
-    """`parts` one under the other on a white image of `mode`, `pad` pixels apart and around;
-    the y of each in the stack."""
+def stacked(
+    parts: Sequence[Image.Image], pad: int, mode: str, ground: int = 255
+) -> tuple[Image.Image, list[int]]:
+    """`parts` one under the other on an image of `mode`, `pad` pixels apart and around, its ground
+    `ground` (grey; white in colour); the y of each in the stack."""
     width = max(p.width for p in parts) + 2 * pad
     height = sum(p.height + pad for p in parts) + pad
-    stack = Image.new(mode, (width, height), 255 if mode == "L" else (255, 255, 255))
+    stack = Image.new(mode, (width, height), ground if mode == "L" else (255, 255, 255))
     offsets: list[int] = []
     y = pad
     for part in parts:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 from PIL import Image, ImageDraw
 
-from ingest.ocr import OcrResult, OcrWord, _fill_missed, _is_junk
+from ingest.ocr import OcrResult, OcrWord, _fill_missed, _is_junk, ocr_image
 from ingest.ocr_missed import merge_words, missed_segments, stack_segments
 from tests.ingest._extract_support import require_tesseract
 
@@ -76,3 +79,21 @@ def test_a_line_not_read_at_all_is_read_into_its_place() -> None:
     result = _fill_missed(OcrResult("Total 8.70\nTHANK YOU", 95.0, words), taller, "eng")
     assert result.text == "Total 8.70\nDate 18/09/2017\nTHANK YOU"
     assert [w.line for w in result.words] == [0, 0, 1, 1, 2, 2]
+
+
+def test_lines_on_grey_paper_are_stacked_on_its_grey_and_read(corpus: Path) -> None:
+    """Whole lines of grey paper stacked on white were read as nothing: tesseract's threshold fell
+    between the paper and the white."""
+    require_tesseract()
+    with Image.open(corpus / "ocr" / "phototest.tif") as image:
+        page = image.convert("L")
+    first = ocr_image(page, "eng")
+    values = np.asarray(page).copy()
+    values[values >= 128] = 150  # grey paper, black print
+    read = tuple(w for w in first.words if w.line not in {2, 5, 6})  # three lines left out
+    result = _fill_missed(OcrResult("", first.confidence, read), Image.fromarray(values), "eng")
+    assert [text for text in result.text.split("\n") if text] == [
+        "of file format.",
+        "over the lazy fox. The quick brown dog",
+        "jumped over the lazy fox. The quick",
+    ]
