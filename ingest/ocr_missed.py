@@ -88,10 +88,14 @@ def missed_segments(gray: Image.Image, words: Sequence[WordT]) -> list[Segment]:
                 y0 = min(band_top, int(top[order[first : last + 1]].min()))
                 y1 = max(band_bottom, int(bottom[order[first : last + 1]].max()))
                 found.append((number, x0, y0, min(width, x1), min(height, y1)))
+    orphans = _orphans(words, lines, top, bottom, left, right, width, height)
+    if not found and not orphans:
+        # bands alone start no pass of their own (it cost about a quarter of a receipt's first reading, on
+        # a fifth of the development receipts); the bands that gained a field were all on pages read anyway
+        return []
     size = float(np.median([w[5] for w in words]))
     boxes = [(w[2], w[3], w[4], w[5]) for w in words]
     bands: list[Segment] = [(-1, *band) for band in unread_bands(ink, boxes, size)]
-    orphans = _orphans(words, lines, top, bottom, left, right, width, height)
     # bands before orphans: of two overlapping segments the first is kept, and a band is the whole line;
     # a page with too many holes for both is read as before, without its bands
     for candidates in (found + bands + orphans, found + orphans):
