@@ -28,10 +28,11 @@ When the page was read at its own size and upright, ink beside a read line
 that no word covers (a column of amounts the layout analysis dropped, next to
 their labels) is cropped and read again in one small extra pass, and its words
 are put back on their lines, and so are whole lines not read at all, thin
-print broken into specks at the ink threshold included (`ingest.ocr_missed`,
-`ingest.ocr_bands`; on 120 receipts of the SROIE development set, same field
-rules: the total right on 0.84 of them instead of 0.76, CER 0.201 instead of
-0.213, about +6% tesseract CPU). A page with nothing missed costs no extra pass.
+print broken into specks at the ink threshold included when the page has that
+extra pass anyway (`ingest.ocr_missed`, `ingest.ocr_bands`; on 120 receipts of
+the SROIE development set, same field rules: the total right on 0.84 of them
+instead of 0.76, CER 0.201 instead of 0.213, about +6% tesseract CPU). A page
+with nothing missed costs no extra pass.
 
 On an upright page with a total (a receipt, an invoice), the key fields are then
 found on the reading (`nlp.fields`) and the lines they came from (the date's, the

@@ -14,10 +14,11 @@ boxes are lower), either on a line that was read, clear of its words, or
 between the lines read (at least three blobs: a line not read at all, numbered
 -1, -2... top to bottom). A line whose print broke at the ink threshold into
 specks smaller than characters is found as a band of specks in rows no word
-covers, and cropped whole (`ingest.ocr_bands`). `stack_segments` crops them
-and stacks them into one small image, which the caller reads in a single
-tesseract run (``--psm 6``: starting tesseract costs about as much as reading
-a small strip);
+covers, and cropped whole (`ingest.ocr_bands`), on a page that is read again
+for other missed ink anyway (bands alone start no pass). `stack_segments`
+crops them and stacks them into one small image, which the caller reads in a
+single tesseract run (``--psm 6``: starting tesseract costs about as much as
+reading a small strip);
 `merge_words` puts each word read with confidence back on its line. A page
 where nothing was missed costs no tesseract run at all.
 """
