@@ -61,7 +61,8 @@ def test_long_scans_pause_between_turns_so_small_files_go_first(tmp_path: Path, 
     assert all(state == "done" for state, _ in states), states[-2:]
     assert all(t is not None for t in mail_finished + scan_finished)
     last_mail, first_scan = max(t for t in mail_finished if t), min(t for t in scan_finished if t)
-    assert last_mail < first_scan, (mail_finished, scan_finished)
+    # One batch's completions share a timestamp (Catalog.complete_many): a scan may end with the last mail.
+    assert last_mail <= first_scan, (mail_finished, scan_finished)
     for job_id in scan_jobs:
         job = _job(catalog, job_id)
         assert job.attempts == 1  # pausing is not failing: turns refund their attempt
