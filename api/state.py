@@ -18,7 +18,7 @@ fails when the interfaces gain a method the scopes have not learnt.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -240,6 +240,12 @@ class ScopedCatalog(Catalog):
     def ids_for_root(self, root: str) -> list[str]:
         return self.inner.ids_for_root(root) if self.document(root) else []
 
+    def ids_for_roots(self, roots: Sequence[str]) -> dict[str, list[str]]:
+        found = self.inner.ids_for_roots(roots)
+        if self.sources is None:
+            return found
+        return {root: ids for root, ids in found.items() if self.document(root)}
+
     def count_documents(self) -> int:
         if self.sources is None:
             return self.inner.count_documents()
@@ -334,7 +340,7 @@ class ScopedCatalog(Catalog):
         raise PermissionError("workers use the real catalog")
 
     claim = heartbeat = complete = fail = release = resume = running_workers = requeue = _refuse
-    enqueue_own_copy = _refuse
+    complete_many = enqueue_own_copy = _refuse
 
 
 def scoped_state(base: AppState, principal: Principal) -> AppState:

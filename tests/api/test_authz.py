@@ -266,6 +266,20 @@ def test_the_checks_of_search_by_meaning_are_scoped_too(seeded: Seeded) -> None:
     assert ranking.total == len(ranking.hits) > 0 and seeded.secret.id not in {h.id for h in ranking.hits}
 
 
+def test_the_scoped_catalog_finds_only_visible_roots_and_refuses_worker_writes(seeded: Seeded) -> None:
+    catalog = seeded.app.state.faldone.catalog
+    roots = sorted({doc.root_id for doc in seeded.docs.values()})
+    everything = catalog.ids_for_roots(roots)
+    assert seeded.secret.root_id in everything
+    public_only = ScopedCatalog(catalog, ["public"])
+    visible = public_only.ids_for_roots(roots)
+    assert visible and seeded.secret.root_id not in visible
+    assert {catalog.document(root).source for root in visible} == {"public"}  # type: ignore[union-attr]
+    assert ScopedCatalog(catalog, None).ids_for_roots(roots) == everything
+    with pytest.raises(PermissionError):
+        public_only.complete_many([])
+
+
 def test_ingest_views_are_scoped(seeded: Seeded) -> None:
     staff = seeded.client("staff")
     jobs = staff.get("/api/jobs").json()["jobs"]
