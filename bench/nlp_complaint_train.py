@@ -48,13 +48,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.nlp_complaint_data import cached_features, load
 from nlp.classifier import (
-    LEXICON_SHARE,
     SHIPPED_WEIGHTS,
     ClassifierWeights,
     business_share,
     calibrated,
     complaint_logits,
     predict,
+    stored_sentiment,
 )
 from nlp.features import LEXICON_FEATURES
 from nlp.training import Example, calibrate_logits, choose_italian_rule, load_examples, train
@@ -131,7 +131,7 @@ def _rule_rows(
     negative = LEXICON_FEATURES.index("sentiment_negative") - len(LEXICON_FEATURES)
     positive = LEXICON_FEATURES.index("sentiment_positive") - len(LEXICON_FEATURES)
     lexicon = features[:, positive] - features[:, negative]
-    tone = LEXICON_SHARE * lexicon + (1 - LEXICON_SHARE) * (sentiment[:, 2] - sentiment[:, 0])
+    tone = stored_sentiment(lexicon, sentiment[:, 2] - sentiment[:, 0])
     probability = calibrated(calibration, complaint_logits(model, features))
     return probability, business_share(category), tone, np.array(labels)
 

@@ -134,7 +134,9 @@ def _word_beginnings(text: str) -> frozenset[str] | None:
     lowered = text.lower()
     if len(lowered) != len(text) or not _CASE_EXTRAS.isdisjoint(lowered):
         return None
-    out: set[str] = set()
-    for word in _WORD.findall(lowered):
-        out.update(word[:n] for n in range(1, _BEGINNING + 1))
+    # The shorter beginnings of a word are those of its longest one: take those once per distinct one.
+    longest = {word[:_BEGINNING] for word in _WORD.findall(lowered)}
+    out = set(longest)
+    for n in range(1, _BEGINNING):
+        out.update([word[:n] for word in longest])
     return frozenset(out)

@@ -33,7 +33,7 @@ from core.customers import CustomerRecord
 from core.document import Annotations, Document, Entity
 from nlp.blas import one_blas_thread
 from nlp.category import categorize
-from nlp.classifier import LEXICON_SHARE, Prediction, load_weights, predict
+from nlp.classifier import Prediction, load_weights, predict, stored_sentiment
 from nlp.complaint import complaint_probability, is_complaint, is_explicit_complaint, is_informal_complaint
 from nlp.corrections import apply_corrections
 from nlp.customers import matcher_for
@@ -290,11 +290,7 @@ def classified(
         category = prediction.category
         complaint = prediction.complaint
         # Other languages stay neutral: the sentiment head was trained on Italian and English only.
-        sentiment = (
-            LEXICON_SHARE * lexicon + (1 - LEXICON_SHARE) * prediction.sentiment
-            if language in ("it", "en")
-            else 0.0
-        )
+        sentiment = stored_sentiment(lexicon, prediction.sentiment) if language in ("it", "en") else 0.0
     if not complaint and (is_explicit_complaint(text, subject) or is_informal_complaint(text, subject)):
         # The writer says it is a complaint: no model outvotes that (nlp/data/explicit_complaint.tsv,
         # informal_complaint.tsv).

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,7 @@ __all__ = [
     "fit",
     "load_weights",
     "predict",
+    "stored_sentiment",
 ]
 
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -183,6 +185,15 @@ def consumer_complaint(rule: Array, probability: Array, share: Array, tone: Arra
     return out
 
 
+@overload
+def stored_sentiment(lexicon: float, head: float) -> float: ...
+@overload
+def stored_sentiment(lexicon: Array, head: Array) -> Array: ...
+def stored_sentiment(lexicon: float | Array, head: float | Array) -> float | Array:
+    """The sentiment the stage stores for Italian and English: the lexicon's and the head's, blended."""
+    return LEXICON_SHARE * lexicon + (1 - LEXICON_SHARE) * head
+
+
 def predict(
     weights: ClassifierWeights, features: Array, languages: Sequence[str | None] | None = None
 ) -> list[Prediction]:
@@ -197,7 +208,7 @@ def predict(
     if languages is not None:
         italian = np.array([lang == "it" for lang in languages], dtype=bool)
         lexicon = features[:, _LEXICON_POSITIVE] - features[:, _LEXICON_NEGATIVE]
-        tone = LEXICON_SHARE * lexicon + (1 - LEXICON_SHARE) * head_tone  # the sentiment the stage stores
+        tone = stored_sentiment(lexicon, head_tone)
         rule = consumer_complaint(weights.italian_rule, complaint, business_share(category), tone)
         flagged |= italian & rule
     others = [i for i, name in enumerate(CATEGORIES) if name != "complaint"]

@@ -18,10 +18,9 @@ import math
 import re
 from functools import lru_cache
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from nlp._lexicon import read_rows
 from nlp.reading import content_sentences
+from nlp.vader import Vader
 
 __all__ = ["MAX_CHARS", "italian_lexicon", "sentiment_score"]
 
@@ -54,8 +53,8 @@ def italian_lexicon() -> tuple[dict[str, float], dict[str, float]]:
 
 
 @lru_cache(maxsize=1)
-def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
+def _vader() -> Vader:
+    return Vader()
 
 
 def _italian_weight(word: str, exact: dict[str, float], stems: dict[str, float]) -> float:

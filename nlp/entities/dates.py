@@ -68,11 +68,20 @@ def _to_date(match: re.Match[str]) -> date | None:
         return None
 
 
+# The patterns with a four-digit year: a text without four digits in a row is not searched for them
+# (the month-name ones cost most, trying every month at every word).
+_FOUR_DIGIT_YEAR = frozenset(i for i, pattern in enumerate(_PATTERNS) if "(?P<y>\\d{4})" in pattern.pattern)
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def find_dates(text: str) -> list[Entity]:
     """Every valid calendar date in `text`; overlapping matches keep the first pattern's."""
     found: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for pattern in _PATTERNS:
+    four_digits = _FOUR_DIGITS.search(text) is not None
+    for i, pattern in enumerate(_PATTERNS):
+        if not four_digits and i in _FOUR_DIGIT_YEAR:
+            continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):

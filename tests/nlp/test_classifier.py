@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from nlp.annotate import annotate_text
-from nlp.classifier import SHIPPED_WEIGHTS, load_weights
+from nlp.annotate import annotate_text, classified
+from nlp.classifier import LEXICON_SHARE, SHIPPED_WEIGHTS, Prediction, load_weights, stored_sentiment
 from nlp.embedding import MAX_CHARS, encoder_input
 
 EXAMPLES = [
@@ -82,3 +83,13 @@ def test_encoder_sees_only_the_head() -> None:
     head = encoder_input(long_text, "Oggetto importante")
     assert head.startswith("Oggetto importante Prima frase.")
     assert len(head) <= MAX_CHARS
+
+
+def test_the_stage_stores_the_blend_of_lexicon_and_head() -> None:
+    """One blend (`stored_sentiment`) serves the stored sentiment and the Italian rule's tone."""
+    assert stored_sentiment(0.2, -0.6) == LEXICON_SHARE * 0.2 + (1 - LEXICON_SHARE) * -0.6
+    prediction = Prediction(0.1, False, False, "other", {}, sentiment=-0.6)
+    assert classified("ok", "", "en", 0.2, prediction).sentiment == round(stored_sentiment(0.2, -0.6), 4)
+    assert classified("ok", "", "fr", 0.2, prediction).sentiment == 0.0  # no head for other languages
+    rows = stored_sentiment(np.array([0.2, -1.0]), np.array([-0.6, 1.0]))
+    assert rows.tolist() == [stored_sentiment(0.2, -0.6), stored_sentiment(-1.0, 1.0)]
