@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import hashlib
 import json
 import os
@@ -182,8 +183,24 @@ def fields_of(reading: dict[str, Any]) -> dict[str, str]:
 
 
 def key_date(printed: str) -> str:
+    """The key's date as an ISO day; SROIE also writes a few keys as eight digits, as printed on the
+    receipt ("20180428" from "DATE/TIME : 20180428/191204", "25032018"): year first when that is a
+    day, else day first."""
     dates = find_dates(printed)
-    return dates[0].value.isoformat() if dates else printed.strip()
+    if dates:
+        return dates[0].value.isoformat()
+    compact = printed.strip()
+    if len(compact) == 8 and compact.isdigit():
+        for year, month, day in (
+            (compact[:4], compact[4:6], compact[6:]),
+            (compact[4:], compact[2:4], compact[:2]),
+        ):
+            try:
+                if year[:2] in ("19", "20"):
+                    return datetime.date(int(year), int(month), int(day)).isoformat()
+            except ValueError:
+                continue
+    return compact
 
 
 def key_amount(printed: str) -> float | None:

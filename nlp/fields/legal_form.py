@@ -5,7 +5,8 @@ or in place of it, is not part of the name. Before the name is cut there, a
 label ("Ragione sociale:"), a till's counter ("#000002") or a logo read as
 symbols before it goes, its business words are put right
 (`nlp.fields.names.corrected_name`) and so are OCR's readings of the Malaysian
-legal forms ("SDN BID", "SON 3HD", "5/B", "(N) SDN BHD"). A name also ends at
+legal forms ("SDN BID", "SON 3HD", "SON. GHD.", "SDN HD", "Sda. Bhd.", "(M) BRD", "5/B",
+"$/B", "(N) SDN BHD"). A name also ends at
 "& Co." or "CO." ("EIGHT OUNCE COFFEE CO. THE GARDENS MALL"), which is no
 registered form.
 """
@@ -34,10 +35,15 @@ LEGAL_FORM = label(rf"(?<![\w])({_FORMS})(?![\w])")
 # does not rank the row as the registered name); not "CO. REG. NO", ", CO." (Colorado), "and co."
 _COMPANY_ABBREVIATION = r"&\s?(?-i:C[Oo])\.?|(?<!,\s)(?<!,)(?-i:C[Oo])\.(?!\s?(reg|no)\b)"
 NAME_END = label(rf"(?<![\w])({_FORMS}|{_COMPANY_ABBREVIATION})(?![\w])")
-# how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0"
-_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO)(?![\w])")
-# after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD"
-_MISREAD_SDN_BHD = re.compile(r"(?<![\w])(?:S[DO0I1l]N)(?P<sep>\.?\s?)[B38][A-Z0-9]{1,3}(?![\w])")
+# how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0", "(M) BRD"
+_MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO|BRD)(?![\w])")
+# after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD", "SDN HD",
+# "SON. GHD.", "Sdn Bnd" (its B lost or read as G)
+_MISREAD_SDN_BHD = re.compile(
+    r"(?<![\w])(?P<sdn>S[DO0I1lU]N|Sdn)(?P<sep>\.?\s?)(?:[B38][A-Za-z0-9]{1,3}|(?<=[\s.])(?:G[A-Za-z0-9]{1,2}|H[DO0]))(?![\w])"
+)
+# before "BHD" a word of three letters starting "Sd" can only be "SDN": "Sda. Bhd."
+_MISREAD_SDN = re.compile(r"(?<![\w])S[dD][A-Za-z0-9](?=\.?\s?B[Hh][Dd](?![\w]))")
 # "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
 _MISREAD_COUNTRY = re.compile(r"\(\s?[A-LN-Z0-9]\s?\)(?=\s?SDN\.?\s?BHD)")
 # "(KL )SDN BHD": the space OCR put inside the parenthesis belongs after it
@@ -45,7 +51,8 @@ _MOVED_SPACE = re.compile(r"\s+\)(?=\w)")
 _STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]))")  # "(KL) 'SDN BHD"
 # a logo or a rule read as a symbol or a lone accented letter before the name: "| UNIHAKKA", "È = SYARIKAT"
 LEADING_JUNK = re.compile(r"^(?:(?:[^\w\s(&]+|[^\x00-\x7f])\s+)+")
-_MISREAD_SB = re.compile(r"(?<![\w])[S5]\s?/\s?[B8R](?![\w])")  # "S/B" (Sendirian Berhad) read as "5/B"
+# "S/B" (Sendirian Berhad) read as "5/B", "$/B"
+_MISREAD_SB = re.compile(r"(?<![\w])[S5$]\s?/\s?[B8R](?![\w])")
 _MISREAD_C = re.compile(r"(?<![\w])€(?=\s?[A-Za-z])")  # a capital C read as the euro sign: "€ W KHOO"
 # "#000002 BAIFU (M) Sdn Bhd": a till's counter printed before the name
 _COUNTER = re.compile(r"^#\d+\s+(?=[^\W\d_])")
@@ -60,7 +67,8 @@ _REGISTRATION = re.compile(r"[\s,]*\(?\s?\d[\d\-\s]{3,}(?:[A-Z]\b)?\s?\)?\s*$")
 def name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
     text = corrected_name(_LEADING_LABEL.sub("", _COUNTER.sub("", text)))  # "Ragione sociale:", "#000002"
-    text = _MISREAD_SDN_BHD.sub(lambda m: "SDN" + m["sep"] + "BHD", text)
+    text = _MISREAD_SDN.sub(lambda m: "SDN" if m[0][1:].isupper() else "Sdn", text)
+    text = _MISREAD_SDN_BHD.sub(_sdn_bhd, text)
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(CURLY_APOSTROPHE)
     text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", LEADING_JUNK.sub("", text)))
@@ -69,6 +77,13 @@ def name_part(text: str) -> str:
     if ends:  # a registration number printed before the legal form is not part of the name either
         return " ".join(_INNER_REGISTRATION.sub(" ", text[: ends[-1]]).strip(" ,;:").split())
     return _REGISTRATION.sub("", text).strip(" ,;:") or text
+
+
+def _sdn_bhd(match: re.Match[str]) -> str:
+    """ "SDN BHD" in the case it was printed in ("Sdn Bhd" after "Sdn")."""
+    if match["sdn"].isupper():
+        return f"SDN{match['sep']}BHD"
+    return f"Sdn{match['sep']}Bhd"
 
 
 def without_registration(text: str) -> str:

@@ -10,7 +10,10 @@ as it: "HART" → "MART" (H and M look alike), "HARDKARE" → "HARDWARE",
 in any one letter; a shorter one only in a pair of letters OCR confuses. A
 word OCR split with spaces ("ST. ATIONERY") is joined when the pieces make one
 of these words. Spaces OCR put inside parentheses go ("(KL )" → "(KL)"), braces are
-read as the parentheses they are ("{SP}" → "(SP)").
+read as the parentheses they are ("{SP}" → "(SP)"), and so is a letter in place of the
+opening parenthesis of a region code ("BAKERIES TKL) SDN BHD"); a digit among initials
+is the letter it looks like ("D.1.Y." → "D.I.Y."), a "]" ending a word in small letters an
+"l" ("BHPetro]"), a mark inside a business word the letter it replaced ("BAKERI&S").
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["BUSINESS_WORDS", "corrected_name", "one_letter_apart"]
+__all__ = ["BUSINESS_WORDS", "corrected_name", "l_for_bracket", "one_letter_apart"]
 
 _VOCABULARY = """
     mart market minimarket supermarket hypermarket store stores shop kedai emporium
@@ -35,7 +38,7 @@ BUSINESS_WORDS = frozenset(_VOCABULARY.split())
 
 # letters OCR takes for one another, in words of any length
 _CONFUSED = {
-    frozenset(pair) for pair in ("hm", "hn", "mn", "il", "lt", "ou", "oa", "ce", "ea", "rk", "bh", "ao")
+    frozenset(pair) for pair in ("hm", "hn", "mn", "mw", "il", "lt", "ou", "oa", "ce", "ea", "rk", "bh", "ao")
 }
 _WORD = re.compile(r"[A-Za-z]+")
 _INSIDE_OPEN = re.compile(r"\(\s+")
@@ -110,8 +113,8 @@ def _joined(text: str) -> str:
     return " ".join(out)
 
 
-# a letter read as a punctuation mark, maybe with a space after it: "Hardwa, e" for "Hardware"
-_LETTER_AS_MARK = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[,.;:'!|]\s?([A-Za-z]+)(?![A-Za-z])")
+# a letter read as a punctuation mark, maybe with a space after it: "Hardwa, e" for "Hardware", "BAKERI&S"
+_LETTER_AS_MARK = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,})[,.;:'!|&]\s?([A-Za-z]+)(?![A-Za-z])")
 
 
 def _mark_read_for_letter(match: re.Match[str]) -> str:
@@ -127,9 +130,41 @@ def _mark_read_for_letter(match: re.Match[str]) -> str:
     return _case_like(found[0], head) if len(found) == 1 else match.group(0)
 
 
+# initials with dots ("MR. D.I.Y.", "T.A.S"), one read as the digit it looks like ("D.1.Y.")
+_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z0-9]\.){2,}[A-Z0-9]?(?![\w])")
+_DIGIT_AS_LETTER = str.maketrans("105826", "IOSBZG")
+# a region code in parentheses ("(KL)", "(M)") whose opening one OCR read as a letter: "TKL)", "CM)"
+_OPENING_AS_LETTER = re.compile(r"(?<=\w )[TCIl1|\[](?P<code>[A-Z]{1,2})\)")
+
+
+def _initials(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run.translate(_DIGIT_AS_LETTER) if any(ch.isalpha() for ch in run) else run
+
+
+def _opened(text: str) -> str:
+    """A closing parenthesis with none open before it, after a letter and a region code: the letter was "(".
+
+    Only after a word of the row: a row that starts with ")" ("ALAM) SDN BHD") ends a name from the row above.
+    """
+    match = _OPENING_AS_LETTER.search(text)
+    if match is None or "(" in text[: match.start()]:
+        return text
+    return f"{text[: match.start()]}({match['code']}){text[match.end() :]}"
+
+
+# a small l read as a closing bracket at the end of a word: "BHPetro] Palekbang"
+_L_AS_BRACKET = re.compile(r"(?<=[a-z])\](?![\w])")
+
+
+def l_for_bracket(text: str) -> str:
+    """`text` with a "]" that ends a word in small letters read as the "l" it is (no "[" on the row)."""
+    return text if "[" in text else _L_AS_BRACKET.sub("l", text)
+
+
 def corrected_name(text: str) -> str:
     """`text` (a row that may hold a name) with its business words put right, see the module."""
-    text = _LETTER_AS_MARK.sub(_mark_read_for_letter, _joined(text))
-    text = _WORD.sub(_fixed_word, text)
+    text = _LETTER_AS_MARK.sub(_mark_read_for_letter, _joined(l_for_bracket(text)))
+    text = _WORD.sub(_fixed_word, _INITIALS.sub(_initials, text))
     text = _MOVED_SPACE.sub(") ", text.translate(_BRACES))
-    return _INSIDE_CLOSE.sub(")", _INSIDE_OPEN.sub("(", text))
+    return _opened(_INSIDE_CLOSE.sub(")", _INSIDE_OPEN.sub("(", text)))

@@ -9,7 +9,9 @@ address is printed above it; else the first name-like row, with a lower
 confidence. A name printed on two or three rows is joined ("AIK HUAT HARDWARE" /
 "ENTERPRISE (SETIA" / "ALAM) SDN BHD"; two name rows over the registration
 number), and a word of it that OCR misread is put right from the same word
-printed twice elsewhere. A row of more than ten words is a sentence, not a name.
+printed twice elsewhere; a word OCR broke into pieces ("GARDENI A") is joined when
+printed whole elsewhere on the page (not in a web address). A row of more than ten
+words is a sentence, not a name.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from nlp.fields.legal_form import (
     name_part,
     without_registration,
 )
-from nlp.fields.names import one_letter_apart
+from nlp.fields.names import l_for_bracket, one_letter_apart
 
 __all__ = ["supplier_of"]
 
@@ -54,7 +56,7 @@ _NOT_SUPPLIER = label(
     r"documento\s?commerciale|welcome|benvenuti|tel|fax|phone|telefono|gst|vat|p\.?\s?iva|www\.|http|"
     r"@|date|data|jalan|via|viale|piazza|road|street|copy|original|shopping|thank\s?you|grazie|goods\s?sold|"
     r"returnable|refund|exchange|"
-    r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?(no|reg\w*)|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b|\.it\b|#"
+    r"reg(istration)?\.?\s?no|co\.?\s?reg|company\s?(no|reg\w*)|cashier|counter|operator|table|cash\s?sale)\b|\bno\s?[.:]|\.com\b(?!\s?(sdn|bhd|ltd|inc|llc|limited|gmbh|plc|s\.?r\.?l|s\.?p\.?a)\b)|\.it\b|#"
 )
 
 
@@ -106,7 +108,44 @@ def _reconciled(name: str, rows: Sequence[Row]) -> str:
                 best, seen = (variant.upper() if word.isupper() else variant), count
         return best
 
-    return _WORD.sub(fix, name)
+    return _WORD.sub(fix, _rejoined(name, rows))
+
+
+_WEB_ADDRESS = re.compile(r"@|www|https?:|\.(com|net|org|my|it)\b", re.IGNORECASE)
+
+
+def _rejoined(name: str, rows: Sequence[Row]) -> str:
+    """`name` with a word OCR broke into pieces, one of them a letter or two ("GARDENI A"), joined back
+    when the whole word is printed (read) elsewhere on the page ("The recipient of Gardenia's products").
+
+    Not from web and mail addresses, which run a name's words together ("BANH MI CAFE", "banhmicafe.com").
+    """
+    counts: dict[str, int] = {}
+    for row in rows:
+        for token in row.text.split():
+            if not _WEB_ADDRESS.search(token):
+                for word in _WORD.findall(token.casefold()):
+                    counts[word] = counts.get(word, 0) + 1
+    words = name.split(" ")
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        for end in range(min(len(words), index + 4), index + 1, -1):
+            pieces = words[index:end]
+            whole = "".join(pieces)
+            if (
+                all(piece.isalpha() for piece in pieces)
+                and any(len(piece) <= 2 for piece in pieces)
+                and len(whole) >= 5
+                and counts.get(whole.casefold(), 0) >= 1
+            ):
+                out.append(whole)
+                index = end
+                break
+        else:
+            out.append(words[index])
+            index += 1
+    return " ".join(out)
 
 
 def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
@@ -130,7 +169,7 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
         and letter_share(text) >= 0.6
         and not _NOT_SUPPLIER.search(text)
         and not _owner(first_page, position)
-        and (not _continues(text) or (position > 0 and _is_name(first_page[position - 1].text)))
+        and (not _continues(text) or (position > 0 and _is_name(_unmarked(first_page[position - 1].text))))
     ]
     # the registered name (with its legal form) before a shop sign ("... CAFE") above it
     # ... unless an address is printed between them: the company printed after the shop's address
@@ -157,7 +196,7 @@ def _name_at_top(rows: Sequence[Row], minimum: float = 0.0) -> Found | None:
         words = sum(sum(ch.isalpha() for ch in word) >= 4 for word in name.split())
         if name != row.text.translate(CURLY_APOSTROPHE) and words < 2:
             continue  # a logo read as symbols and letters ("| ugar î"), not a name after a speck
-        name = without_registration(name)  # "BEST DENKI MALAYSIA (308282-A)"
+        name = l_for_bracket(without_registration(name))  # "BEST DENKI MALAYSIA (308282-A)", "BHPetro]"
         if _is_name(name) and not _ADDRESS.search(name):
             return _name_with_rest(first_page, position, name, _GUESSED)
     return None
@@ -202,10 +241,15 @@ def _started_above(rows: Sequence[Row], position: int, text: str) -> tuple[int, 
     goes on the name-like row above it, at most two rows up.
     """
     start = position
-    while start > max(0, position - 2) and _continues(text) and _is_name(rows[start - 1].text):
+    while start > max(0, position - 2) and _continues(text) and _is_name(_unmarked(rows[start - 1].text)):
         start -= 1
-        text = f"{rows[start].text} {text}"
+        text = f"{_unmarked(rows[start].text)} {text}"
     return start, text
+
+
+def _unmarked(text: str) -> str:
+    """A row without a logo or bullet read as symbols before it: "* POPULAR BOOK" over "CO. (M) SDN BHD"."""
+    return LEADING_JUNK.sub("", text)
 
 
 def _name_with_rest(rows: Sequence[Row], position: int, text: str, confidence: float) -> Found:
