@@ -169,8 +169,12 @@ def total_of(rows: Sequence[Row], near: Sequence[bool]) -> tuple[Found | None, s
     elif (rounded := rounded_below(rows, index, value, rounding)) is not None:
         row, amount = rounded
         value = amount.value
-    elif (whole := with_lost_digits(rows, near, value)) is not None:
-        text = f"{whole:.2f}"  # "SUB-TOTAL 26.00", "TAX 1.56", "ROUNDING -0.01", "TOTAL 7.55": 27.55
+    elif (exact is None or abs(value - exact) >= 0.005) and (
+        whole := with_lost_digits(rows, near, value)
+    ) is not None:
+        # "SUB-TOTAL 26.00", "TAX 1.56", "ROUNDING -0.01", "TOTAL 7.55": 27.55; not when the cash handed
+        # over, no change given, is the total too ("Sub Total 7 489.30" read with a speck, "Cash 489.30")
+        text = f"{whole:.2f}"
         return Found("total", text, text, 0.7, row.box(amount.start, amount.end)), amount.currency
     text = row.text[amount.start : amount.end]
     return Found(
