@@ -50,7 +50,7 @@ def amount_paid(rows: Sequence[Row], near: Sequence[bool]) -> tuple[float | None
         elif cash is None and (match := CASH.search(row.text)):
             found = amount_after(rows, index, match.end())
             cash = found[1].value if found else None
-            # on its own row, or on the next one with a cash label of its own ("Payment Detail" over "Cash 489.30")
+            # on its own row, or on the next one with a cash label of its own ("Payment", "Cash 489.30")
             cash_here = cash if found and (found[0] is row or CASH.search(found[0].text)) else None
     exact = cash_here if cash_here is not None and change is None else None
     if cash is None or change is None or change < 0 or cash - change <= 0:

@@ -30,5 +30,12 @@ def test_a_speck_before_the_sub_total_is_no_lost_digit_of_the_total_paid_in_cash
 
 
 def test_a_total_below_the_sub_total_still_gets_its_lost_digits_back() -> None:
-    lines = ("SUB-TOTAL 26.00", "TOTAL TAX 1.56", "ROUNDING -0.01", "TOTAL 7.55", "CASH 50.00", "CHANGE 22.45")
+    lines = (
+        "SUB-TOTAL 26.00",
+        "TOTAL TAX 1.56",
+        "ROUNDING -0.01",
+        "TOTAL 7.55",
+        "CASH 50.00",
+        "CHANGE 22.45",
+    )
     assert total(*lines) == "27.55"
