@@ -8,7 +8,8 @@ read as printed, day first; a document date more than a year ahead is a
 misread year and no candidate. A date after a due label is the due date. A
 date read with a two-digit year loses to the same day and month printed with
 four digits; after a date label, "05- 05 18" (a separator lost) is a date when
-the page has no other.
+the page has no other, and so is "27: 04-18" (the first separator garbled) opening
+a row with the time after it. A label may run into another word ("BIZDATE").
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from nlp.fields.values import find_ocr_dates
 __all__ = ["dates_of"]
 
 
-_DATE_LABELS = label(r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|emissione)\b")
+_DATE_LABELS = label(
+    r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|emissione|"
+    r"(biz|business|trans|txn|inv|doc|bill|sales?|receipt)\s?date)\b"
+)  # "BIZDATE: 10/02/2017" over an address "NO. 10.12.01"
 _DUE_LABELS = label(
     r"\b(scadenza|scad\.?|due\s?date|due|pay\s?by|payment\s?due|entro\s?il|da\s?pagare\s?entro)\b"
 )
@@ -65,6 +69,8 @@ def dates_of(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
         document += _labelled_without_separator(rows)
     if not document:
         document += _compact(rows, latest)
+    if not document:
+        document += _garbled_before_time(rows, latest)
     best = _with_full_year(max(document, key=lambda c: c[0])[1], document) if document else None
     best_due = max(due, key=lambda c: c[0])[1] if due else None
     return best, best_due
@@ -115,6 +121,33 @@ def _compact(rows: Sequence[Row], latest: date) -> list[tuple[float, Found]]:
                 box = row.box(match.start(), match.end())
                 score = 1.0 - index * 0.002 + (1.0 if labelled else 0.0)
                 found.append((score, Found("doc_date", value.isoformat(), text, 0.5, box)))
+    return found
+
+
+# "27: 04-18 16:26", "24. -03-18 18:10": a date and time opening a row, the first separator garbled
+_GARBLED_SEPARATOR = re.compile(
+    r"^\W{0,2}(?P<d>[0-3]?\d)[\s.:/\-]{1,3}(?P<m>[01]?\d)[/.\-](?P<y>(?:19|20)\d\d|\d\d)\s\d{1,2}\s?:\s?\d{2}(?!\d)"
+)
+
+
+def _garbled_before_time(rows: Sequence[Row], latest: date) -> list[tuple[float, Found]]:
+    """A date whose first separator OCR garbled, opening a row with the time after it, when the page has
+    no other date."""
+    found: list[tuple[float, Found]] = []
+    for index, row in enumerate(rows):
+        if (match := _GARBLED_SEPARATOR.search(row.text)) is None:
+            continue
+        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+        try:
+            value = date(year, int(match["m"]), int(match["d"]))
+        except ValueError:
+            continue
+        if value <= latest:
+            start, end = match.start("d"), match.end("y")
+            text = row.text[start:end]
+            found.append(
+                (1.0 - index * 0.002, Found("doc_date", value.isoformat(), text, 0.5, row.box(start, end)))
+            )
     return found
 
 
