@@ -6,7 +6,7 @@ label ("Ragione sociale:"), a till's counter ("#000002") or a logo read as
 symbols before it goes, its business words are put right
 (`nlp.fields.names.corrected_name`) and so are OCR's readings of the Malaysian
 legal forms ("SDN BID", "SON 3HD", "SON. GHD.", "SDN HD", "Sda. Bhd.", "(M) BRD", "5/B",
-"$/B", "(N) SDN BHD"). A name also ends at
+"$/B", "(N) SDN BHD", "(M SDN BHD", "CO, (M) BHD"). A name also ends at
 "& Co." or "CO." ("EIGHT OUNCE COFFEE CO. THE GARDENS MALL"), which is no
 registered form.
 """
@@ -38,14 +38,18 @@ NAME_END = label(rf"(?<![\w])({_FORMS}|{_COMPANY_ABBREVIATION})(?![\w])")
 # how OCR reads the Malaysian "SDN BHD" (Sendirian Berhad): "SON BHD", "SDN 3HD", "SDN BH0", "(M) BRD"
 _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38]H[D0O]|BH0|BHO|BRD)(?![\w])")
 # after "SDN" the word can only be "BHD", however OCR read it: "SDN BID", "SDN BILD", "SDN 8HD", "SDN HD",
-# "SON. GHD.", "Sdn Bnd" (its B lost or read as G)
+# "SON. GHD.", "Sdn.Ehd", "Sdn Bnd" (its B lost or read as G or E)
 _MISREAD_SDN_BHD = re.compile(
-    r"(?<![\w])(?P<sdn>S[DO0I1lU]N|Sdn)(?P<sep>\.?\s?)(?:[B38][A-Za-z0-9]{1,3}|(?<=[\s.])(?:G[A-Za-z0-9]{1,2}|H[DO0]))(?![\w])"
+    r"(?<![\w])(?P<sdn>S[DO0I1lU]N|Sdn)(?P<sep>\.?\s?)(?:[B38][A-Za-z0-9]{1,3}|(?<=[\s.])(?:[GE][A-Za-z0-9]{1,2}|H[DO0]))(?![\w])"
 )
 # before "BHD" a word of three letters starting "Sd" can only be "SDN": "Sda. Bhd."
 _MISREAD_SDN = re.compile(r"(?<![\w])S[dD][A-Za-z0-9](?=\.?\s?B[Hh][Dd](?![\w]))")
 # "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
 _MISREAD_COUNTRY = re.compile(r"\(\s?[A-LN-Z0-9]\s?\)(?=\s?SDN\.?\s?BHD)")
+# "COSWAY (M SDN BHD": the parenthesis of the country code closed where OCR lost it
+_UNCLOSED_COUNTRY = re.compile(r"\((?P<code>[A-Z]{1,3})(?=\s(?:SDN|BHD)(?![\w]))")
+# "AEON CO, (M) BHD": "CO." before a legal form, its dot read as a comma
+_CO_COMMA = re.compile(r"(?<![\w])(CO),(?=\s?(?:\(\s?[A-Z]{1,3}\s?\)\s?)?(?:SDN|BHD|LTD|LIMITED)(?![\w]))")
 # "(KL )SDN BHD": the space OCR put inside the parenthesis belongs after it
 _MOVED_SPACE = re.compile(r"\s+\)(?=\w)")
 _STRAY_QUOTE = re.compile(r"(?<![\w])[\"'“”‘’`](?=(?:SDN|BHD|S/B)(?![\w]))")  # "(KL) 'SDN BHD"
@@ -72,6 +76,7 @@ def name_part(text: str) -> str:
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(CURLY_APOSTROPHE)
     text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", LEADING_JUNK.sub("", text)))
+    text = _CO_COMMA.sub(r"\1.", _UNCLOSED_COUNTRY.sub(r"(\g<code>)", text))
     text = _MOVED_SPACE.sub(") ", text)
     ends = [m.end() for m in NAME_END.finditer(text)]
     if ends:  # a registration number printed before the legal form is not part of the name either

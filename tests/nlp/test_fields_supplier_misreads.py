@@ -107,3 +107,12 @@ def test_a_small_l_read_as_a_bracket() -> None:
         "16200 Palekbang, Kelantan",
     ]
     assert name(rows) == "BHPetrol Palekbang"
+
+
+def test_the_legal_form_with_a_b_read_as_e_a_comma_for_a_dot_a_parenthesis_lost() -> None:
+    rows = ["Thank You, Flease come again.", "For feedback or conplaint, please call:", "011-3194 0284",
+            "Segi Cash & Carry Sdn.Ehd", "{317041-4)", "PT17920, SERSYEN UP,"]  # fmt: skip
+    assert name(rows) == "Segi Cash & Carry Sdn.Bhd"
+    assert name(["AEON CO, (M) BHD (126926-H)", "3RD FLR, AEON TAMAN MALURI SC"]) == "AEON CO. (M) BHD"
+    assert name(["COSWAY (M SDN BHD (1234-X)", "2nd Floor, Wisma Cosway"]) == "COSWAY (M) SDN BHD"
+    assert name(["ABC SDN EXPRESS", "Jalan 1"]) == "ABC SDN EXPRESS"  # a word of its own after "SDN"
