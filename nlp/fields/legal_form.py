@@ -6,7 +6,7 @@ label ("Ragione sociale:"), a till's counter ("#000002") or a logo read as
 symbols before it goes, its business words are put right
 (`nlp.fields.names.corrected_name`) and so are OCR's readings of the Malaysian
 legal forms ("SDN BID", "SON 3HD", "SON. GHD.", "SDN HD", "Sda. Bhd.", "(M) BRD", "5/B",
-"$/B", "(N) SDN BHD", "(M SDN BHD", "CO, (M) BHD"). A name also ends at
+"$/B", "(N) SDN BHD", "(M SDN BHD", "CO, (M) BHD", "SDN i."). A name also ends at
 "& Co." or "CO." ("EIGHT OUNCE COFFEE CO. THE GARDENS MALL"), which is no
 registered form.
 """
@@ -42,6 +42,8 @@ _MISREAD_BHD = re.compile(r"(?<![\w])(?P<sdn>S[O0U]N|SDN)?(?P<sep>\.?\s?)(?:[B38
 _MISREAD_SDN_BHD = re.compile(
     r"(?<![\w])(?P<sdn>S[DO0I1lU]N|Sdn)(?P<sep>\.?\s?)(?:[B38][A-Za-z0-9]{1,3}|(?<=[\s.])(?:[GE][A-Za-z0-9]{1,2}|H[DO0]))(?![\w])"
 )
+# "SDN" ending the row with a speck or a letter or two after it, where "BHD" was printed: "SDN i."
+_SDN_BHD_LOST = re.compile(r"(?<![\w])(?P<sdn>SDN|Sdn)(?P<sep>\.?\s)[^\s\w]?[A-Za-z]{0,2}[^\s\w]?\s*$")
 # before "BHD" a word of three letters starting "Sd" can only be "SDN": "Sda. Bhd."
 _MISREAD_SDN = re.compile(r"(?<![\w])S[dD][A-Za-z0-9](?=\.?\s?B[Hh][Dd](?![\w]))")
 # "(M)" (Malaysia) before "SDN BHD", its M read as another letter or digit: "(N)", "(4)"
@@ -72,7 +74,7 @@ def name_part(text: str) -> str:
     """The row up to the end of its last legal form, or without a trailing registration number."""
     text = corrected_name(_LEADING_LABEL.sub("", _COUNTER.sub("", text)))  # "Ragione sociale:", "#000002"
     text = _MISREAD_SDN.sub(lambda m: "SDN" if m[0][1:].isupper() else "Sdn", text)
-    text = _MISREAD_SDN_BHD.sub(_sdn_bhd, text)
+    text = _SDN_BHD_LOST.sub(_sdn_bhd, _MISREAD_SDN_BHD.sub(_sdn_bhd, text))
     text = _MISREAD_BHD.sub(lambda m: ("SDN" if m["sdn"] else "") + m["sep"] + "BHD", text)
     text = _MISREAD_SB.sub("S/B", _MISREAD_C.sub("C", text)).translate(CURLY_APOSTROPHE)
     text = _MISREAD_COUNTRY.sub("(M)", _STRAY_QUOTE.sub("", LEADING_JUNK.sub("", text)))

@@ -116,3 +116,8 @@ def test_the_legal_form_with_a_b_read_as_e_a_comma_for_a_dot_a_parenthesis_lost(
     assert name(["AEON CO, (M) BHD (126926-H)", "3RD FLR, AEON TAMAN MALURI SC"]) == "AEON CO. (M) BHD"
     assert name(["COSWAY (M SDN BHD (1234-X)", "2nd Floor, Wisma Cosway"]) == "COSWAY (M) SDN BHD"
     assert name(["ABC SDN EXPRESS", "Jalan 1"]) == "ABC SDN EXPRESS"  # a word of its own after "SDN"
+
+
+def test_bhd_read_as_a_speck_after_sdn() -> None:
+    rows = ["ONE ONE THREE SEAFOOD RESTAURANT SDN i.", "(1120908-M)", "NO.1, TAMAN SRI DENGKIL"]
+    assert name(rows) == "ONE ONE THREE SEAFOOD RESTAURANT SDN BHD"
