@@ -29,7 +29,8 @@ Reported:
   apart, as CPU seconds per receipt.
 - Fields, from the pipeline's reading of the first run (`nlp.fields.extract_fields`),
   exact match after normalisation: ``date`` the same calendar day (the key's
-  printed date read with the same date parser, day first); ``total`` the same
+  printed date read with the same date parser, day first; a key of eight digits
+  year first, else day first); ``total`` the same
   amount to the cent (currency sign ignored); ``company`` the same string after
   case folding and collapsing whitespace (``company_loose`` also ignores
   punctuation). A field not found counts as wrong.
