@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, or_, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -146,21 +146,29 @@ class Catalog:
             return _add_queued_job(s, sha256, filename, source, "", now)
 
     def claim(self, worker_id: str, limit: int, lease_seconds: int) -> list[JobSpec]:
-        """Atomically take up to `limit` runnable jobs (queued, or running with an expired lease)."""
+        """Atomically take up to `limit` runnable jobs (queued, or running with an expired lease),
+        oldest `available_at` first (a resumed long job queues behind waiting ones)."""
         now = utcnow()
-        runnable = (
-            select(JobRow.id)
-            .where(
-                or_(
-                    (JobRow.state == "queued") & (JobRow.available_at <= now),
-                    (JobRow.state == "running") & (JobRow.lease_until < now),
-                )
+        # Each kind is read in the order of `ix_jobs_claim` (state, available_at), at most `limit`
+        # rows of each, and only those few are sorted together: one query with an OR over both
+        # kinds sorted every runnable job on every claim (SQLite: a temporary B-tree).
+        kinds = [
+            (JobRow.state == "running") & (JobRow.lease_until < now),
+            (JobRow.state == "queued") & (JobRow.available_at <= now),
+        ]
+        arms = []
+        for condition in kinds:
+            arm = (
+                select(JobRow.id, JobRow.available_at)
+                .where(condition)
+                .order_by(JobRow.available_at, JobRow.id)
+                .limit(limit)
             )
-            .order_by(JobRow.available_at, JobRow.id)  # a resumed long job queues behind waiting ones
-            .limit(limit)
-        )
-        if not self.is_sqlite:
-            runnable = runnable.with_for_update(skip_locked=True)
+            if not self.is_sqlite:
+                arm = arm.with_for_update(skip_locked=True)
+            arms.append(select(arm.subquery()))
+        candidates = union_all(*arms).subquery()
+        runnable = select(candidates.c.id).order_by(candidates.c.available_at, candidates.c.id).limit(limit)
         stmt = (
             update(JobRow)
             .where(JobRow.id.in_(runnable.scalar_subquery()))

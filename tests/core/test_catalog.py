@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from core.catalog import Catalog, utcnow
 from core.document import root_id, source_copy_id
@@ -71,6 +72,74 @@ def test_expired_lease_is_claimed_again(catalog_url: str) -> None:
         s.execute(update(JobRow).values(lease_until=utcnow() - timedelta(seconds=1)))
     (again,) = catalog.claim("w2", 1, 60)
     assert again.id == job.id and again.attempts == 2
+
+
+def test_claim_takes_expired_leases_and_queued_jobs_oldest_first(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
+    start = utcnow() - timedelta(minutes=10)
+    ids = [catalog.enqueue(f"{i:064x}", f"{i}.txt", "cli")[0] for i in range(4)]
+    with catalog.session() as s, s.begin():  # queued one minute apart, in the order of their ids
+        for minute, job_id in enumerate(ids):
+            s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id)
+                .values(available_at=start + timedelta(minutes=minute))
+            )
+    dead = {job.id for job in catalog.claim("dead-worker", 2, 60)}
+    assert dead == set(ids[:2])
+    with catalog.session() as s, s.begin():  # the second job's worker died; the first one's lives
+        s.execute(
+            update(JobRow).where(JobRow.id == ids[1]).values(lease_until=utcnow() - timedelta(seconds=1))
+        )
+        # a resumed job queues again behind the others (its `available_at` is its resume time)
+        s.execute(update(JobRow).where(JobRow.id == ids[2]).values(available_at=utcnow()))
+    assert [job.id for job in catalog.claim("w", 1, 60)] == [ids[1]]  # expired, older than ids[3]
+    assert [job.id for job in catalog.claim("w", 1, 60)] == [ids[3]]
+    assert [job.id for job in catalog.claim("w", 5, 60)] == [ids[2]]
+
+
+def test_a_claim_does_not_read_the_whole_queue(settings: Settings) -> None:
+    """SQLite's virtual-machine steps for one claim: the same with 100 and with 5,000 jobs queued
+    (a claim that sorted every runnable job cost 1.5 ms with 200 queued and 7.4 ms with 14,000)."""
+    catalog = make_catalog(settings.resolved_catalog_url)
+    steps = [0]
+
+    def count_steps(dbapi_connection: Any, _record: Any) -> None:
+        def step() -> int:
+            steps[0] += 1
+            return 0
+
+        dbapi_connection.set_progress_handler(step, 10)
+
+    catalog.engine.dispose()
+    event.listen(catalog.engine, "connect", count_steps)
+
+    def queue(count: int) -> None:
+        now = utcnow()
+        with catalog.session() as s, s.begin():
+            s.add_all(
+                JobRow(
+                    sha256=f"{count:08x}{i:056x}",
+                    filename=f"{i}.eml",
+                    source="cli",
+                    state="queued",
+                    attempts=0,
+                    available_at=now,
+                    created_at=now,
+                )
+                for i in range(count)
+            )
+
+    def cost_of_a_claim() -> int:
+        before = steps[0]
+        assert len(catalog.claim("w", 4, 60)) == 4
+        return steps[0] - before
+
+    queue(100)
+    small = min(cost_of_a_claim() for _ in range(3))
+    queue(4_900)
+    large = min(cost_of_a_claim() for _ in range(3))
+    assert large < 1.5 * small, (small, large)
 
 
 def test_failure_retries_then_quarantines(catalog_url: str) -> None:
