@@ -7,7 +7,7 @@ one core does NLP while the extraction children leave the other half idle. With
 by text length into a few chunks per process, each taken by the next free process
 (models loaded once in each, before the first batch), and the results are copied back; a
 chunk's annotations and passages are made in one call
-(`ProcessAnnotator.annotate_with_passages`). The annotations are the
+(`ProcessAnnotator.start_with_passages`). The annotations are the
 same as in-process: each child runs the same `Annotator` (with the catalog's customer
 registry) and the same `nlp.passages.embed_passages`; the caller (`BoundedAnnotator`)
 still limits each document, shares identical content and applies stored corrections.
@@ -135,9 +135,10 @@ class ProcessAnnotator:
         """Start the children; each loads every model before it takes a batch."""
         self._executor()
 
-    def annotate_with_passages(self, capped: list[Document], whole: list[Document]) -> None:
-        """`annotate(capped)` and `passages(whole)` (the same documents, their text capped for
-        NLP and whole) in one call per chunk, the chunks taken by whichever child is free."""
+    def start_with_passages(self, capped: list[Document], whole: list[Document]) -> Callable[[], None]:
+        """`annotate(capped)` and `passages(whole)` (the same documents, their text capped for NLP
+        and whole) in one call per chunk, the chunks taken by whichever child is free: handed
+        over now; the returned function waits for the results and sets them."""
         groups = chunks_by_length(whole, self.processes * _CHUNKS_PER_PROCESS)
         futures = [
             self._executor().submit(
@@ -145,12 +146,16 @@ class ProcessAnnotator:
             )
             for group in groups
         ]
-        for group, future in zip(groups, futures, strict=True):
-            for i, (found, passages, total) in zip(group, future.result(), strict=True):
-                capped[i].annotations = found
-                whole[i].annotations.passages = passages
-                if total is not None:
-                    whole[i].metadata["passages_total"] = total
+
+        def results() -> None:
+            for group, future in zip(groups, futures, strict=True):
+                for i, (found, passages, total) in zip(group, future.result(), strict=True):
+                    capped[i].annotations = found
+                    whole[i].annotations.passages = passages
+                    if total is not None:
+                        whole[i].metadata["passages_total"] = total
+
+        return results
 
     def annotate(self, docs: list[Document]) -> None:
         for doc, done in self._spread(docs, _annotate):

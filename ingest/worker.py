@@ -14,7 +14,8 @@ cluster answers again (it probes it with backoff), then carries on.
 Jobs stream through the extraction pool: whenever a child is idle the worker
 claims another job (for as long as the queue has any; a few spare ones at once, since
 each claim is a write transaction), and finished jobs are indexed and recorded (one
-commit of each per second at most) while slow ones are still running. A
+commit of each per second at most) while slow ones are still running; the next
+batch's NLP is handed to the NLP processes before a batch is stored (`IndexLane`). A
 long scan reads its pages in turns and goes back to the end of the queue between
 turns (`ingest.checkpoint`), so it never holds a slot for its whole length.
 """
@@ -187,7 +188,7 @@ class Worker:
                 chars = sum(
                     len(page.text) for _, outcome in batch for doc in outcome.documents for page in doc.pages
                 )
-                lane.submit(lambda: self._index_or_retry(batch, report), [job.id for job, _ in batch], chars)
+                lane.submit(_StagedBatch(self, batch, report), [job.id for job, _ in batch], chars)
 
         def refill(count: int) -> list[JobSpec]:
             if stop is not None and stop.is_set():
@@ -225,9 +226,12 @@ class Worker:
                 lane.close()
         return report
 
-    def _index_or_retry(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
+    def _index_or_retry(
+        self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport, *, annotated: bool = False
+    ) -> None:
+        """NLP (unless `annotated`), index and record `good`; on trouble, one job at a time."""
         try:
-            self._index(good, report)
+            self._index(good, report, annotated=annotated)
         except BackendUnavailable as err:  # the cluster is down: not these files' fault
             if not self._outage:
                 log.warning("search index unavailable, %d jobs go back to the queue: %s", len(good), err)
@@ -267,10 +271,13 @@ class Worker:
             report.failed += 1
             log.warning("job %s (%s) quarantined: %s", job.id, job.filename, reason)
 
-    def _index(self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
+    def _index(
+        self, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport, *, annotated: bool = False
+    ) -> None:
         documents: list[Document] = [doc for _, outcome in good for doc in outcome.documents]
         clock = time.thread_time()
-        self.nlp.annotate(documents)
+        if not annotated:
+            self.nlp.annotate(documents)
         clock = self._spent("nlp", clock)
         recorded = self.catalog.ids_for_roots([outcome.documents[0].root_id for _, outcome in good])
         stale: list[str] = []
@@ -294,6 +301,47 @@ class Worker:
         now = time.thread_time()
         self.stage_cpu[stage] += now - since
         return now
+
+
+class _StagedBatch:
+    """A batch in the lane (`ingest.nlp_stage.Staged`): its NLP is started while the batch before
+    it is stored. Storing keeps the order of writes of the module's doc; a batch whose NLP
+    failed goes through `Worker._index_or_retry` one job at a time (NLP again, then quarantine)."""
+
+    def __init__(self, worker: Worker, good: list[tuple[JobSpec, JobOutcome]], report: BatchReport) -> None:
+        self.worker = worker
+        self.good = good
+        self.report = report
+        self._finish: Callable[[], None] | None = None
+        self.annotated = False
+
+    def start(self) -> None:
+        clock = time.thread_time()
+        try:
+            self._finish = self.worker.nlp.begin(
+                [doc for _, outcome in self.good for doc in outcome.documents]
+            )
+        except Exception as err:
+            log.warning("starting the NLP of %d jobs failed (%s)", len(self.good), err)
+        self.worker._spent("nlp", clock)
+
+    def wait(self) -> None:
+        if self._finish is None:
+            return
+        clock = time.thread_time()
+        try:
+            self._finish()
+            self.annotated = True
+        except Exception as err:
+            log.warning("the NLP of %d jobs failed (%s)", len(self.good), err)
+        self.worker._spent("nlp", clock)
+
+    def store(self) -> None:
+        if self.annotated or len(self.good) == 1:
+            self.worker._index_or_retry(self.good, self.report, annotated=self.annotated)
+            return
+        for item in self.good:  # one bad document must not take its batch-mates down with it
+            self.worker._index_or_retry([item], self.report)
 
 
 def _passages_of(settings: Settings) -> Callable[[list[Document]], object] | None:

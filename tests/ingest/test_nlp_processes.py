@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import os
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from core.document import Document
 from core.settings import Settings
 from index.backend import SearchRequest
 from index.backends import open_backend
-from ingest.nlp_processes import ProcessAnnotator, chunks_by_length
+from ingest.nlp_processes import ProcessAnnotator, _annotate_and_embed, chunks_by_length
 from ingest.nlp_stage import BoundedAnnotator
 from ingest.pipeline import extract_job
 from ingest.sources import enqueue_paths
@@ -142,3 +144,50 @@ def test_a_worker_on_the_default_imports_real_mail_with_nlp_processes(
     finally:
         backend.close()
         catalog.close()
+
+
+def test_the_next_batchs_nlp_is_handed_to_the_processes_before_a_batch_is_stored(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: Path
+) -> None:
+    """The NLP processes must not idle while the worker indexes and records a batch."""
+    settings = make_settings(tmp_path / "data", nlp_processes=2)
+    settings.ensure_dirs()
+    mail = sorted((corpus / "mail-mikel").rglob("*.eml"))[:16]
+    catalog = Catalog(settings.resolved_catalog_url)
+    enqueue_paths(mail, settings, catalog)
+    backend = open_backend(settings, writer=True)
+    events: list[tuple[str, set[str]]] = []  # ("nlp", documents handed over) / ("index", documents stored)
+    try:
+        worker = Worker(settings, catalog, backend)
+        worker.flush_seconds = 0.0  # a batch whenever jobs finish: many small batches
+        assert worker.processes is not None
+        executor = worker.processes._executor
+
+        class Recording:
+            def submit(self, work: Callable[..., object], *args: list[Document]) -> Future[object]:
+                if work is _annotate_and_embed:
+                    events.append(("nlp", {doc.id for doc in args[1]}))
+                return executor().submit(work, *args)
+
+        monkeypatch.setattr(worker.processes, "_executor", Recording)
+        index = backend.index
+
+        def recorded_index(documents: list[Document]) -> None:
+            events.append(("index", {doc.id for doc in documents}))
+            index(documents)
+
+        monkeypatch.setattr(backend, "index", recorded_index)
+        worker.run(until_empty=True)
+        assert catalog.status().done == len(mail)
+    finally:
+        backend.close()
+        catalog.close()
+    handed, stored, ahead = set[str](), set[str](), 0
+    for kind, ids in events:
+        if kind == "nlp":
+            handed |= ids
+        else:
+            stored |= ids
+            ahead += bool(handed - stored)  # a later batch's NLP was under way while this one was stored
+    assert len([kind for kind, _ in events if kind == "index"]) >= 3
+    assert ahead >= 1, events

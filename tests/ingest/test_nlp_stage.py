@@ -106,3 +106,68 @@ def test_lane_runs_in_order_beside_the_caller_and_waits_on_close() -> None:
     blocked.join(5)
     lane.close()
     assert done == [1, 2, 3] and lane.job_ids() == []
+
+
+class _Recorded:
+    """A batch that records its steps (`ingest.nlp_stage.Staged`); `nlp` and `stored` hold them."""
+
+    def __init__(
+        self,
+        name: str,
+        events: list[str],
+        nlp: threading.Event | None = None,
+        stored: threading.Event | None = None,
+    ) -> None:
+        self.name, self.events, self.nlp, self.stored = name, events, nlp, stored
+
+    def start(self) -> None:
+        self.events.append(f"start {self.name}")
+
+    def wait(self) -> None:
+        if self.nlp is not None:
+            self.nlp.wait(5)
+        self.events.append(f"wait {self.name}")
+
+    def store(self) -> None:
+        if self.stored is not None:
+            self.stored.wait(5)
+        self.events.append(f"store {self.name}")
+
+
+def test_lane_starts_the_next_batch_before_it_stores_the_last_one() -> None:
+    events: list[str] = []
+    nlp_done = threading.Event()
+    lane = IndexLane()
+    lane.submit(_Recorded("a", events, nlp=nlp_done), [1], 10)
+    time.sleep(0.2)  # a's NLP runs while b and c arrive
+    lane.submit(_Recorded("b", events), [2], 10)
+    lane.submit(_Recorded("c", events), [3], 10)
+    assert events == ["start a"] and sorted(lane.job_ids()) == [1, 2, 3]
+    nlp_done.set()
+    lane.close()
+    assert events == [
+        "start a", "wait a", "start b", "store a",  # b's NLP is under way while a is stored
+        "start c", "wait b", "store b",
+        "wait c", "store c",
+    ]  # fmt: skip
+    assert lane.job_ids() == []
+
+
+def test_a_batch_started_ahead_counts_as_waiting_text() -> None:
+    events: list[str] = []
+    nlp_done, store_done = threading.Event(), threading.Event()
+    lane = IndexLane(max_chars=1_000)
+    lane.submit(_Recorded("a", events, nlp=nlp_done, stored=store_done), [1], 600)
+    time.sleep(0.2)
+    lane.submit(_Recorded("b", events), [2], 700)
+    nlp_done.set()
+    time.sleep(0.2)
+    assert events == ["start a", "wait a", "start b"]  # a is being stored, b's NLP under way
+    blocked = threading.Thread(target=lane.submit, args=(_Recorded("c", events), [3], 500))
+    blocked.start()
+    time.sleep(0.3)
+    assert blocked.is_alive()  # 700 + 500 characters waiting would pass the limit
+    store_done.set()
+    blocked.join(5)
+    lane.close()
+    assert events[-1] == "store c" and lane.job_ids() == []
