@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, select, union_all, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -223,47 +223,47 @@ class Catalog:
         self, finished: Sequence[tuple[JobSpec, list[Document], list[QuarantineEntry], str]]
     ) -> None:
         """Record finished jobs (job, documents, quarantined, mime type) in one transaction:
-        a worker's batch costs one commit, not one per job."""
+        a worker's batch costs one commit, not one per job, and a few statements, not a few
+        per document. A job's documents replace every document recorded for its root (the
+        children a new extraction no longer produces go)."""
         now = utcnow()
+        by_root: dict[str, dict[str, dict[str, Any]]] = {}  # root id -> document id -> row
+        for job, documents, _, _ in finished:
+            if documents:  # a later job of the same root in this batch wins, as it would one by one
+                by_root[documents[0].root_id] = {doc.id: _document_values(doc, job.id) for doc in documents}
+        rows = {doc_id: row for kept in by_root.values() for doc_id, row in kept.items()}
+        job_ids = [job.id for job, _, _, _ in finished]
         with self.session() as s, s.begin():
-            for job, documents, quarantined, mime_type in finished:
-                self._record_done(s, now, job, documents, quarantined, mime_type)
-
-    @staticmethod
-    def _record_done(
-        s: Session,
-        now: datetime,
-        job: JobSpec,
-        documents: list[Document],
-        quarantined: list[QuarantineEntry],
-        mime_type: str,
-    ) -> None:
-        keep = [d.id for d in documents]
-        if documents:  # children that a new extraction no longer produces
+            for roots in _chunks(sorted(by_root)):
+                s.execute(delete(DocumentRow).where(DocumentRow.root_id.in_(roots)))
+            for ids in _chunks(sorted(rows)):  # rows of these ids under another root, if any
+                s.execute(delete(DocumentRow).where(DocumentRow.id.in_(ids)))
+            if rows:
+                s.execute(insert(DocumentRow), list(rows.values()))
+            for chunk in _chunks(job_ids):
+                s.execute(delete(QuarantineRow).where(QuarantineRow.job_id.in_(chunk)))
+            s.add_all(
+                _quarantine_row(entry, job.id, now)
+                for job, _, quarantined, _ in finished
+                for entry in quarantined
+            )
             s.execute(
-                delete(DocumentRow).where(
-                    DocumentRow.root_id == documents[0].root_id, DocumentRow.id.not_in(keep)
-                )
+                update(JobRow),
+                [
+                    {
+                        "id": job.id,
+                        "state": "done",
+                        "finished_at": now,
+                        "lease_until": None,
+                        "error": "",
+                        "error_code": "",
+                        "mime_type": mime_type,
+                        "document_id": documents[0].id if documents else None,
+                        "documents": len(documents),
+                    }
+                    for job, documents, _, mime_type in finished
+                ],
             )
-        for doc in documents:
-            s.merge(_document_row(doc, job.id))
-        s.execute(delete(QuarantineRow).where(QuarantineRow.job_id == job.id))
-        for entry in quarantined:
-            s.add(_quarantine_row(entry, job.id, now))
-        s.execute(
-            update(JobRow)
-            .where(JobRow.id == job.id)
-            .values(
-                state="done",
-                finished_at=now,
-                lease_until=None,
-                error="",
-                error_code="",
-                mime_type=mime_type,
-                document_id=documents[0].id if documents else None,
-                documents=len(documents),
-            )
-        )
 
     def fail(
         self, job: JobSpec, code: str, reason: str, *, retry_in: float | None, mime_type: str = ""
@@ -541,28 +541,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _document_row(doc: Document, job_id: int) -> DocumentRow:
+def _document_values(doc: Document, job_id: int) -> dict[str, Any]:
+    """A document's catalog row, every column."""
     ann = doc.annotations
-    return DocumentRow(
-        id=doc.id,
-        sha256=doc.sha256,
-        root_id=doc.root_id,
-        parent_id=doc.parent_id,
-        thread_id=doc.thread_id,
-        job_id=job_id,
-        filename=doc.filename,
-        mime_type=doc.mime_type,
-        size=doc.size,
-        source=doc.source,
-        title=doc.title,
-        date=naive_utc(doc.date),
-        language=ann.language or "",
-        category=ann.category,
-        complaint=ann.complaint,
-        sentiment=ann.sentiment,
-        ingested_at=naive_utc(doc.ingested_at) or utcnow(),
-        data=doc.to_dict(),
-    )
+    return {
+        "id": doc.id,
+        "sha256": doc.sha256,
+        "root_id": doc.root_id,
+        "parent_id": doc.parent_id,
+        "thread_id": doc.thread_id,
+        "job_id": job_id,
+        "filename": doc.filename,
+        "mime_type": doc.mime_type,
+        "size": doc.size,
+        "source": doc.source,
+        "title": doc.title,
+        "date": naive_utc(doc.date),
+        "language": ann.language or "",
+        "category": ann.category,
+        "complaint": ann.complaint,
+        "sentiment": ann.sentiment,
+        "ingested_at": naive_utc(doc.ingested_at) or utcnow(),
+        "data": doc.to_dict(),
+    }
+
+
+def _chunks(values: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    """`values` in slices of at most `size`: statements stay under the databases' parameter limits."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def _quarantine_row(entry: QuarantineEntry, job_id: int, now: datetime) -> QuarantineRow:

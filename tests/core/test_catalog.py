@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, select, update
 
-from core.catalog import Catalog, utcnow
-from core.document import root_id, source_copy_id
-from core.models import DocumentSourceRow, JobRow
+from core.catalog import Catalog, QuarantineEntry, utcnow
+from core.document import Document, root_id, source_copy_id
+from core.models import DocumentRow, DocumentSourceRow, JobRow
 from core.settings import Settings
+from tests.conformance.corpus import make_document
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -140,6 +142,40 @@ def test_a_claim_does_not_read_the_whole_queue(settings: Settings) -> None:
     queue(4_900)
     large = min(cost_of_a_claim() for _ in range(3))
     assert large < 1.5 * small, (small, large)
+
+
+def _with_children(root: str, children: int, title: str = "") -> list[Document]:
+    docs = [make_document(root, ["a letter of enough words to be a document"], title=title)]
+    for n in range(children):
+        child = make_document(f"{root}-{n}", [f"attachment {n}"], title=title)
+        docs.append(replace(child, root_id=root, parent_id=root))
+    return docs
+
+
+def test_complete_many_replaces_each_roots_documents_and_records_quarantine(catalog_url: str) -> None:
+    catalog = make_catalog(catalog_url)
+    for i in range(2):
+        catalog.enqueue(f"{i:064x}", f"{i}.eml", "cli")
+    first, second = catalog.claim("w", 2, 60)
+    catalog.complete(first, _with_children("r1", 2, title="old"), [], "message/rfc822")
+    broken = QuarantineEntry("f" * 64, "x.zip", "application/zip", "corrupt", "bad zip", parent_id="r2")
+    again = replace(first, attempts=2)  # extracted anew: one attachment fewer, a new title
+    catalog.complete_many(
+        [
+            (again, _with_children("r1", 1, title="new"), [], "message/rfc822"),
+            (second, _with_children("r2", 0), [broken], "message/rfc822"),
+        ]
+    )
+    with catalog.session() as s:
+        titles = {doc_id: title for doc_id, title in s.execute(select(DocumentRow.id, DocumentRow.title))}
+    assert titles == {"r1": "new", "r1-0": "new", "r2": ""}
+    assert [doc.id for doc in catalog.children("r1")] == ["r1-0"]
+    assert [row.reason for row in catalog.quarantine_for("r2")] == ["bad zip"]
+    jobs = {job.id: job for job in catalog.jobs(state="done")}
+    assert jobs[first.id].documents == 2 and jobs[second.id].documents == 1
+    assert jobs[second.id].document_id == "r2" and catalog.status().quarantined == 1
+    catalog.complete_many([(second, _with_children("r2", 0), [], "message/rfc822")])
+    assert catalog.quarantine_for("r2") == []
 
 
 def test_failure_retries_then_quarantines(catalog_url: str) -> None:
