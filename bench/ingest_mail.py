@@ -28,9 +28,18 @@ set, otherwise one NLP process per core, at most 4);
 every round runs each of them once, in alternating order, and the medians per setting are
 reported with their ratio to the first.
 
-- each core's busy fraction over the run, from ``/proc/stat``. That is the whole machine:
-  on a shared machine other work counts too, so ``own share`` (this run's CPU seconds over
-  wall time × cores) is reported beside it.
+- CPU seconds per message of the worker's child processes by role, sampled from
+  ``/proc/<pid>/stat`` every 0.2 s while they live (``by_process``): **extraction** (the
+  extraction children) and **nlp_processes** (the NLP processes), each counted from the clock's
+  start (or from the child's start); a child's CPU after its last sample is missed: its
+  exit (interpreter teardown), which the ``parse`` column counts;
+- each core's busy fraction over the run, from ``/proc/stat`` (``busy``: user, nice,
+  system, irq and softirq time over all of the core's time) and its ``steal`` fraction
+  (time the hypervisor ran something else while this guest wanted the core; neither busy
+  nor idle here). What ``busy`` does not measure: whose work it was. It is the whole
+  machine, so other sessions' work counts too; ``own share`` (this run's CPU seconds over
+  wall time × cores, every process of the import) is reported beside it. Nor does it say
+  how fast a busy core went (a shared vCPU, frequency).
 """
 
 from __future__ import annotations
@@ -42,6 +51,7 @@ import resource
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -59,23 +69,80 @@ from nlp.embedding import forget_recent
 STAGES = ("parse", "nlp", "index", "catalog", "enqueue", "other")
 
 
-def cpu_ticks() -> dict[str, tuple[int, int]]:
-    """(busy, total) jiffies per core from /proc/stat."""
-    ticks: dict[str, tuple[int, int]] = {}
+def cpu_ticks() -> dict[str, tuple[int, int, int]]:
+    """(busy, steal, total) jiffies per core from /proc/stat."""
+    ticks: dict[str, tuple[int, int, int]] = {}
     for line in Path("/proc/stat").read_text().splitlines():
         name, *values = line.split()
         if name.startswith("cpu") and name != "cpu":
-            numbers = [int(v) for v in values[:8]]
-            idle = numbers[3] + numbers[4]  # idle + iowait
-            ticks[name] = (sum(numbers) - idle, sum(numbers))
+            # user nice system idle iowait irq softirq steal (guest time is inside user already)
+            user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in values[:8])
+            total = sum(int(v) for v in values[:8])
+            ticks[name] = (user + nice + system + irq + softirq, steal, total)
     return ticks
 
 
-def busy_fraction(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> dict[str, float]:
+def busy_fraction(
+    before: dict[str, tuple[int, int, int]], after: dict[str, tuple[int, int, int]], field: int = 0
+) -> dict[str, float]:
+    """Per core, the share of its time that was busy (`field` 0) or stolen (1) between the readings."""
     return {
-        core: round((after[core][0] - before[core][0]) / max(1, after[core][1] - before[core][1]), 3)
+        core: round((after[core][field] - before[core][field]) / max(1, after[core][2] - before[core][2]), 3)
         for core in before
     }
+
+
+def process_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) a live process has spent; None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ChildSampler:
+    """CPU of the worker's children by role, read every 0.2 s from /proc while they live."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self._stop = threading.Event()
+        self._clock_started = False
+        self.sample()  # the clock starts now: what the children spent before is not counted
+        self._clock_started = True
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+        self._thread.start()
+
+    def roles(self) -> dict[int, str]:
+        pids = {s.process.pid: "extraction" for s in self.worker.pool._slots if s.process.pid}
+        executor = self.worker.processes._pool if self.worker.processes is not None else None
+        if executor is not None:
+            pids.update({pid: "nlp_processes" for pid in list(executor._processes)})
+        return pids
+
+    def sample(self) -> None:
+        for pid, role in self.roles().items():
+            cpu = process_cpu(pid)
+            if cpu is not None:
+                self.first.setdefault(
+                    pid, 0.0 if self._clock_started else cpu
+                )  # a child started later: all of it
+                self.last[pid] = (role, cpu)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        """CPU seconds per role since the clock started."""
+        self._stop.set()
+        self._thread.join()
+        spent: dict[str, float] = {"extraction": 0.0, "nlp_processes": 0.0}
+        for pid, (role, cpu) in self.last.items():
+            spent[role] += cpu - self.first[pid]
+        return spent
 
 
 def live_children_cpu() -> float:
@@ -116,14 +183,17 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         ticks, load = cpu_ticks(), os.getloadavg()[0]
         own, children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
         before_clock = live_children_cpu()  # reaped later, counted then: not part of this run
+        sampler = ChildSampler(worker)
         start = time.perf_counter()
         enqueue_cpu = time.thread_time()
         enqueue_paths(files, settings, catalog)
         enqueue_cpu = time.thread_time() - enqueue_cpu
-        worker.run(until_empty=True)  # closes its extraction pool: the children are reaped
+        worker.run(until_empty=True, on_batch=lambda _: sampler.sample())  # closes its children
         wall = time.perf_counter() - start
+        by_process = sampler.stop()
         after_own, after_children = os.times(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        busy = busy_fraction(ticks, cpu_ticks())
+        ticks_after = cpu_ticks()
+        busy, steal = busy_fraction(ticks, ticks_after), busy_fraction(ticks, ticks_after, field=1)
         status = catalog.status()
         backend.close()
         catalog.close()
@@ -142,9 +212,11 @@ def one_run(files: list[Path], nlp_processes: int = 1) -> dict[str, Any]:
         "messages_per_s": round(len(files) / wall, 2),
         "documents_per_s": round(status.documents / wall, 2),
         "cpu_s_per_message": {stage: round(cpu[stage] / len(files), 4) for stage in STAGES},
+        "by_process": {role: round(cpu / len(files), 4) for role, cpu in by_process.items()},
         "cpu_s_total": round(process_cpu + child_cpu, 1),
         "cpu_s_children_before_clock": round(before_clock, 1),  # their start-up: not counted above
         "busy": busy,
+        "steal": steal,
         "own_share": round((process_cpu + child_cpu) / (wall * (os.cpu_count() or 1)), 3),
         "load_average_1m": {"start": round(load, 2), "end": round(os.getloadavg()[0], 2)},
     }
