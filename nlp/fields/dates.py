@@ -82,6 +82,15 @@ _LOST_SEPARATOR = re.compile(
 )
 
 
+def _day_month_year(match: re.Match[str]) -> date | None:
+    """The date of a match's `d`, `m` and `y` groups (a two-digit year is this century's), if one."""
+    year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
+    try:
+        return date(year, int(match["m"]), int(match["d"]))
+    except ValueError:
+        return None
+
+
 def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]]:
     """The date after a date label whose second separator OCR lost, when the page has no other date."""
     found: list[tuple[float, Found]] = []
@@ -89,12 +98,8 @@ def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]
         label = _DATE_LABELS.search(row.text)
         if label is None or (match := _LOST_SEPARATOR.search(row.text[label.end() :])) is None:
             continue
-        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
-        try:
-            value = date(year, int(match["m"]), int(match["d"]))
-        except ValueError:
-            continue
-        if value <= _latest_plausible():
+        value = _day_month_year(match)
+        if value is not None and value <= _latest_plausible():
             start, end = label.end() + match.start("d"), label.end() + match.end("y")
             text = row.text[start:end]
             found.append((1.0, Found("doc_date", value.isoformat(), text, 0.5, row.box(start, end))))
@@ -137,12 +142,8 @@ def _garbled_before_time(rows: Sequence[Row], latest: date) -> list[tuple[float,
     for index, row in enumerate(rows):
         if (match := _GARBLED_SEPARATOR.search(row.text)) is None:
             continue
-        year = int(match["y"]) + (2000 if len(match["y"]) == 2 else 0)
-        try:
-            value = date(year, int(match["m"]), int(match["d"]))
-        except ValueError:
-            continue
-        if value <= latest:
+        value = _day_month_year(match)
+        if value is not None and value <= latest:
             start, end = match.start("d"), match.end("y")
             text = row.text[start:end]
             found.append(
