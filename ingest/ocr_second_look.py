@@ -1,62 +1,50 @@
-"""A second look at the words the key fields were read from.
+"""A second look at the lines the key fields were read from, by a second recogniser.
 
-After a page is read, its key fields are found on the reading (`nlp.fields`);
-the printed lines the date, the total and the supplier's name came from are
-cropped from the page, enlarged so their characters are about `_TARGET` px
-tall, stacked into one small image and read again by the caller in a single
-tesseract run (``--psm 6``). Only lines whose second reading could be taken are
-cropped (`worth_a_look`); a page with none costs no extra run.
+After tesseract has read a page, its key fields are found on the reading
+(`nlp.fields`); on a page with a total (a receipt, an invoice) the lines the
+date, the total and the supplier's name came from (`field_lines`) are cut into
+runs of words (a gap wider than `_GAP` times the text height starts a new run,
+as a receipt sets "Date: 25/12/2018" far from "Cashier: MANIS") and each run is
+read again by PaddleOCR's line recogniser (`ingest.ocr_line_reader`). Where that
+reading is sure (mean character probability at least `_SURE`), its characters
+replace tesseract's, with a space wherever either reading put one between
+characters both agree on (`merge_spaces`): the second recogniser gets letters
+right where tesseract does not ("TED" for "TEO", "CAKE" for "CARE", "(KL)" for
+"(RI)") and drops the spaces between widely set words ("SANYUSTATIONERYSHOP"),
+which tesseract keeps.
 
-`field_lines` picks the lines, `stack_lines` builds the image, `crop_words`
-maps the words read in it back onto the page, crop by crop, and `second_look`
-puts a crop's second reading in place of its first where `accepted` says so:
-
-- a total when the amount read the second time is printed elsewhere on the
-  page (paid in cash, a sub-total, a second total line) and the first one is not;
-- a date when the second reading parses as a date and tesseract was surer of it
-  (mean word confidence);
-- a name when the second reading has as many words, each as long give or take a
-  letter, no more symbols (OCR's noise: "THE:", "$/B") and the same parentheses,
-  and tesseract was surer of it.
-
-Measured on SROIE development receipts (bench/fields.py, bench/README.md).
-
-Words of punctuation alone read in a crop (the edge of a rule, a speck) are left out.
+It replaced tesseract reading the same lines again enlarged (`--psm 6`, taken only
+by rules of shape and confidence): on the SROIE development receipts the fields
+came out as well or better, for less CPU (bench/README.md, "Key fields").
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PIL import Image
 
-from ingest.ocr_missed import WordT, stacked
+from ingest.ocr_line_reader import read_lines
+from ingest.ocr_missed import WordT
 from nlp.fields import PageWords, extract_fields
-from nlp.fields.values import find_amounts, find_dates
 
-__all__ = ["Crop", "accepted", "crop_words", "field_lines", "second_look", "stack_lines", "worth_a_look"]
+__all__ = ["Crop", "Run", "field_lines", "merge_spaces", "runs_of_words", "second_look"]
 
 _FIELDS = ("doc_date", "total", "supplier")
-_TARGET = 36.0  # px: tesseract reads capitals of ~20–40 px best
-_MAX_SCALE = 4.0
-_GAP = 12  # px of white between crops in the stack
-_SURE = 85.0  # a date or a name whose every word tesseract read at least this sure is not read again
+_GAP = 1.5  # text heights of white between two words that start a new run
+_PAD_X = 0.6  # text heights of margin left and right of a run's crop
+_PAD_Y = 0.4  # and above and below: the recogniser was trained on loosely cropped lines
+_SURE = 0.9
 
 
 @dataclass(frozen=True)
 class Crop:
-    """One line of a field: its first reading's words (indices into the page's words) and its box."""
+    """One line a field was read from: the field, the line's number, the field's words on it (indices)."""
 
     field: str
     line: int
     members: tuple[int, ...]
-    left: int
-    top: int
-    right: int
-    bottom: int
-    scale: float
 
 
 class _Word:
@@ -86,137 +74,151 @@ def field_lines(words: Sequence[WordT], size: tuple[int, int]) -> list[Crop]:
                 lines.setdefault(words[i][6], []).append(i)
         for line, members in lines.items():
             taken.update(members)
-            crops.append(_crop(field.name, line, members, words, size))
+            crops.append(Crop(field.name, line, tuple(members)))
     return crops
 
 
-def _crop(field: str, line: int, members: list[int], words: Sequence[WordT], size: tuple[int, int]) -> Crop:
-    heights = sorted(words[i][5] for i in members)
-    height = float(heights[len(heights) // 2])
-    pad_x, pad_y = round(0.6 * height), round(0.2 * height)
-    left = max(0, min(words[i][2] for i in members) - pad_x)
-    top = max(0, min(words[i][3] for i in members) - pad_y)
-    right = min(size[0], max(words[i][2] + words[i][4] for i in members) + pad_x)
-    bottom = min(size[1], max(words[i][3] + words[i][5] for i in members) + pad_y)
-    scale = min(_MAX_SCALE, _TARGET / max(1.0, height)) if height < 0.8 * _TARGET else 1.0
-    return Crop(field, line, tuple(members), left, top, right, bottom, max(1.0, scale))
+@dataclass(frozen=True)
+class Run:
+    """Words of one line set close together: their indices into the page's words, and their box."""
+
+    members: tuple[int, ...]
+    left: int
+    top: int
+    right: int
+    bottom: int
+    height: int
 
 
-def stack_lines(gray: Image.Image, crops: Sequence[Crop]) -> tuple[Image.Image, list[int]]:
-    """The crops of `gray`, enlarged, one under the other on white; the y of each in the stack."""
-    parts = []
-    for crop in crops:
-        part = gray.crop((crop.left, crop.top, crop.right, crop.bottom))
-        if crop.scale > 1:
-            size = (round(part.width * crop.scale), round(part.height * crop.scale))
-            part = part.resize(size, Image.Resampling.LANCZOS)
-        parts.append(part)
-    return stacked(parts, _GAP, "L")
-
-
-def crop_words(crops: Sequence[Crop], offsets: Sequence[int], read: Sequence[WordT]) -> list[list[WordT]]:
-    """Per crop, the words read in its band of the stack, in the page's pixels, on the crop's line."""
-    found: list[list[WordT]] = [[] for _ in crops]
-    for text, confidence, left, top, width, height, _line in read:
-        middle = top + height / 2
-        for index, (crop, y) in enumerate(zip(crops, offsets, strict=True)):
-            band = (crop.bottom - crop.top) * crop.scale
-            if y <= middle < y + band:
-                s = crop.scale
-                x_page = crop.left + round((left - _GAP) / s)
-                y_page = crop.top + round((top - y) / s)
-                found[index].append(
-                    (text, confidence, x_page, y_page, round(width / s), round(height / s), crop.line)
+def runs_of_words(words: Sequence[WordT], crops: Sequence[Crop]) -> list[Run]:
+    """The runs of words of every crop's whole line (not only the field's words), left to right."""
+    runs: list[Run] = []
+    for line in dict.fromkeys(crop.line for crop in crops):
+        members = sorted((i for i, w in enumerate(words) if w[6] == line), key=lambda i: words[i][2])
+        if not members:
+            continue
+        groups = [[members[0]]]
+        height = sorted(words[i][5] for i in members)[len(members) // 2]
+        for index in members[1:]:
+            before = words[groups[-1][-1]]
+            if words[index][2] - (before[2] + before[4]) > _GAP * height:
+                groups.append([index])
+            else:
+                groups[-1].append(index)
+        for group in groups:
+            runs.append(
+                Run(
+                    tuple(group),
+                    min(words[i][2] for i in group),
+                    min(words[i][3] for i in group),
+                    max(words[i][2] + words[i][4] for i in group),
+                    max(words[i][3] + words[i][5] for i in group),
+                    height,
                 )
-                break
-    return found
+            )
+    return runs
 
 
-_AMOUNT = re.compile(r"\d[.,]\d\d(?!\d)")
-
-
-def _last_amount(text: str) -> float | None:
-    amounts = [a.value for a in find_amounts(text) if a.decimals]
-    return amounts[-1] if amounts else None
-
-
-def _printed(value: float | None, elsewhere: Sequence[float]) -> bool:
-    return value is not None and any(abs(value - other) < 0.005 for other in elsewhere)
-
-
-def accepted(field: str, first: Sequence[WordT], second: Sequence[WordT], elsewhere: Sequence[float]) -> bool:
-    """True when `second` (a crop's words read again) should replace `first` (its words as read first).
-
-    `elsewhere`: the amounts (with decimals) read on the page outside the total's crops.
-    """
-    before, after = " ".join(w[0] for w in first), " ".join(w[0] for w in second)
-    if not second or before == after:
-        return False
-    if field == "total":
-        new = _last_amount(after)
-        if new is None or not _AMOUNT.search(after) or len(find_amounts(after)) != len(find_amounts(before)):
-            return False
-        return _printed(new, elsewhere) and not _printed(_last_amount(before), elsewhere)
-    if _mean_confidence(second) <= _mean_confidence(first):
-        return False
-    if field == "doc_date":
-        return bool(find_dates(after))
-    old_words, new_words = before.split(), after.split()
-    return (
-        len(old_words) == len(new_words)
-        and all(abs(len(a) - len(b)) <= 1 for a, b in zip(old_words, new_words, strict=True))
-        # OCR's noise is symbols: a name read again with more of them ("THE:", "$/B") is not taken
-        and _symbols(after) <= _symbols(before)
-        and after.count("(") == before.count("(")
-        and after.count(")") == before.count(")")
-    )
-
-
-def _mean_confidence(words: Sequence[WordT]) -> float:
-    return sum(w[1] for w in words) / len(words) if words else 0.0
-
-
-def _symbols(text: str) -> int:
-    return sum(not ch.isalnum() and not ch.isspace() for ch in text)
-
-
-def worth_a_look(words: Sequence[WordT], crops: Sequence[Crop], sure: float = _SURE) -> list[Crop]:
-    """The crops whose second reading could be taken.
-
-    A total whose amount is already printed elsewhere on the page is not read again, nor a
-    date or a name whose every word was read with confidence `sure` or more.
-    """
-    elsewhere = _amounts_elsewhere(words, crops)
-    kept = []
-    for crop in crops:
-        first = [words[i] for i in crop.members]
-        if crop.field == "total":
-            if not _printed(_last_amount(" ".join(w[0] for w in first)), elsewhere):
-                kept.append(crop)
-        elif min(w[1] for w in first) < sure:
-            kept.append(crop)
-    return kept
-
-
-def _amounts_elsewhere(words: Sequence[WordT], crops: Sequence[Crop]) -> list[float]:
-    in_totals = {i for crop in crops if crop.field == "total" for i in crop.members}
-    return [
-        a.value for i, w in enumerate(words) if i not in in_totals for a in find_amounts(w[0]) if a.decimals
-    ]
-
-
-def second_look(
-    words: Sequence[WordT], crops: Sequence[Crop], found: Sequence[Sequence[WordT]]
-) -> list[WordT]:
-    """`words` with each crop's words replaced by those read again in it (`found`), where `accepted`."""
-    elsewhere = _amounts_elsewhere(words, crops)
+def second_look(words: Sequence[WordT], crops: Sequence[Crop], gray: Image.Image) -> list[WordT]:
+    """`words` with each run of the crops' lines replaced by its second reading, where that is sure."""
+    runs = runs_of_words(words, crops)
+    if not runs:
+        return list(words)
+    images = [gray.crop(_padded(run, gray.size)) for run in runs]
     dropped: set[int] = set()
     added: list[WordT] = []
-    for crop, read in zip(crops, found, strict=True):
-        second = [w for w in read if any(ch.isalnum() for ch in w[0])]
-        if accepted(crop.field, [words[i] for i in crop.members], second, elsewhere):
-            dropped.update(crop.members)
-            added += second
+    for run, reading in zip(runs, read_lines(images), strict=True):
+        first = " ".join(words[i][0] for i in run.members)
+        if reading.confidence < _SURE or not reading.text.strip():
+            continue
+        text = merge_spaces(first, reading.text)
+        if text == first:
+            continue
+        dropped.update(run.members)
+        added += _spread(text, run, round(100 * reading.confidence), words[run.members[0]][6])
     if not dropped:
         return list(words)
     return [w for i, w in enumerate(words) if i not in dropped] + added
+
+
+def _padded(run: Run, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    pad_x, pad_y = int(_PAD_X * run.height), int(_PAD_Y * run.height)
+    return (
+        max(0, run.left - pad_x),
+        max(0, run.top - pad_y),
+        min(size[0], run.right + pad_x),
+        min(size[1], run.bottom + pad_y),
+    )
+
+
+def _spread(text: str, run: Run, confidence: int, line: int) -> list[WordT]:
+    """The words of `text` laid over the run's box, each as wide as its share of the characters."""
+    tokens = text.split()
+    width = run.right - run.left
+    characters = max(1, sum(len(t) for t in tokens) + len(tokens) - 1)
+    words: list[WordT] = []
+    x = float(run.left)
+    for token in tokens:
+        span = width * len(token) / characters
+        words.append((token, confidence, round(x), run.top, max(1, round(span)), run.bottom - run.top, line))
+        x += span + width / characters
+    return words
+
+
+def merge_spaces(first: str, second: str) -> str:
+    """`second`'s characters, with a space where `second` has one or where `first` has one between two
+    characters on which both readings agree (aligned by edit distance, spaces left out)."""
+    a, spaces_a = _letters(first)
+    b, spaces_b = _letters(second)
+    merged: list[str] = []
+    previous: tuple[int | None, int | None] = (None, None)
+    for i, j in _alignment(a, b):
+        if j is None:
+            previous = (i, j)
+            continue
+        agreed = (
+            i is not None
+            and previous[0] is not None
+            and previous[1] is not None
+            and (a[i] == b[j] or a[previous[0]] == b[previous[1]])
+        )
+        previous = (i, j)
+        if merged and merged[-1] != " " and (j in spaces_b or (agreed and i in spaces_a)):
+            merged.append(" ")
+        merged.append(b[j])
+    return "".join(merged)
+
+
+def _letters(text: str) -> tuple[str, set[int]]:
+    """`text` without spaces, and the positions (in it) of the characters a space came before."""
+    kept: list[str] = []
+    spaces: set[int] = set()
+    for character in text:
+        if character.isspace():
+            spaces.add(len(kept))
+        else:
+            kept.append(character)
+    return "".join(kept), spaces
+
+
+def _alignment(a: str, b: str) -> list[tuple[int | None, int | None]]:
+    """Pairs of positions of `a` and `b` (None where one has nothing) on a least-edits alignment."""
+    cost = [[i + j if i == 0 or j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost[i][j] = min(
+                cost[i - 1][j] + 1, cost[i][j - 1] + 1, cost[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+    pairs: list[tuple[int | None, int | None]] = []
+    i, j = len(a), len(b)
+    while i or j:
+        if i and j and cost[i][j] == cost[i - 1][j - 1] + (a[i - 1] != b[j - 1]):
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif i and cost[i][j] == cost[i - 1][j] + 1:
+            pairs.append((i - 1, None))
+            i -= 1
+        else:
+            pairs.append((None, j - 1))
+            j -= 1
+    return pairs[::-1]
