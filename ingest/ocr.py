@@ -98,7 +98,7 @@ from ingest.errors import CorruptDocument, ExtractionTimeout
 from ingest.ocr_line_reader import line_reader_available
 from ingest.ocr_missed import WordT, merge_words, missed_segments, stack_segments
 from ingest.ocr_prepare import Layout, measure
-from ingest.ocr_second_look import field_lines, second_look
+from ingest.ocr_second_look import date_lines, field_lines, second_look
 
 __all__ = [
     "CpuTokens",
@@ -252,6 +252,7 @@ def _second_look(result: OcrResult, gray: Image.Image) -> OcrResult:
     crops = field_lines(words, gray.size)
     if not any(crop.field == "total" for crop in crops):
         return result  # not a receipt or an invoice
+    crops += date_lines(words, crops)
     return _with_words(result, words, second_look(words, crops, gray))
 
 

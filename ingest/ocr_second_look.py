@@ -20,6 +20,7 @@ came out as well or better, for less CPU (bench/README.md, "Key fields").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,14 +29,18 @@ from PIL import Image
 from ingest.ocr_line_reader import read_lines
 from ingest.ocr_missed import WordT
 from nlp.fields import PageWords, extract_fields
+from nlp.fields.dates import DATE_LABELS
 
-__all__ = ["Crop", "Run", "field_lines", "merge_spaces", "runs_of_words", "second_look"]
+__all__ = ["Crop", "Run", "date_lines", "field_lines", "merge_spaces", "runs_of_words", "second_look"]
 
 _FIELDS = ("doc_date", "total", "supplier")
 _GAP = 1.5  # text heights of white between two words that start a new run
 _PAD_X = 0.6  # text heights of margin left and right of a run's crop
 _PAD_Y = 0.4  # and above and below: the recogniser was trained on loosely cropped lines
 _SURE = 0.9
+_MAX_DATE_LINES = 4
+# two separators among digits as OCR garbles a date: "23-06- 201817", "05~05-17", "92/02/2018", "30/4078"
+_DATE_SHAPE = re.compile(r"\d{1,2}\s?[-/.~]\s?[\dOo]{1,2}\s?[-/.~]|\d{1,2}/\d{4}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,24 @@ def field_lines(words: Sequence[WordT], size: tuple[int, int]) -> list[Crop]:
             taken.update(members)
             crops.append(Crop(field.name, line, tuple(members)))
     return crops
+
+
+def date_lines(words: Sequence[WordT], crops: Sequence[Crop]) -> list[Crop]:
+    """When no date was read, the lines a date may be printed on: a date label and a digit, or a date's
+    shape garbled ("Date : 23-06- 201817: 31:54", "Dare: 92/02/2018"); at most `_MAX_DATE_LINES`."""
+    if any(crop.field == "doc_date" for crop in crops):
+        return []
+    taken = {crop.line for crop in crops}
+    lines: dict[int, list[int]] = {}
+    for index, word in enumerate(words):
+        if word[6] not in taken:
+            lines.setdefault(word[6], []).append(index)
+    found = []
+    for line, members in lines.items():
+        text = " ".join(words[i][0] for i in members)
+        if _DATE_SHAPE.search(text) or (DATE_LABELS.search(text) and any(ch.isdigit() for ch in text)):
+            found.append(Crop("doc_date", line, tuple(members)))
+    return found[:_MAX_DATE_LINES]
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from nlp.fields.found import Found, label
 from nlp.fields.layout import Box, Row
 from nlp.fields.values import find_ocr_dates
 
-__all__ = ["dates_of"]
+__all__ = ["DATE_LABELS", "dates_of"]
 
 
-_DATE_LABELS = label(
+DATE_LABELS = label(
     r"\b(date|dated|data|del|tarikh|datum|fecha|issued|emessa|emissione|"
     r"(biz|business|trans|txn|inv|doc|bill|sales?|receipt)\s?date)\b"
 )  # "BIZDATE: 10/02/2017" over an address "NO. 10.12.01"
@@ -52,9 +52,9 @@ def dates_of(rows: Sequence[Row]) -> tuple[Found | None, Found | None]:
                 score -= 0.3  # a date read as printed, with the same label, is likelier
             if match.month_first:
                 score -= 0.6  # beside a day-first date, "01/19/2017" is likelier a misread "01/10/2017"
-            if _DATE_LABELS.search(before):
+            if DATE_LABELS.search(before):
                 score += 1.0
-            elif not before.strip() and _DATE_LABELS.search(above):
+            elif not before.strip() and DATE_LABELS.search(above):
                 score += 0.75  # the label printed above the value, as in a table header
             if _TIME.search(row.text[match.end :]):
                 score += 0.5  # a receipt prints the time beside the date of the sale
@@ -95,7 +95,7 @@ def _labelled_without_separator(rows: Sequence[Row]) -> list[tuple[float, Found]
     """The date after a date label whose second separator OCR lost, when the page has no other date."""
     found: list[tuple[float, Found]] = []
     for row in rows:
-        label = _DATE_LABELS.search(row.text)
+        label = DATE_LABELS.search(row.text)
         if label is None or (match := _LOST_SEPARATOR.search(row.text[label.end() :])) is None:
             continue
         value = _day_month_year(match)
@@ -117,7 +117,7 @@ def _compact(rows: Sequence[Row], latest: date) -> list[tuple[float, Found]]:
     found: list[tuple[float, Found]] = []
     for index, row in enumerate(rows):
         for match in _COMPACT.finditer(row.text):
-            labelled = _DATE_LABELS.search(row.text[: match.start()]) is not None
+            labelled = DATE_LABELS.search(row.text[: match.start()]) is not None
             if not labelled and not _TIME_AFTER.search(row.text[match.end() :]):
                 continue
             value = _eight_digits(match["digits"], latest)

@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 from ingest.ocr import OcrResult, OcrWord, _as_row, _second_look, ocr_image
 from ingest.ocr_line_reader import line_reader_available, read_lines
 from ingest.ocr_missed import WordT
-from ingest.ocr_second_look import Crop, field_lines, merge_spaces, runs_of_words, second_look
+from ingest.ocr_second_look import Crop, date_lines, field_lines, merge_spaces, runs_of_words, second_look
 from tests.ingest._extract_support import require_tesseract
 
 FIELDS = ("doc_date", "total", "supplier")
@@ -118,3 +118,22 @@ def test_the_fields_lines_of_a_receipt_are_found_on_its_reading(corpus: Path) ->
         assert crop.members and all(words[i][6] == crop.line for i in crop.members)
     runs = runs_of_words(words, crops)
     assert {words[run.members[0]][6] for run in runs} == {crop.line for crop in crops}
+
+
+def test_when_no_date_was_read_the_lines_a_date_may_be_on_are_read_again() -> None:
+    words: list[WordT] = [
+        ("TEO", 60.0, 10, 10, 40, 20, 0),
+        ("HENG", 90.0, 60, 10, 50, 20, 0),
+        ("Date", 90.0, 10, 40, 40, 20, 1),
+        (":", 90.0, 55, 40, 5, 20, 1),
+        ("23-06-", 70.0, 70, 40, 60, 20, 1),
+        ("201817:", 70.0, 140, 40, 70, 20, 1),
+        ("Dare:", 60.0, 10, 70, 50, 20, 2),
+        ("92/02/2018", 60.0, 70, 70, 100, 20, 2),
+        ("Date:", 90.0, 10, 100, 50, 20, 3),  # a label without a digit: nothing to read again
+        ("TOTAL", 95.0, 10, 130, 60, 20, 4),
+        ("9.00", 95.0, 200, 130, 40, 20, 4),
+    ]
+    crops = [Crop("supplier", 0, (0, 1)), Crop("total", 4, (10,))]
+    assert [(c.field, c.line) for c in date_lines(words, crops)] == [("doc_date", 1), ("doc_date", 2)]
+    assert date_lines(words, [*crops, Crop("doc_date", 2, (7,))]) == []  # a date was read: no extra line
