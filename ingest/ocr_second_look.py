@@ -11,7 +11,9 @@ replace tesseract's, with a space wherever either reading put one between
 characters both agree on (`merge_spaces`): the second recogniser gets letters
 right where tesseract does not ("TED" for "TEO", "CAKE" for "CARE", "(KL)" for
 "(RI)") and drops the spaces between widely set words ("SANYUSTATIONERYSHOP"),
-which tesseract keeps.
+which tesseract keeps. When the rules read no date at all, the lines a date may
+be printed on (`date_lines`: a date label and a digit, or a date's shape as OCR
+garbles it) are read again too.
 
 It replaced tesseract reading the same lines again enlarged (`--psm 6`, taken only
 by rules of shape and confidence): on the SROIE development receipts the fields
