@@ -146,9 +146,10 @@ def runs_of_words(words: Sequence[WordT], crops: Sequence[Crop]) -> list[Run]:
 
 def second_look(words: Sequence[WordT], crops: Sequence[Crop], gray: Image.Image) -> list[WordT]:
     """`words` with each run of the crops' lines replaced by its second reading, where that is sure."""
-    runs = runs_of_words(words, crops)
+    boxes = [(run, _padded(run, gray.size)) for run in runs_of_words(words, crops)]
+    runs = [run for run, (left, top, right, bottom) in boxes if right > left and bottom > top]
     if not runs:
-        return list(words)
+        return list(words)  # also a word box outside the image, or of no size: nothing to crop
     images = [gray.crop(_padded(run, gray.size)) for run in runs]
     dropped: set[int] = set()
     added: list[WordT] = []

@@ -137,3 +137,12 @@ def test_when_no_date_was_read_the_lines_a_date_may_be_on_are_read_again() -> No
     crops = [Crop("supplier", 0, (0, 1)), Crop("total", 4, (10,))]
     assert [(c.field, c.line) for c in date_lines(words, crops)] == [("doc_date", 1), ("doc_date", 2)]
     assert date_lines(words, [*crops, Crop("doc_date", 2, (7,))]) == []  # a date was read: no extra line
+
+
+def test_word_boxes_of_no_size_or_outside_the_page_are_not_read_again() -> None:
+    words: list[WordT] = [
+        ("TOTAL", 95.0, 500, 10, 60, 20, 0),  # right of a 300 px wide page
+        ("9.00", 95.0, 20, 40, 0, 0, 1),  # no size
+    ]
+    crops = [Crop("total", 0, (0,)), Crop("total", 1, (1,))]
+    assert second_look(words, crops, Image.new("L", (300, 60), 255)) == words
