@@ -45,8 +45,10 @@ class LineReading:
     confidence: float
 
 
+@cache
 def model_path() -> Path | None:
-    """The recogniser's ONNX file inside the installed `rapidocr` package (not imported: it needs cv2)."""
+    """The recogniser's ONNX file inside the installed `rapidocr` package (not imported: it needs cv2).
+    Looked up once per process: `ingest.ocr` asks for every page."""
     spec = importlib.util.find_spec("rapidocr")
     if spec is None or not spec.submodule_search_locations:
         return None

@@ -147,10 +147,11 @@ def runs_of_words(words: Sequence[WordT], crops: Sequence[Crop]) -> list[Run]:
 def second_look(words: Sequence[WordT], crops: Sequence[Crop], gray: Image.Image) -> list[WordT]:
     """`words` with each run of the crops' lines replaced by its second reading, where that is sure."""
     boxes = [(run, _padded(run, gray.size)) for run in runs_of_words(words, crops)]
-    runs = [run for run, (left, top, right, bottom) in boxes if right > left and bottom > top]
-    if not runs:
+    boxes = [(run, box) for run, box in boxes if box[2] > box[0] and box[3] > box[1]]
+    if not boxes:
         return list(words)  # also a word box outside the image, or of no size: nothing to crop
-    images = [gray.crop(_padded(run, gray.size)) for run in runs]
+    runs = [run for run, _ in boxes]
+    images = [gray.crop(box) for _, box in boxes]
     dropped: set[int] = set()
     added: list[WordT] = []
     for run, reading in zip(runs, read_lines(images), strict=True):
