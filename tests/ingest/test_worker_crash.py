@@ -119,7 +119,9 @@ def test_sigkill_mid_batch_loses_nothing_and_indexes_nothing_twice(corpus: Path,
     first = start_worker(settings, log)
     deadline = time.monotonic() + 240
     status = catalog.status()
-    while not (status.done >= 5 and status.running >= 1):
+    # a flush completes its jobs together: "done" jumps (2, 4, then 38 of 40 at once in a CI run, 50 ms
+    # before the last two), so the kill waits for the first completed jobs with others still running
+    while not (status.done >= 1 and status.running >= 1):
         assert first.poll() is None, log.read_text()
         assert time.monotonic() < deadline, f"the worker made no progress: {status}"
         time.sleep(0.1)
